@@ -26,6 +26,7 @@ public final class ExactHypergradient {
 
     /** Solves the follower exactly at {@code x} and returns {@code F(x)} and {@code ∇F(x)}. */
     public static Hypergradient compute(ConfigurableMdp mdp, double[] x) {
+        checkDecision(mdp, x);
         FollowerSolution solution = SoftValueIteration.exact().solve(mdp.dynamics(),
                 mdp.followerReward().evaluate(x), mdp.followerDiscount(), mdp.temperature(), null);
         return compute(mdp, x, solution.policy());

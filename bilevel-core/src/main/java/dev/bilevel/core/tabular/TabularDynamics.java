@@ -1,6 +1,6 @@
 package dev.bilevel.core.tabular;
 
-import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The controlled Markov chain underneath every tabular model: {@code S} states, {@code A} actions
@@ -24,6 +24,8 @@ public final class TabularDynamics {
     private final double[] probabilities;
     private final boolean[] terminal;
     private final double[] initialDistribution;
+    private final int lowerBandwidth;
+    private final int upperBandwidth;
 
     private TabularDynamics(int states, int actions, int[] rowStart, int[] successors, double[] probabilities,
             boolean[] terminal, double[] initialDistribution) {
@@ -34,6 +36,17 @@ public final class TabularDynamics {
         this.probabilities = probabilities;
         this.terminal = terminal;
         this.initialDistribution = initialDistribution;
+        int lowerBand = 0;
+        int upperBand = 0;
+        for (int row = 0; row < states * actions; row++) {
+            int s = row / actions;
+            for (int k = rowStart[row]; k < rowStart[row + 1]; k++) {
+                lowerBand = Math.max(lowerBand, s - successors[k]);
+                upperBand = Math.max(upperBand, successors[k] - s);
+            }
+        }
+        this.lowerBandwidth = lowerBand;
+        this.upperBandwidth = upperBand;
     }
 
     /**
@@ -127,6 +140,16 @@ public final class TabularDynamics {
         return actions;
     }
 
+    /** Largest {@code s − s'} over transitions {@code s → s'}: sub-diagonals of the state chain. */
+    public int lowerBandwidth() {
+        return lowerBandwidth;
+    }
+
+    /** Largest {@code s' − s} over transitions {@code s → s'}: super-diagonals of the state chain. */
+    public int upperBandwidth() {
+        return upperBandwidth;
+    }
+
     /** First sparse index of row {@code s·A + a}; the row ends at {@code rowStart(row + 1)}. */
     public int rowStart(int row) {
         return rowStart[row];
@@ -166,6 +189,30 @@ public final class TabularDynamics {
         return sum;
     }
 
+    /**
+     * The one-step backup of every row: {@code q[row] = reward[row] + γ·[s not terminal]·Σ_s' P(s'|row) v[s']}.
+     */
+    public void backup(double[] reward, double[] v, double discount, double[] q) {
+        final int[] start = rowStart;
+        final int[] next = successors;
+        final double[] prob = probabilities;
+        for (int s = 0, row = 0; s < states; s++) {
+            if (terminal[s]) {
+                for (int a = 0; a < actions; a++, row++) {
+                    q[row] = reward[row];
+                }
+                continue;
+            }
+            for (int a = 0; a < actions; a++, row++) {
+                double sum = 0.0;
+                for (int k = start[row], end = start[row + 1]; k < end; k++) {
+                    sum += prob[k] * v[next[k]];
+                }
+                q[row] = reward[row] + discount * sum;
+            }
+        }
+    }
+
     /** {@code P(next|row)}, zero when {@code next} is not a successor. */
     public double probability(int row, int next) {
         for (int k = rowStart[row], end = rowStart[row + 1]; k < end; k++) {
@@ -202,7 +249,8 @@ public final class TabularDynamics {
 
     @Override
     public String toString() {
+        long terminals = IntStream.range(0, states).filter(s -> terminal[s]).count();
         return "TabularDynamics[states=" + states + ", actions=" + actions + ", nonzeros=" + successors.length
-                + ", terminal=" + Arrays.toString(terminal) + "]";
+                + ", terminal states=" + terminals + ", bandwidth=" + lowerBandwidth + "/" + upperBandwidth + "]";
     }
 }

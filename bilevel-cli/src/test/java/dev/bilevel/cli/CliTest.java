@@ -1,0 +1,134 @@
+package dev.bilevel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bilevel.core.Hypergradient;
+import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.game.ExactGameHypergradient;
+import dev.bilevel.core.game.FollowerOperator;
+import dev.bilevel.problems.json.ConfigurableMdpProblem;
+import dev.bilevel.problems.json.MarkovGameProblem;
+import dev.bilevel.problems.json.ProblemFiles;
+import dev.bilevel.problems.json.RandomProblems;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsCommands() {
+        Result r = run("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("run", "hypergradient");
+    }
+
+    @Test
+    void noCommandIsUsageError() {
+        Result r = run();
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void hypergradientOfConfigurableMdpMatchesLibrary() throws IOException {
+        ConfigurableMdpProblem problem = RandomProblems.configurableMdp(7, 12, 3, 6, 0.9, 0.3);
+        Path file = dir.resolve("p.json");
+        Files.writeString(file, ProblemFiles.write(problem));
+        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "exact");
+        assertThat(r.status()).as(r.err()).isZero();
+        Hypergradient expected = ExactHypergradient.compute(problem.mdp(), problem.parameters0());
+        assertThat(number(r.out(), "objective")).isEqualTo(expected.objective());
+        assertThat(array(r.out(), "gradient")).containsExactly(expected.gradient());
+    }
+
+    @Test
+    void hypergradientOfGameMatchesLibrary() throws IOException {
+        MarkovGameProblem problem = RandomProblems.markovGame(3, 5, 2, 3, 0.9, 0.5, FollowerOperator.AVERAGED);
+        Path file = dir.resolve("g.json");
+        Files.writeString(file, ProblemFiles.write(problem));
+        Result r = run("hypergradient", "--problem", file.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        Hypergradient expected = ExactGameHypergradient.compute(problem.game(), problem.leaderLogits());
+        assertThat(number(r.out(), "objective")).isEqualTo(expected.objective());
+        assertThat(array(r.out(), "gradient")).containsExactly(expected.gradient());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"kind\":\"nonsense\"}", "[1,2]"})
+    void badProblemFileIsOneLineAndStatusTwo(String content) throws IOException {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, content);
+        Result r = run("hypergradient", "--problem", file.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void missingFileAndUnknownFlagAreUsageErrors() {
+        Result missing = run("hypergradient", "--problem", dir.resolve("absent.json").toString());
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err().strip().lines().count()).isEqualTo(1);
+        Result unknown = run("hypergradient", "--problem", "x.json", "--frobnicate");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--frobnicate");
+        Result estimator = run("hypergradient", "--problem", "x.json", "--estimator", "magic");
+        assertThat(estimator.status()).isEqualTo(2);
+        assertThat(estimator.err()).contains("--estimator");
+    }
+
+    @Test
+    void fourRoomsReportsReferenceObjective() {
+        Result r = run("run", "four-rooms", "--reg-lambda", "0.001");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("-0.740644");
+    }
+
+    @Test
+    void fourRoomsRejectsBadTemperatureAndProblem() {
+        assertThat(run("run", "four-rooms", "--reg-lambda", "-1").status()).isEqualTo(2);
+        Result r = run("run", "five-rooms");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("five-rooms");
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":([^,}\\]]+)").matcher(json);
+        assertThat(m.find()).as(json).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double[] array(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\[([^\\]]*)]").matcher(json);
+        assertThat(m.find()).as(json).isTrue();
+        String[] parts = m.group(1).split(",");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Double.parseDouble(parts[i]);
+        }
+        return out;
+    }
+}
