@@ -4,7 +4,7 @@ import dev.bilevel.core.Hypergradient;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.FollowerSolution;
-import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
         FourRooms fourRooms = new FourRooms(FourRoomsConfig.paper(temperature).withCoordinates(coords));
         ConfigurableMdp mdp = fourRooms.model();
         double[] w = new double[fourRooms.dimension()];
-        FollowerSolution follower = SoftPolicyIteration.reference().solve(mdp.dynamics(),
+        FollowerSolution follower = ModifiedSoftPolicyIteration.reference().solve(mdp.dynamics(),
                 mdp.followerReward().evaluate(w), mdp.followerDiscount(), mdp.temperature(), null);
         double objective = PolicyEvaluation.initialValue(mdp.dynamics(), PolicyEvaluation.evaluate(mdp.dynamics(),
                 follower.policy(), mdp.leaderReward().evaluate(w), mdp.leaderDiscount()).stateValues());

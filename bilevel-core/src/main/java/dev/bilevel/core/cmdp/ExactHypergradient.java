@@ -1,7 +1,7 @@
 package dev.bilevel.core.cmdp;
 
 import dev.bilevel.core.Hypergradient;
-import dev.bilevel.core.math.DenseLinearSystem;
+import dev.bilevel.core.math.BandedLinearSystem;
 import dev.bilevel.core.tabular.DiscountedOccupancy;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.PolicyValues;
@@ -27,7 +27,7 @@ public final class ExactHypergradient {
     /** Solves the follower exactly at {@code x} and returns {@code F(x)} and {@code ∇F(x)}. */
     public static Hypergradient compute(ConfigurableMdp mdp, double[] x) {
         checkDecision(mdp, x);
-        FollowerSolution solution = SoftValueIteration.exact().solve(mdp.dynamics(),
+        FollowerSolution solution = SoftPolicyIteration.exact().solve(mdp.dynamics(),
                 mdp.followerReward().evaluate(x), mdp.followerDiscount(), mdp.temperature(), null);
         return compute(mdp, x, solution.policy());
     }
@@ -41,9 +41,7 @@ public final class ExactHypergradient {
         TabularDynamics dynamics = mdp.dynamics();
         int states = dynamics.states();
         int actions = dynamics.actions();
-        double[] chain = dynamics.stateMatrix(policy);
-
-        DenseLinearSystem leaderSystem = new DenseLinearSystem(chain, states, mdp.leaderDiscount());
+        BandedLinearSystem leaderSystem = BandedLinearSystem.of(dynamics, policy, mdp.leaderDiscount());
         double[] leaderReward = mdp.leaderReward().evaluate(x);
         PolicyValues leader = PolicyEvaluation.evaluate(dynamics, leaderSystem, policy, leaderReward,
                 mdp.leaderDiscount());
@@ -70,8 +68,8 @@ public final class ExactHypergradient {
                 }
             }
         }
-        DenseLinearSystem followerSystem = mdp.followerDiscount() == mdp.leaderDiscount() ? leaderSystem
-                : new DenseLinearSystem(chain, states, mdp.followerDiscount());
+        BandedLinearSystem followerSystem = mdp.followerDiscount() == mdp.leaderDiscount() ? leaderSystem
+                : BandedLinearSystem.of(dynamics, policy, mdp.followerDiscount());
         double[] adjoint = followerSystem.solveTransposed(z);
         for (int row = 0; row < weights.length; row++) {
             weights[row] += adjoint[row / actions] * policy[row];
@@ -83,7 +81,7 @@ public final class ExactHypergradient {
     /** The leader's objective {@code F(x)} under the follower's exact best response. */
     public static double objective(ConfigurableMdp mdp, double[] x) {
         checkDecision(mdp, x);
-        FollowerSolution solution = SoftValueIteration.exact().solve(mdp.dynamics(),
+        FollowerSolution solution = SoftPolicyIteration.exact().solve(mdp.dynamics(),
                 mdp.followerReward().evaluate(x), mdp.followerDiscount(), mdp.temperature(), null);
         PolicyValues leader = PolicyEvaluation.evaluate(mdp.dynamics(), solution.policy(),
                 mdp.leaderReward().evaluate(x), mdp.leaderDiscount());

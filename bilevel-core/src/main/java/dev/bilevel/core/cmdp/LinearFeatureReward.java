@@ -25,6 +25,8 @@ public final class LinearFeatureReward implements ParametricReward {
             throw new IllegalArgumentException("features: expected " + states * actions * dimension
                     + " entries, got " + features.length);
         }
+        checkFinite(base, "base reward");
+        checkFinite(features, "features");
         this.states = states;
         this.actions = actions;
         this.dimension = dimension;
@@ -32,9 +34,27 @@ public final class LinearFeatureReward implements ParametricReward {
         this.features = features.clone();
     }
 
+    private static void checkFinite(double[] values, String name) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException(name + ": contains the non-finite value " + v);
+            }
+        }
+    }
+
     /** A reward that does not depend on the decision ({@code Φ = 0}). */
     public static LinearFeatureReward constant(int states, int actions, int dimension, double[] reward) {
         return new LinearFeatureReward(states, actions, dimension, reward, new double[states * actions * dimension]);
+    }
+
+    /** A copy of the base reward {@code r0[s·A + a]}. */
+    public double[] base() {
+        return base.clone();
+    }
+
+    /** A copy of the features {@code Φ[(s·A + a)·d + j]}. */
+    public double[] features() {
+        return features.clone();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.bilevel.core.game;
 
 import dev.bilevel.core.Hypergradient;
-import dev.bilevel.core.math.DenseLinearSystem;
+import dev.bilevel.core.math.BandedLinearSystem;
 import dev.bilevel.core.tabular.DiscountedOccupancy;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.PolicyValues;
@@ -39,8 +39,7 @@ public final class ExactGameHypergradient {
         double[] piF = follower.response().policy();
         double[] joint = JointPolicy.of(leaderPolicy, follower.response());
 
-        DenseLinearSystem leaderSystem = new DenseLinearSystem(dynamics.stateMatrix(joint), states,
-                game.leaderDiscount());
+        BandedLinearSystem leaderSystem = BandedLinearSystem.of(dynamics, joint, game.leaderDiscount());
         PolicyValues leader = PolicyEvaluation.evaluate(dynamics, leaderSystem, joint, game.leaderReward(),
                 game.leaderDiscount());
         double objective = PolicyEvaluation.initialValue(dynamics, leader.stateValues());
@@ -83,8 +82,7 @@ public final class ExactGameHypergradient {
         double[] chain = new double[joint.length];
         double[] v = new double[states];
         SoftQIteration.stateValues(game, leaderPolicy, follower.q(), v, chain);
-        double[] adjoint = new DenseLinearSystem(dynamics.stateMatrix(chain), states, game.followerDiscount())
-                .solveTransposed(z);
+        double[] adjoint = BandedLinearSystem.of(dynamics, chain, game.followerDiscount()).solveTransposed(z);
         TabularSoftmaxPolicy.accumulateExpectationGradient(leaderPolicy, states, nb, adjoint,
                 leaderActionValueOfFollower(game, follower, chain, leaderPolicy), gradient);
         return new Hypergradient(objective, gradient);

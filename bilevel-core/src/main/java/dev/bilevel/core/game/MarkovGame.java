@@ -9,8 +9,9 @@ import dev.bilevel.core.tabular.TabularDynamics;
  * {@code P(s'|s,b,a)}.
  *
  * <p>The dynamics are stored over joint actions {@code j = b·A + a}, so rows are
- * {@code s·(B·A) + b·A + a}; rewards use the same layout. The follower is entropy-regularised with
- * temperature {@code λ} and best-responds to the whole leader policy.
+ * {@code s·(B·A) + b·A + a}; rewards use the same layout (the reward accessors return copies). The
+ * follower is entropy-regularised with temperature {@code λ} and best-responds to the whole leader
+ * policy.
  *
  * @param dynamics kernel over joint actions, terminal states, initial distribution
  * @param leaderActions {@code B}
@@ -59,6 +60,28 @@ public record MarkovGame(TabularDynamics dynamics, int leaderActions, int follow
                 throw new IllegalArgumentException(field + ": contains a non-finite value " + v);
             }
         }
+    }
+
+    /** A copy of {@code r_F} at {@code [s·B·A + b·A + a]}. */
+    @Override
+    public double[] followerReward() {
+        return followerReward.clone();
+    }
+
+    /** A copy of {@code r_L} at {@code [s·B·A + b·A + a]}. */
+    @Override
+    public double[] leaderReward() {
+        return leaderReward.clone();
+    }
+
+    /** {@code r_F} of one row {@code s·B·A + b·A + a}. */
+    public double followerReward(int row) {
+        return followerReward[row];
+    }
+
+    /** {@code r_L} of one row {@code s·B·A + b·A + a}. */
+    public double leaderReward(int row) {
+        return leaderReward[row];
     }
 
     /** Number of states. */

@@ -1,6 +1,6 @@
 package dev.bilevel.core.game;
 
-import dev.bilevel.core.math.DenseLinearSystem;
+import dev.bilevel.core.math.BandedLinearSystem;
 import dev.bilevel.core.math.LogSumExp;
 import dev.bilevel.core.tabular.TabularDynamics;
 
@@ -132,14 +132,13 @@ public final class SoftQIteration {
     private static double backup(MarkovGame game, double[] v, double[] q) {
         TabularDynamics dynamics = game.dynamics();
         int joint = dynamics.actions();
-        double[] reward = game.followerReward();
         double discount = game.followerDiscount();
         double residual = 0.0;
         for (int s = 0; s < game.states(); s++) {
             boolean terminal = dynamics.isTerminal(s);
             for (int j = 0; j < joint; j++) {
                 int row = s * joint + j;
-                double updated = reward[row] + (terminal ? 0.0 : discount * dynamics.expectation(row, v));
+                double updated = game.followerReward(row) + (terminal ? 0.0 : discount * dynamics.expectation(row, v));
                 double change = Math.abs(updated - q[row]);
                 if (!(change <= residual)) {
                     residual = change;
@@ -170,8 +169,8 @@ public final class SoftQIteration {
                 return Math.min(residual, previous);
             }
             previous = residual;
-            double[] delta = new DenseLinearSystem(game.dynamics().stateMatrix(chain), states,
-                    game.followerDiscount()).solve(residualVector);
+            double[] delta = BandedLinearSystem.of(game.dynamics(), chain, game.followerDiscount())
+                    .solve(residualVector);
             for (int s = 0; s < states; s++) {
                 v[s] -= delta[s];
             }

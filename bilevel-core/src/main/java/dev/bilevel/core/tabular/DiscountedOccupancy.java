@@ -1,6 +1,6 @@
 package dev.bilevel.core.tabular;
 
-import dev.bilevel.core.math.DenseLinearSystem;
+import dev.bilevel.core.math.BandedLinearSystem;
 
 /**
  * The discounted occupancy of a policy: {@code d(s) = Σ_t γ^t Pr(s_t = s)} from the initial
@@ -12,14 +12,14 @@ public final class DiscountedOccupancy {
     private DiscountedOccupancy() {
     }
 
-    /** State occupancy {@code d = (I − γ M_π)^{-T} μ}. */
-    public static double[] states(TabularDynamics dynamics, DenseLinearSystem system) {
+    /** State occupancy {@code d = (I − γ M_π)^{-T} μ}, given {@code I − γM_π} factored. */
+    public static double[] states(TabularDynamics dynamics, BandedLinearSystem system) {
         return system.solveTransposed(dynamics.initialDistribution());
     }
 
     /** State occupancy, factoring {@code I − γ M_π} for this call. */
     public static double[] states(TabularDynamics dynamics, double[] policy, double discount) {
-        return states(dynamics, new DenseLinearSystem(dynamics.stateMatrix(policy), dynamics.states(), discount));
+        return states(dynamics, BandedLinearSystem.of(dynamics, policy, discount));
     }
 
     /** State-action occupancy {@code d(s,a) = d(s)·π(a|s)}, row-major. */

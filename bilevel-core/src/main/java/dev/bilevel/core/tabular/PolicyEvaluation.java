@@ -1,6 +1,7 @@
 package dev.bilevel.core.tabular;
 
-import dev.bilevel.core.math.DenseLinearSystem;
+import dev.bilevel.core.math.BandedLinearSystem;
+import java.util.Arrays;
 
 /**
  * Exact, model-based evaluation of a fixed stochastic policy on {@link TabularDynamics}: infinite
@@ -18,12 +19,14 @@ public final class PolicyEvaluation {
      * {@code Q(s,a) = r(s,a) + γ·[s not terminal]·Σ_s' P(s'|s,a) V(s')}.
      */
     public static PolicyValues evaluate(TabularDynamics dynamics, double[] policy, double[] reward, double discount) {
-        DenseLinearSystem system = new DenseLinearSystem(dynamics.stateMatrix(policy), dynamics.states(), discount);
-        return evaluate(dynamics, system, policy, reward, discount);
+        return evaluate(dynamics, BandedLinearSystem.of(dynamics, policy, discount), policy, reward, discount);
     }
 
-    /** As {@link #evaluate(TabularDynamics, double[], double[], double)}, reusing a factored system. */
-    public static PolicyValues evaluate(TabularDynamics dynamics, DenseLinearSystem system, double[] policy,
+    /**
+     * As {@link #evaluate(TabularDynamics, double[], double[], double)}, reusing {@code I − γM_π} already
+     * factored for this policy and discount.
+     */
+    public static PolicyValues evaluate(TabularDynamics dynamics, BandedLinearSystem system, double[] policy,
             double[] reward, double discount) {
         double[] v = system.solve(expectedReward(dynamics, policy, reward));
         return new PolicyValues(v, actionValues(dynamics, reward, v, discount));
@@ -82,7 +85,7 @@ public final class PolicyEvaluation {
         double total = 0.0;
         double weight = 1.0;
         for (int t = 0; t < horizon; t++) {
-            java.util.Arrays.fill(next, 0.0);
+            Arrays.fill(next, 0.0);
             double stepReward = 0.0;
             for (int s = 0; s < states; s++) {
                 double mass = dist[s];

@@ -83,7 +83,7 @@ class ExactHypergradientTest {
         double lambda = mdp.temperature();
         double[] x = inst.x();
 
-        double[] policy = SoftValueIteration.exact().solve(dyn, mdp.followerReward().evaluate(x),
+        double[] policy = SoftPolicyIteration.exact().solve(dyn, mdp.followerReward().evaluate(x),
                 mdp.followerDiscount(), lambda, null).policy();
 
         // Ψ = (I − γ_F P̃Π)^{-1} Φ_F: policy evaluation of the d-vector reward ∇_x r_F.
@@ -138,7 +138,7 @@ class ExactHypergradientTest {
                 new LinearFeatureReward(6, 3, dim, RandomInstances.uniformVector(rng, n, -1, 1), leaderFeatures),
                 0.9, 0.8, 0.5);
         double[] x = RandomInstances.uniformVector(rng, dim, -1, 1);
-        double[] policy = SoftValueIteration.exact().solve(dyn, mdp.followerReward().evaluate(x), 0.9, 0.5, null)
+        double[] policy = SoftPolicyIteration.exact().solve(dyn, mdp.followerReward().evaluate(x), 0.9, 0.5, null)
                 .policy();
         double[] ds = DenseMath.solve(DenseMath.transpose(DenseMath.stateSystem(dyn, policy, 0.8)),
                 dyn.initialDistribution());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link SoftValueIteration} (plain and exact) and {@link SoftPolicyIteration}. */
+/** {@link SoftValueIteration} (plain and exact) and {@link ModifiedSoftPolicyIteration}. */
 class FollowerSolversTest {
 
     static LongStream seeds() {
@@ -81,7 +81,7 @@ class FollowerSolversTest {
         double gamma = mdp.followerDiscount();
         double lambda = mdp.temperature();
 
-        FollowerSolution exact = SoftValueIteration.exact().solve(d, reward, gamma, lambda, null);
+        FollowerSolution exact = SoftPolicyIteration.exact().solve(d, reward, gamma, lambda, null);
         assertThat(exact.converged()).isTrue();
         assertThat(exact.residual()).isLessThan(1e-12);
         assertThat(bellmanResidual(d, reward, gamma, lambda, exact.softValue())).isLessThan(1e-12);
@@ -97,7 +97,7 @@ class FollowerSolversTest {
         assertThat(DenseMath.maxAbsDiff(plain.policy(), exact.policy())).isLessThan(1e-10);
         assertThat(DenseMath.maxAbsDiff(plain.q(), exact.q())).isLessThan(1e-10);
 
-        FollowerSolution spi = new SoftPolicyIteration(400, 5).solve(d, reward, gamma, lambda, null);
+        FollowerSolution spi = new ModifiedSoftPolicyIteration(400, 5).solve(d, reward, gamma, lambda, null);
         assertThat(spi.converged()).isTrue();
         assertThat(spi.sweeps()).isEqualTo(2000);
         assertThat(spi.residual()).isLessThan(1e-12);
@@ -125,7 +125,7 @@ class FollowerSolversTest {
         CmdpInstance inst = instance(seed);
         ConfigurableMdp mdp = inst.mdp();
         double[] reward = mdp.followerReward().evaluate(inst.x());
-        FollowerSolution exact = SoftValueIteration.exact().solve(mdp.dynamics(), reward, mdp.followerDiscount(),
+        FollowerSolution exact = SoftPolicyIteration.exact().solve(mdp.dynamics(), reward, mdp.followerDiscount(),
                 mdp.temperature(), null);
         FollowerSolution warm = new SoftValueIteration(1e-10, 1000).solve(mdp.dynamics(), reward,
                 mdp.followerDiscount(), mdp.temperature(), exact);
@@ -141,10 +141,10 @@ class FollowerSolversTest {
         assertThat(cold.sweeps()).isGreaterThan(5);
 
         // Soft policy iteration carries Q: from its own fixed point one round of one sweep changes nothing.
-        FollowerSolution spi = new SoftPolicyIteration(400, 5).solve(mdp.dynamics(), reward, mdp.followerDiscount(),
+        FollowerSolution spi = new ModifiedSoftPolicyIteration(400, 5).solve(mdp.dynamics(), reward, mdp.followerDiscount(),
                 mdp.temperature(), null);
         double[] before = spi.q().clone();
-        FollowerSolution again = new SoftPolicyIteration(1, 1).solve(mdp.dynamics(), reward, mdp.followerDiscount(),
+        FollowerSolution again = new ModifiedSoftPolicyIteration(1, 1).solve(mdp.dynamics(), reward, mdp.followerDiscount(),
                 mdp.temperature(), spi);
         assertThat(again.residual()).isLessThan(1e-12);
         assertThat(spi.q()).containsExactly(before);
@@ -191,16 +191,16 @@ class FollowerSolversTest {
         CmdpInstance inst = instance(102);
         ConfigurableMdp mdp = inst.mdp();
         double[] reward = mdp.followerReward().evaluate(inst.x());
-        FollowerSolution ref = SoftPolicyIteration.reference().solve(mdp.dynamics(), reward, mdp.followerDiscount(),
+        FollowerSolution ref = ModifiedSoftPolicyIteration.reference().solve(mdp.dynamics(), reward, mdp.followerDiscount(),
                 mdp.temperature(), null);
         assertThat(ref.sweeps()).isEqualTo(500);
-        FollowerSolution exact = SoftValueIteration.exact().solve(mdp.dynamics(), reward, mdp.followerDiscount(),
+        FollowerSolution exact = SoftPolicyIteration.exact().solve(mdp.dynamics(), reward, mdp.followerDiscount(),
                 mdp.temperature(), null);
         // γ_F ≤ 0.95 here, so 500 sweeps reach the optimum closely.
         assertThat(DenseMath.maxAbsDiff(ref.policy(), exact.policy())).isLessThan(1e-8);
 
-        assertThatThrownBy(() -> new SoftPolicyIteration(0, 5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SoftPolicyIteration(5, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ModifiedSoftPolicyIteration(0, 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ModifiedSoftPolicyIteration(5, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SoftValueIteration(0.0, 5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SoftValueIteration(1e-6, 0)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -212,12 +212,12 @@ class FollowerSolversTest {
                 new RandomInstances.CmdpSpec(12, 4, 3, 2, false, 0.9, 0.9, 1e-3));
         ConfigurableMdp mdp = inst.mdp();
         double[] reward = mdp.followerReward().evaluate(inst.x());
-        FollowerSolution exact = SoftValueIteration.exact().solve(mdp.dynamics(), reward, 0.9, 1e-3, null);
+        FollowerSolution exact = SoftPolicyIteration.exact().solve(mdp.dynamics(), reward, 0.9, 1e-3, null);
         for (double p : exact.policy()) {
             assertThat(p).isFinite();
         }
         assertThat(bellmanResidual(mdp.dynamics(), reward, 0.9, 1e-3, exact.softValue())).isLessThan(1e-12);
-        FollowerSolution spi = new SoftPolicyIteration(200, 5).solve(mdp.dynamics(), reward, 0.9, 1e-3, null);
+        FollowerSolution spi = new ModifiedSoftPolicyIteration(200, 5).solve(mdp.dynamics(), reward, 0.9, 1e-3, null);
         assertThat(DenseMath.maxAbsDiff(spi.softValue(), exact.softValue())).isLessThan(1e-10);
     }
 }

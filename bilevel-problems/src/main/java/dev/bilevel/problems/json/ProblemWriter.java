@@ -127,31 +127,12 @@ final class ProblemWriter {
                 + reward.getClass().getName());
     }
 
-    /** {@code r0(s,a)}: the reward at {@code x = 0}, exact for a linear reward with finite features. */
     private static double[] base(LinearFeatureReward reward, String field) {
-        return finite(reward.evaluate(new double[reward.dimension()]), field);
+        return finite(reward.base(), field);
     }
 
-    /**
-     * {@code Φ[(s·A + a)·d + j]}, recovered exactly with one-hot vector–Jacobian products
-     * ({@code 0 + 1·Φ = Φ}) because core's {@code LinearFeatureReward} exposes no accessor for it.
-     * Costs {@code (S·A)²} cheap steps, a factor {@code A} over the size of the kernel itself.
-     */
     private static double[] features(LinearFeatureReward reward, String field) {
-        int rows = reward.states() * reward.actions();
-        int dimension = reward.dimension();
-        double[] features = new double[rows * dimension];
-        double[] weights = new double[rows];
-        double[] gradient = new double[dimension];
-        double[] x = new double[dimension];
-        for (int row = 0; row < rows; row++) {
-            weights[row] = 1.0;
-            java.util.Arrays.fill(gradient, 0.0);
-            reward.accumulateGradient(x, weights, gradient);
-            System.arraycopy(gradient, 0, features, row * dimension, dimension);
-            weights[row] = 0.0;
-        }
-        return finite(features, field);
+        return finite(reward.features(), field);
     }
 
     private static double[] finite(double[] values, String field) {

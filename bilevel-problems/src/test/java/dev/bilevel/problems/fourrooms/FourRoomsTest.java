@@ -7,7 +7,7 @@ import dev.bilevel.core.Hypergradient;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.FollowerSolution;
-import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.TabularDynamics;
 import java.util.SplittableRandom;
@@ -73,7 +73,7 @@ class FourRoomsTest {
         FourRooms fr = new FourRooms(FourRoomsConfig.paper(lambda));
         ConfigurableMdp m = fr.model();
         double[] w = new double[fr.dimension()];
-        FollowerSolution follower = SoftPolicyIteration.reference().solve(m.dynamics(),
+        FollowerSolution follower = ModifiedSoftPolicyIteration.reference().solve(m.dynamics(),
                 m.followerReward().evaluate(w), m.followerDiscount(), lambda, null);
         double objective = PolicyEvaluation.initialValue(m.dynamics(), PolicyEvaluation.evaluate(m.dynamics(),
                 follower.policy(), m.leaderReward().evaluate(w), m.leaderDiscount()).stateValues());
