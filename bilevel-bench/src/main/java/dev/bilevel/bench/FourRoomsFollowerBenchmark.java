@@ -25,9 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * The FourRooms follower solve, once per outer iteration of every FourRooms method: the reference's
  * cold 100×5 schedule against tolerance solves warm-started from the previous iteration's solution.
  *
- * <p>The warm scenario is one leader step: incentives {@code w ~ N(0, 0.01²)} are solved, then moved by
- * a step of length 0.1 (learning rate 0.1 after clipping to norm 1, as in the paper) in a random
- * direction, and the new best response is computed from the old solution.
+ * <p>The warm scenario is one leader step: incentives {@code w ~ N(0, 0.01²)} move by a step of length
+ * 0.1 (learning rate 0.1 after clipping to norm 1, as in the paper) in a random direction, and the new
+ * best response is computed from the previous one. Each invocation steps back and forth between the
+ * two incentive vectors, so every warm solve starts from the previous invocation's solution and finds
+ * the solver in the state that solve left, exactly as in a training loop.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,10 +43,13 @@ public class FourRoomsFollowerBenchmark {
     public double lambda;
 
     private ConfigurableMdp mdp;
-    private double[] rewardAfterStep;
-    private FollowerSolution previous;
+    private final double[][] rewards = new double[2][];
     private final SoftPolicyIteration newton = new SoftPolicyIteration(1e-10, 100);
     private final SoftValueIteration sweeps = new SoftValueIteration(1e-10, 100_000);
+    private FollowerSolution newtonCurrent;
+    private FollowerSolution sweepsCurrent;
+    private int newtonSide;
+    private int sweepsSide;
 
     @Setup
     public void setUp() {
@@ -59,36 +64,44 @@ public class FourRoomsFollowerBenchmark {
             direction[i] = rng.nextGaussian();
             norm += direction[i] * direction[i];
         }
-        previous = SoftPolicyIteration.exact().solve(mdp.dynamics(), mdp.followerReward().evaluate(w),
-                mdp.followerDiscount(), lambda, null);
+        rewards[0] = mdp.followerReward().evaluate(w);
         for (int i = 0; i < w.length; i++) {
             w[i] += 0.1 * direction[i] / Math.sqrt(norm);
         }
-        rewardAfterStep = mdp.followerReward().evaluate(w);
+        rewards[1] = mdp.followerReward().evaluate(w);
+        newtonCurrent = newton.solve(mdp.dynamics(), rewards[0], mdp.followerDiscount(), lambda, null);
+        sweepsCurrent = sweeps.solve(mdp.dynamics(), rewards[0], mdp.followerDiscount(), lambda, null);
     }
 
     /** The reference follower: 100 rounds × 5 sweeps from Q = 0. */
     @Benchmark
     public FollowerSolution referenceScheduleCold() {
-        return ModifiedSoftPolicyIteration.reference().solve(mdp.dynamics(), rewardAfterStep,
-                mdp.followerDiscount(), lambda, null);
+        return ModifiedSoftPolicyIteration.reference().solve(mdp.dynamics(), rewards[1], mdp.followerDiscount(),
+                lambda, null);
     }
 
-    /** Soft policy iteration (Newton, banded LU) to residual 1e-10 from the previous solution. */
+    /** Soft policy iteration (Newton, banded LU) to residual 1e-10 from the previous step's solution. */
     @Benchmark
     public FollowerSolution policyIterationWarm() {
-        return newton.solve(mdp.dynamics(), rewardAfterStep, mdp.followerDiscount(), lambda, previous);
+        newtonSide ^= 1;
+        newtonCurrent = newton.solve(mdp.dynamics(), rewards[newtonSide], mdp.followerDiscount(), lambda,
+                newtonCurrent);
+        return newtonCurrent;
     }
 
-    /** Soft policy iteration from V = 0. */
+    /** Soft policy iteration from V = 0 with a fresh solver (no factorisation to reuse). */
     @Benchmark
     public FollowerSolution policyIterationCold() {
-        return newton.solve(mdp.dynamics(), rewardAfterStep, mdp.followerDiscount(), lambda, null);
+        return new SoftPolicyIteration(1e-10, 100).solve(mdp.dynamics(), rewards[1], mdp.followerDiscount(),
+                lambda, null);
     }
 
-    /** Gauss–Seidel soft value iteration to 1e-10 from the previous solution. */
+    /** Gauss–Seidel soft value iteration to 1e-10 from the previous step's solution. */
     @Benchmark
     public FollowerSolution valueIterationWarm() {
-        return sweeps.solve(mdp.dynamics(), rewardAfterStep, mdp.followerDiscount(), lambda, previous);
+        sweepsSide ^= 1;
+        sweepsCurrent = sweeps.solve(mdp.dynamics(), rewards[sweepsSide], mdp.followerDiscount(), lambda,
+                sweepsCurrent);
+        return sweepsCurrent;
     }
 }

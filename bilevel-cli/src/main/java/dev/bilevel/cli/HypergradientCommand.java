@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  * at its initial parameters, printed as one JSON object.
  */
 @Command(name = "hypergradient", mixinStandardHelpOptions = true,
-        description = {"Print the leader's objective and hypergradient of a tabular problem file at its",
-            "initial parameters (parameters0 / leaderLogits) as one JSON object:",
+        description = {"Print the objective and hypergradient of a tabular problem file.", "",
+            "Evaluates at the file's initial parameters (parameters0 / leaderLogits) and prints one JSON object:",
             "{\"kind\", \"estimator\", \"dimension\", \"objective\", \"gradient\"}.",
             "For Markov games the gradient is θ flattened row-major [s][b].", ""})
 final class HypergradientCommand implements Callable<Integer> {

@@ -8,6 +8,7 @@ import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
+import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.TabularDynamics;
 import java.util.SplittableRandom;
@@ -122,5 +123,33 @@ class FourRoomsTest {
         }
         assertThat(scale).isGreaterThan(1e-3);
         assertThat(maxError / scale).isLessThan(1e-5);
+    }
+
+    /** A warm-started tolerance solve after a leader step gives the reference 100×5 schedule's policy. */
+    @ParameterizedTest
+    @CsvSource({"0.001", "0.003", "0.005"})
+    void warmNewtonSolveMatchesReferenceSchedule(double lambda) {
+        FourRooms fr = new FourRooms(FourRoomsConfig.paper(lambda));
+        ConfigurableMdp m = fr.model();
+        SplittableRandom rng = new SplittableRandom(5);
+        double[] w = new double[fr.dimension()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = 0.01 * rng.nextGaussian();
+        }
+        SoftPolicyIteration solver = new SoftPolicyIteration(1e-12, 100);
+        FollowerSolution previous = solver.solve(m.dynamics(), m.followerReward().evaluate(w), 0.99, lambda, null);
+        for (int i = 0; i < w.length; i++) {
+            w[i] += 0.1 * rng.nextGaussian() / Math.sqrt(w.length);
+        }
+        double[] reward = m.followerReward().evaluate(w);
+        FollowerSolution warm = solver.solve(m.dynamics(), reward, 0.99, lambda, previous);
+        FollowerSolution reference = ModifiedSoftPolicyIteration.reference().solve(m.dynamics(), reward, 0.99,
+                lambda, null);
+        assertThat(warm.converged()).isTrue();
+        double worst = 0.0;
+        for (int i = 0; i < warm.policy().length; i++) {
+            worst = Math.max(worst, Math.abs(warm.policy()[i] - reference.policy()[i]));
+        }
+        assertThat(worst).isLessThan(1e-10);
     }
 }
