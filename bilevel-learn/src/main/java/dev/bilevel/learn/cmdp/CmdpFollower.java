@@ -1,0 +1,144 @@
+package dev.bilevel.learn.cmdp;
+
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.cmdp.FollowerResponse;
+import dev.bilevel.core.cmdp.FollowerSolution;
+import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
+import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.math.LogSumExp;
+import java.util.SplittableRandom;
+
+/**
+ * The follower of a configurable MDP: it re-optimises against each new leader decision on its own
+ * model and exposes only a {@link FollowerResponse}. Three behaviours:
+ *
+ * <ul>
+ *   <li>optimal, by warm-started {@link SoftPolicyIteration} (default; the same policy as the
+ *       reference schedule to 1e-10, 60–85× faster);</li>
+ *   <li>optimal, by the reference {@link ModifiedSoftPolicyIteration} 100×5 schedule from {@code Q = 0};</li>
+ *   <li>suboptimal: only {@code k} rounds of 5 sweeps, from a fresh {@code N(0,1)} table every
+ *       iteration (reset-Q) or from its previous table (carry-Q, an incrementally learning follower).</li>
+ * </ul>
+ * For a suboptimal follower {@link #optimalResponse()} is the converged best response, for logging.
+ */
+public final class CmdpFollower {
+
+    /** How the follower answers. */
+    public enum Behaviour {
+        /** Warm-started soft policy iteration to a tolerance. */
+        OPTIMAL,
+        /** The reference 100×5 schedule from Q = 0. */
+        REFERENCE_SCHEDULE,
+        /** {@code k} rounds from a fresh N(0,1) table each iteration. */
+        RESET_Q,
+        /** {@code k} rounds continuing from the previous table. */
+        CARRY_Q
+    }
+
+    private final ConfigurableMdp model;
+    private final Behaviour behaviour;
+    private final int rounds;
+    private final SplittableRandom rng;
+    private final SoftPolicyIteration optimalSolver = new SoftPolicyIteration(1e-12, 200);
+    private FollowerSolution optimal;
+    private FollowerSolution current;
+    private double[] carried;
+
+    /**
+     * @param model the model the follower plans on
+     * @param behaviour optimal or suboptimal
+     * @param rounds {@code k} for the suboptimal behaviours (ignored otherwise)
+     * @param rng randomness for the suboptimal initial tables
+     */
+    public CmdpFollower(ConfigurableMdp model, Behaviour behaviour, int rounds, SplittableRandom rng) {
+        if ((behaviour == Behaviour.RESET_Q || behaviour == Behaviour.CARRY_Q) && rounds < 0) {
+            throw new IllegalArgumentException("follower.rounds: " + rounds + " must be ≥ 0");
+        }
+        this.model = model;
+        this.behaviour = behaviour;
+        this.rounds = rounds;
+        this.rng = rng;
+    }
+
+    /** Re-optimises against {@code x} and returns what the leader may observe. */
+    public FollowerResponse respond(double[] x) {
+        double[] reward = model.followerReward().evaluate(x);
+        switch (behaviour) {
+            case REFERENCE_SCHEDULE -> {
+                optimal = ModifiedSoftPolicyIteration.reference().solve(model.dynamics(), reward,
+                        model.followerDiscount(), model.temperature(), null);
+                current = optimal;
+            }
+            case OPTIMAL -> {
+                optimal = optimalSolver.solve(model.dynamics(), reward, model.followerDiscount(),
+                        model.temperature(), optimal);
+                if (!optimal.converged()) {
+                    throw new ArithmeticException("follower solve did not converge (residual " + optimal.residual()
+                            + ")");
+                }
+                current = optimal;
+            }
+            default -> {
+                optimal = optimalSolver.solve(model.dynamics(), reward, model.followerDiscount(),
+                        model.temperature(), optimal);
+                current = suboptimal(reward);
+            }
+        }
+        return current.response();
+    }
+
+    private FollowerSolution suboptimal(double[] reward) {
+        int rows = model.states() * model.actions();
+        double[] q;
+        if (behaviour == Behaviour.CARRY_Q && carried != null) {
+            q = carried;
+        } else {
+            q = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                q[i] = rng.nextGaussian();
+            }
+        }
+        FollowerSolution solution;
+        if (rounds == 0) {
+            solution = fromTable(q);
+        } else {
+            solution = new ModifiedSoftPolicyIteration(rounds, 5).solveFrom(model.dynamics(), reward,
+                    model.followerDiscount(), model.temperature(), q);
+        }
+        carried = solution.q().clone();
+        return solution;
+    }
+
+    /** The follower that has not improved at all: {@code softmax(Q0/λ)}. */
+    private FollowerSolution fromTable(double[] q) {
+        int states = model.states();
+        int actions = model.actions();
+        double[] policy = new double[q.length];
+        double[] value = new double[states];
+        for (int s = 0; s < states; s++) {
+            LogSumExp.softmax(q, s * actions, actions, model.temperature(), policy, s * actions);
+            double sum = 0.0;
+            for (int a = 0; a < actions; a++) {
+                sum += policy[s * actions + a] * q[s * actions + a];
+            }
+            value[s] = sum;
+        }
+        return new FollowerSolution(q.clone(), new FollowerResponse(states, actions, policy, value,
+                model.temperature(), model.followerDiscount()), 0, Double.NaN, false);
+    }
+
+    /** Whether the follower is deliberately suboptimal. */
+    public boolean suboptimal() {
+        return behaviour == Behaviour.RESET_Q || behaviour == Behaviour.CARRY_Q;
+    }
+
+    /** The converged best response to the last decision (equal to the response for optimal followers). */
+    public FollowerResponse optimalResponse() {
+        return optimal.response();
+    }
+
+    /** Solver steps (Newton steps or sweeps) of the last response. */
+    public int lastSteps() {
+        return current.sweeps();
+    }
+}
