@@ -1,13 +1,24 @@
 package dev.bilevel.cli;
 
 import dev.bilevel.core.Hypergradient;
+import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.cmdp.FollowerSolution;
+import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.ExactGameHypergradient;
+import dev.bilevel.learn.cmdp.CmdpEstimate;
+import dev.bilevel.learn.cmdp.CmdpEstimationContext;
+import dev.bilevel.learn.cmdp.CmdpEstimator;
+import dev.bilevel.learn.cmdp.LeaderKnowledge;
+import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.sampling.TabularBatch;
+import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
 import dev.bilevel.problems.json.MarkovGameProblem;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.TabularProblem;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,14 +26,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bilevel hypergradient}: the leader's objective and hypergradient of a JSON tabular problem
- * at its initial parameters, printed as one JSON object.
+ * {@code bilevel hypergradient}: the leader's objective and a hypergradient (exact or estimated) of a
+ * JSON tabular problem at its initial parameters, printed as one JSON object.
  */
-@Command(name = "hypergradient", mixinStandardHelpOptions = true,
-        description = {"Print the objective and hypergradient of a tabular problem file.", "",
-            "Evaluates at the file's initial parameters (parameters0 / leaderLogits) and prints one JSON object:",
-            "{\"kind\", \"estimator\", \"dimension\", \"objective\", \"gradient\"}.",
-            "For Markov games the gradient is θ flattened row-major [s][b].", ""})
+@Command(name = "hypergradient", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the objective and a hypergradient of a tabular problem file.", "",
+            "Evaluates at the file's initial parameters (parameters0 or leaderLogits).",
+            "The follower is solved exactly; sampling estimators draw --episodes",
+            "independent episodes of at most --horizon steps from its policy.",
+            "Prints one JSON object with \"objective\" (exact) and \"gradient\"",
+            "(for Markov games θ flattened row-major [s][b]).", ""})
 final class HypergradientCommand implements Callable<Integer> {
 
     @Spec
@@ -33,34 +46,111 @@ final class HypergradientCommand implements Callable<Integer> {
     private Path problem;
 
     @Option(names = "--estimator", defaultValue = "exact", paramLabel = "NAME",
-            description = "Estimator: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    private EstimatorName estimator;
+            description = "exact, bchg, hpgd-mc, naive, sobirl or zero-order (default: ${DEFAULT-VALUE}).")
+    private String estimator;
 
-    /** Estimators this command knows. */
-    enum EstimatorName {
-        exact
-    }
+    @Option(names = "--episodes", defaultValue = "1000", paramLabel = "N",
+            description = "Episodes for sampling estimators (default: ${DEFAULT-VALUE}).")
+    private int episodes;
+
+    @Option(names = "--horizon", defaultValue = "200", paramLabel = "H",
+            description = "Episode length cap; the estimate is unbiased up to this truncation "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int horizon;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--critic", defaultValue = "sarsa", paramLabel = "KIND",
+            description = "Leader critic for bchg: sarsa (from the episodes, Q = 0 start) or exact (the model's "
+                    + "Q_L) (default: ${DEFAULT-VALUE}).")
+    private String critic;
+
+    @Option(names = "--sarsa-alpha", defaultValue = "0.1", paramLabel = "α",
+            description = "SARSA step for --critic sarsa (default: ${DEFAULT-VALUE}).")
+    private double sarsaAlpha;
+
+    @Option(names = "--perturbation", defaultValue = "0.1", paramLabel = "C",
+            description = "zero-order: perturbation radius (default: ${DEFAULT-VALUE}); averages --episodes "
+                    + "random directions.")
+    private double perturbation;
 
     @Override
     public Integer call() {
-        TabularProblem parsed = ProblemFiles.read(problem);
-        Hypergradient result;
-        String kind;
-        if (parsed instanceof ConfigurableMdpProblem p) {
-            result = ExactHypergradient.compute(p.mdp(), p.parameters0());
-            kind = "configurable-mdp";
-        } else {
-            MarkovGameProblem p = (MarkovGameProblem) parsed;
-            result = ExactGameHypergradient.compute(p.game(), p.leaderLogits());
-            kind = "markov-game";
+        if (episodes < 1) {
+            throw new IllegalArgumentException("--episodes: " + episodes + " must be ≥ 1");
         }
-        JsonOutput json = new JsonOutput()
-                .field("kind", kind)
-                .field("estimator", estimator.name())
-                .field("dimension", result.gradient().length)
-                .field("objective", result.objective())
-                .field("gradient", result.gradient());
+        if (horizon < 1) {
+            throw new IllegalArgumentException("--horizon: " + horizon + " must be ≥ 1");
+        }
+        TabularEstimators.Kind kind = TabularEstimators.Kind.parse(estimator, "--estimator");
+        boolean exactCritic = switch (critic) {
+            case "exact" -> true;
+            case "sarsa" -> false;
+            default -> throw new IllegalArgumentException("--critic: unknown critic '" + critic
+                    + "', expected sarsa or exact");
+        };
+        TabularProblem parsed = ProblemFiles.read(problem);
+        JsonOutput json = new JsonOutput();
+        Hypergradient result;
+        if (parsed instanceof MarkovGameProblem p) {
+            if (kind != TabularEstimators.Kind.EXACT) {
+                throw new IllegalArgumentException("--estimator: '" + estimator
+                        + "' is not available for markov-game problems yet; use exact");
+            }
+            result = ExactGameHypergradient.compute(p.game(), p.leaderLogits());
+            json.field("kind", "markov-game");
+        } else {
+            result = configurableMdp((ConfigurableMdpProblem) parsed, kind, exactCritic);
+            json.field("kind", "configurable-mdp");
+        }
+        json.field("estimator", kind.id()).field("dimension", result.gradient().length);
+        if (kind != TabularEstimators.Kind.EXACT) {
+            json.field("episodes", episodes).field("horizon", horizon).field("seed", seed);
+            if (kind == TabularEstimators.Kind.BCHG) {
+                json.field("critic", critic);
+            }
+        }
+        json.field("objective", result.objective()).field("gradient", result.gradient());
         spec.commandLine().getOut().println(json);
         return 0;
+    }
+
+    private Hypergradient configurableMdp(ConfigurableMdpProblem problem, TabularEstimators.Kind kind,
+            boolean exactCritic) {
+        ConfigurableMdp mdp = problem.mdp();
+        double[] x = problem.parameters0();
+        FollowerSolution follower = SoftPolicyIteration.exact().solve(mdp.dynamics(), mdp.followerReward().evaluate(x),
+                mdp.followerDiscount(), mdp.temperature(), null);
+        Hypergradient exact = ExactHypergradient.compute(mdp, x, follower.policy());
+        if (kind == TabularEstimators.Kind.EXACT) {
+            return exact;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        TabularEstimators.Settings settings = new TabularEstimators.Settings(kind, exactCritic, sarsaAlpha,
+                perturbation, true);
+        CmdpEstimator est = TabularEstimators.create(mdp, settings, null, rng.split());
+        LeaderKnowledge leader = new LeaderKnowledge(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
+        SplittableRandom sampling = rng.split();
+        SplittableRandom estimation = rng.split();
+        double[] g;
+        if (kind == TabularEstimators.Kind.ZERO_ORDER) {
+            g = new double[x.length];
+            TabularBatch none = new TabularBatch(1, 1);
+            for (int n = 0; n < episodes; n++) {
+                double[] one = est.estimate(new CmdpEstimationContext(0, x, follower.response(), none, leader,
+                        estimation)).gradient();
+                for (int j = 0; j < g.length; j++) {
+                    g[j] += one[j] / episodes;
+                }
+            }
+        } else {
+            TabularBatch batch = new TabularSampler(mdp.dynamics(), horizon).sampleEpisodes(follower.policy(),
+                    episodes, horizon, sampling);
+            CmdpEstimate estimate = est.estimate(new CmdpEstimationContext(0, x, follower.response(), batch, leader,
+                    estimation));
+            g = estimate.gradient();
+        }
+        return new Hypergradient(exact.objective(), g);
     }
 }

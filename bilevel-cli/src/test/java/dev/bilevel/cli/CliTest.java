@@ -131,4 +131,48 @@ class CliTest {
         }
         return out;
     }
+
+    @Test
+    void boltzmannCovarianceWithExactCriticAgreesWithExactHypergradient() throws IOException {
+        ConfigurableMdpProblem problem = RandomProblems.configurableMdp(21, 10, 3, 5, 0.9, 0.5);
+        Path file = dir.resolve("p.json");
+        Files.writeString(file, ProblemFiles.write(problem));
+        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg", "--critic", "exact",
+                "--episodes", "20000", "--horizon", "150", "--seed", "3");
+        assertThat(r.status()).as(r.err()).isZero();
+        double[] estimate = array(r.out(), "gradient");
+        double[] exact = ExactHypergradient.compute(problem.mdp(), problem.parameters0()).gradient();
+        assertThat(cosine(estimate, exact)).isGreaterThan(0.98);
+        assertThat(r.out()).contains("\"critic\":\"exact\"", "\"episodes\":20000");
+    }
+
+    @Test
+    void estimatorFlagsAreValidated() throws IOException {
+        ConfigurableMdpProblem problem = RandomProblems.configurableMdp(2, 4, 2, 2, 0.9, 0.5);
+        Path file = dir.resolve("p.json");
+        Files.writeString(file, ProblemFiles.write(problem));
+        for (String[] args : new String[][] {{"--episodes", "0"}, {"--horizon", "-3"}, {"--critic", "oracle"},
+            {"--estimator", "bchg", "--sarsa-alpha", "2"}}) {
+            String[] full = new String[args.length + 3];
+            full[0] = "hypergradient";
+            full[1] = "--problem";
+            full[2] = file.toString();
+            System.arraycopy(args, 0, full, 3, args.length);
+            Result r = run(full);
+            assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        }
+    }
+
+    private static double cosine(double[] a, double[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
 }

@@ -23,15 +23,24 @@ public final class SarsaCritic implements TabularLeaderCritic {
      * @param init randomness for the {@code N(0,1)} initial table
      */
     public SarsaCritic(int states, int actions, double stepSize, SplittableRandom init) {
+        this(states, actions, stepSize);
+        for (int i = 0; i < q.length; i++) {
+            q[i] = init.nextGaussian();
+        }
+    }
+
+    private SarsaCritic(int states, int actions, double stepSize) {
         if (!(stepSize > 0.0 && stepSize <= 1.0)) {
             throw new IllegalArgumentException("sarsa_alpha: " + stepSize + " is outside (0, 1]");
         }
         this.actions = actions;
         this.stepSize = stepSize;
         this.q = new double[states * actions];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = init.nextGaussian();
-        }
+    }
+
+    /** A critic starting from {@code Q = 0}, for one-shot estimates from a single batch. */
+    public static SarsaCritic zeroInitialized(int states, int actions, double stepSize) {
+        return new SarsaCritic(states, actions, stepSize);
     }
 
     @Override
