@@ -1,0 +1,191 @@
+package dev.bilevel.experiments.run;
+
+import dev.bilevel.experiments.DoubleText;
+import dev.bilevel.experiments.config.ResolvedConfig;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The directory one run writes its results to:
+ *
+ * <pre>
+ * config.yaml    the resolved configuration ({@link ResolvedConfig#toYaml()})
+ * metrics.csv    one row per logged step ({@link MetricsWriter})
+ * summary.json   final numbers ({@link #writeSummary(Map)})
+ * NAME           vectors, one value per line ({@link #writeVector(String, double[])})
+ * </pre>
+ *
+ * <p>Every file except {@code metrics.csv} is written whole to a temporary name in the same directory
+ * and renamed into place atomically ({@link AtomicFiles}), so a crash never leaves a half-written file;
+ * rewriting a file replaces it. {@code metrics.csv} is appended row by row while the run goes on and may
+ * end with a partial line after a crash. (Making a whole run directory appear atomically is left to the
+ * code that runs trials.)
+ *
+ * <p>An existing directory is reused as it is: files of an earlier run in it are replaced as the new run
+ * writes them, and others are left alone.
+ */
+public final class RunDirectory {
+
+    /** The resolved configuration. */
+    public static final String CONFIG_FILE = "config.yaml";
+    /** The per-step metrics. */
+    public static final String METRICS_FILE = "metrics.csv";
+    /** The final summary. */
+    public static final String SUMMARY_FILE = "summary.json";
+
+    private static final Set<String> RESERVED = Set.of(CONFIG_FILE, METRICS_FILE, SUMMARY_FILE);
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
+
+    private final Path dir;
+
+    private RunDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Creates {@code dir} (and its parents) if needed.
+     *
+     * @param dir the run directory
+     * @return the run directory
+     * @throws RunDirectoryException {@code run directory DIR: not a directory} (or cannot be created, or
+     *     is not writable)
+     */
+    public static RunDirectory prepare(Path dir) {
+        return prepare(dir, "run directory");
+    }
+
+    /**
+     * Creates {@code dir} (and its parents) if needed, naming it in messages the way the user gave it,
+     * e.g. {@code prepare(out, "--out")} reports {@code --out runs/x: not a directory}.
+     *
+     * @param dir the run directory
+     * @param label what the user calls it: an option name or a phrase
+     * @return the run directory
+     * @throws RunDirectoryException with a one-line message {@code LABEL DIR: problem}
+     */
+    public static RunDirectory prepare(Path dir, String label) {
+        String where = label + " " + dir + ": ";
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new RunDirectoryException(where + "not a directory", null);
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            // createDirectories reports a regular file in the way (dir itself, or a parent).
+            throw new RunDirectoryException(where + "cannot create it, " + e.getFile() + " is not a directory", e);
+        } catch (AccessDeniedException e) {
+            throw new RunDirectoryException(where + "cannot create it, permission denied", e);
+        } catch (FileSystemException e) {
+            throw new RunDirectoryException(where + "cannot create it"
+                    + (e.getReason() == null ? "" : ", " + e.getFile() + ": " + e.getReason()), e);
+        } catch (IOException e) {
+            throw new RunDirectoryException(where + "cannot create it (" + e.getMessage() + ")", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new RunDirectoryException(where + "not writable", null);
+        }
+        return new RunDirectory(dir);
+    }
+
+    /**
+     * The directory.
+     *
+     * @return the path as given to {@link #prepare}
+     */
+    public Path path() {
+        return dir;
+    }
+
+    /**
+     * Writes {@code config.yaml} atomically.
+     *
+     * @param config the resolved configuration
+     * @return the file written
+     * @throws java.io.UncheckedIOException if writing fails
+     */
+    public Path writeConfig(ResolvedConfig config) {
+        Path file = dir.resolve(CONFIG_FILE);
+        AtomicFiles.writeString(file, config.toYaml());
+        return file;
+    }
+
+    /**
+     * Creates (or truncates) {@code metrics.csv} and writes its header.
+     *
+     * @param columns the columns
+     * @return the writer; close it when the run ends
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public MetricsWriter openMetrics(List<MetricColumn> columns) {
+        return MetricsWriter.open(dir.resolve(METRICS_FILE), columns);
+    }
+
+    /**
+     * Creates (or truncates) {@code metrics.csv} and writes its header.
+     *
+     * @param columns the columns
+     * @return the writer; close it when the run ends
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public MetricsWriter openMetrics(MetricColumn... columns) {
+        return openMetrics(Arrays.asList(columns));
+    }
+
+    /**
+     * Writes {@code summary.json} atomically: one JSON object, pretty-printed, keys in the map's iteration
+     * order (pass a {@link java.util.LinkedHashMap}), doubles written with {@link DoubleText#format(double)}
+     * (shortest text that reads back bit for bit, the same on every JDK), NaN and infinities (also inside lists, arrays and records)
+     * written as {@code null} since JSON has no such numbers, and a final newline.
+     *
+     * @param summary the summary; values may be numbers, strings, booleans, null, nested maps, lists,
+     *     arrays and records
+     * @return the file written
+     * @throws java.io.UncheckedIOException if writing fails
+     */
+    public Path writeSummary(Map<String, ?> summary) {
+        Path file = dir.resolve(SUMMARY_FILE);
+        AtomicFiles.writeString(file, SummaryJson.write(summary));
+        return file;
+    }
+
+    /**
+     * Writes a vector atomically as text, one value per line with {@link DoubleText#format(double)}
+     * ({@code NaN}, {@code Infinity} and {@code -Infinity} included), which
+     * {@link Double#parseDouble}, {@code numpy.loadtxt} and Python's {@code float} read back bit for bit.
+     * An empty vector is an empty file.
+     *
+     * @param fileName a plain file name ({@code leader_params.txt}): letters, digits, {@code _ . -}, not
+     *     starting with a dot, and not one of the files above
+     * @param values the vector
+     * @return the file written
+     * @throws IllegalArgumentException for a bad file name
+     * @throws java.io.UncheckedIOException if writing fails
+     */
+    public Path writeVector(String fileName, double[] values) {
+        if (!FILE_NAME.matcher(fileName).matches() || RESERVED.contains(fileName)) {
+            throw new IllegalArgumentException("vector file name '" + fileName
+                    + "' must be a plain name (letters, digits, _ . -) other than " + RESERVED);
+        }
+        StringBuilder text = new StringBuilder(values.length * 20);
+        for (double v : values) {
+            text.append(DoubleText.format(v)).append('\n');
+        }
+        Path file = dir.resolve(fileName);
+        AtomicFiles.writeString(file, text.toString());
+        return file;
+    }
+
+    @Override
+    public String toString() {
+        return "RunDirectory[" + dir + "]";
+    }
+}
