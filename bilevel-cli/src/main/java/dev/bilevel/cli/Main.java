@@ -1,5 +1,6 @@
 package dev.bilevel.cli;
 
+import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.problems.json.ProblemFileException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -42,7 +43,8 @@ public final class Main {
         });
         cli.setExecutionExceptionHandler((ex, command, parseResult) -> {
             PrintWriter e = command.getErr();
-            if (ex instanceof ProblemFileException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof ProblemFileException || ex instanceof ExperimentInputException
+                    || ex instanceof IllegalArgumentException) {
                 e.println(command.getCommandName() + ": " + oneLine(ex.getMessage()));
                 return USAGE_ERROR;
             }

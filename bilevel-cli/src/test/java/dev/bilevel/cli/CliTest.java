@@ -101,18 +101,44 @@ class CliTest {
     }
 
     @Test
-    void fourRoomsReportsReferenceObjective() {
-        Result r = run("run", "four-rooms", "--reg-lambda", "0.001");
+    void fourRoomsRunWritesIdenticalRunDirectoriesForTheSameSeed() throws IOException {
+        Path first = dir.resolve("a");
+        Path second = dir.resolve("b");
+        Result r = run("run", "four-rooms", "--reg-lambda", "0.001", "--iterations", "60", "--seed", "4", "--out",
+                first.toString());
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("-0.740644");
+        assertThat(r.out()).contains("-0.740"); // V_UL(start) at w ≈ 0 (reference: -0.740644 at w = 0)
+        assertThat(run("run", "four-rooms", "--reg-lambda", "0.001", "--iterations", "60", "--seed", "4", "--out",
+                second.toString()).status()).isZero();
+        for (String name : new String[] {"config.yaml", "metrics.csv", "summary.json", "final_decision.txt",
+            "final_incentives.txt"}) {
+            assertThat(Files.readAllBytes(second.resolve(name))).as(name)
+                    .isEqualTo(Files.readAllBytes(first.resolve(name)));
+        }
+        assertThat(Files.readAllLines(first.resolve("metrics.csv"))).hasSize(61);
+        assertThat(Files.readString(first.resolve("config.yaml"))).contains("learning_rate:", "sarsa_alpha:");
     }
 
     @Test
-    void fourRoomsRejectsBadTemperatureAndProblem() {
-        assertThat(run("run", "four-rooms", "--reg-lambda", "-1").status()).isEqualTo(2);
-        Result r = run("run", "five-rooms");
-        assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).contains("five-rooms");
+    void configFileAndOverridesCombine() throws IOException {
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "problem: four-rooms\nmethod: naive\niterations: 5\n");
+        Path out = dir.resolve("run");
+        Result r = run("run", "--config", config.toString(), "samples=50", "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        String written = Files.readString(out.resolve("config.yaml"));
+        assertThat(written).contains("method: naive", "samples: 50", "iterations: 5");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--method=magic", "--learning-rate=-0.1", "--samples=0", "bogus_key=1", "samples",
+        "samples=abc", "--reg-lambda=0", "five-rooms"})
+    void badRunInputIsOneLineStatusTwoAndWritesNothing(String bad) {
+        Path out = dir.resolve("never");
+        Result r = run("run", "four-rooms", bad, "--iterations", "3", "--out", out.toString());
+        assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(Files.exists(out)).isFalse();
     }
 
     private static double number(String json, String key) {

@@ -1,0 +1,215 @@
+package dev.bilevel.experiments.fourrooms;
+
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.experiments.config.Bound;
+import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.run.MetricColumn;
+import dev.bilevel.experiments.run.MetricsWriter;
+import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.learn.cmdp.CmdpEstimator;
+import dev.bilevel.learn.cmdp.CmdpFollower;
+import dev.bilevel.learn.cmdp.CmdpTrainer;
+import dev.bilevel.learn.cmdp.HpgdEstimator;
+import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.sampling.TabularSampler;
+import dev.bilevel.problems.fourrooms.FourRooms;
+import dev.bilevel.problems.fourrooms.FourRoomsConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The FourRooms incentive-design experiment: one leader method, one seed, from a resolved config to
+ * a run directory ({@code config.yaml}, {@code metrics.csv}, {@code summary.json}, the final
+ * decision and incentives). {@code leader_objective} is the exact {@code V_UL(start)} of the follower's
+ * best response to the pre-update incentives, evaluated on the planning model, as in the paper.
+ */
+public final class FourRoomsJob {
+
+    /** Methods, as named in configs. */
+    public static final List<String> METHODS = Arrays.stream(TabularEstimators.Kind.values())
+            .map(TabularEstimators.Kind::id).toList();
+
+    /** Every key a FourRooms run accepts. */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .choice("problem", "four-rooms", List.of("four-rooms"), "problem")
+            .choice("method", "bchg", METHODS, "leader method (hypergradient estimator)")
+            .real("reg_lambda", 0.003, Bound.POSITIVE, "follower entropy temperature λ (paper: 0.001, 0.003, 0.005)")
+            .integer("samples", 100, 1, 10_000_000, "transitions sampled per outer iteration (paper: 100–1000)")
+            .integerOrNull("num_envs", 1, 100_000,
+                    "parallel environment streams; null = ceil(samples/200) as in the paper")
+            .integer("iterations", 10_000, 0, Integer.MAX_VALUE, "outer iterations")
+            .longInt("seed", 0L, "random seed of the run")
+            .realOrNull("learning_rate", Bound.POSITIVE,
+                    "SGD step; null = the tuned default for this method and setting")
+            .realOrNull("sarsa_alpha", new Bound(0.0, false, 1.0, true),
+                    "SARSA step of the leader critic (bchg, hpgd-sarsa); null = tuned default")
+            .real("max_grad_norm", 1.0, Bound.POSITIVE, "clip the hypergradient to this global norm")
+            .real("init_std", 0.01, Bound.NON_NEGATIVE, "initial incentive weights ~ N(0, init_std²)")
+            .choice("coordinates", "all", List.of("all", "corridors"),
+                    "incentive cells: all (d = 105) or the four corridors (d = 5)")
+            .real("incentive_cost", 5.0, Bound.FINITE, "leader's cost c per unit of incentive budget spent")
+            .real("fail_prob", 0.33, Bound.closed(0.0, 0.75), "slip parameter f")
+            .integer("max_episode_steps", 200, 1, Integer.MAX_VALUE, "simulator time limit per episode")
+            .integer("oracle_samples", 10_000, 1, 100_000_000, "hpgd-oracle: extra reset-anywhere transitions")
+            .real("zero_order_perturbation", 0.1, Bound.POSITIVE, "zero-order: perturbation constant c (u = c/t)")
+            .choice("follower.behaviour", "optimal", List.of("optimal", "reference-schedule", "reset-q", "carry-q"),
+                    "optimal (warm soft policy iteration), the reference 100×5 schedule, or suboptimal")
+            .integer("follower.rounds", 5, 0, 100_000, "reset-q / carry-q: policy rounds (5 sweeps each) per iteration")
+            .build();
+
+    private FourRoomsJob() {
+    }
+
+    /** Fills in the defaults that depend on other keys: {@code num_envs}, learning rate and SARSA step. */
+    public static ResolvedConfig complete(ResolvedConfig config) {
+        ResolvedConfig out = config;
+        int samples = config.integer("samples");
+        if (config.optionalInteger("num_envs").isEmpty()) {
+            out = out.with("num_envs", (samples + 199) / 200);
+        }
+        int envs = out.optionalInteger("num_envs").getAsInt();
+        if (samples % envs != 0) {
+            throw new IllegalArgumentException("samples: " + samples + " is not divisible by num_envs " + envs);
+        }
+        FourRoomsDefaults.Tuned tuned = FourRoomsDefaults.lookup(config.string("method"), config.real("reg_lambda"),
+                samples);
+        if (config.optionalReal("learning_rate").isEmpty()) {
+            out = out.with("learning_rate", tuned.learningRate());
+        }
+        if (config.optionalReal("sarsa_alpha").isEmpty()) {
+            out = out.with("sarsa_alpha", tuned.sarsaAlpha());
+        }
+        return out;
+    }
+
+    /**
+     * Runs the experiment described by a completed config, writing into {@code directory} (may be
+     * {@code null}) and reporting progress. Returns the summary it wrote.
+     */
+    public static Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
+        FourRoomsConfig problemConfig = new FourRoomsConfig(config.real("reg_lambda"),
+                config.string("coordinates").equals("all") ? FourRooms.Coordinates.ALL
+                        : FourRooms.Coordinates.CORRIDORS,
+                config.real("fail_prob"), 0.2, config.real("incentive_cost"), 0.99, 0.99,
+                config.integer("max_episode_steps"));
+        FourRooms fourRooms = new FourRooms(problemConfig);
+        ConfigurableMdp model = fourRooms.model();
+        int envs = config.optionalInteger("num_envs").getAsInt();
+        int samples = config.integer("samples");
+        int iterations = config.integer("iterations");
+
+        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
+        SplittableRandom initRng = root.split();
+        SplittableRandom criticRng = root.split();
+        SplittableRandom followerRng = root.split();
+        SplittableRandom runRng = root.split();
+
+        double[] x0 = new double[fourRooms.dimension()];
+        double initStd = config.real("init_std");
+        for (int j = 0; j < x0.length; j++) {
+            x0[j] = initStd * initRng.nextGaussian();
+        }
+        TabularSampler sampler = new TabularSampler(fourRooms.simulatorDynamics(), problemConfig.maxEpisodeSteps());
+        double[] uniform = new double[FourRooms.STATES];
+        Arrays.fill(uniform, 1.0 / FourRooms.STATES);
+        int oracleSamples = config.integer("oracle_samples");
+        HpgdEstimator.OracleAccess oracle = new HpgdEstimator.OracleAccess(sampler, uniform, envs,
+                Math.max(1, oracleSamples / envs));
+        TabularEstimators.Kind kind = TabularEstimators.Kind.parse(config.string("method"), "method");
+        CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(kind, false,
+                config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false), oracle, criticRng);
+        CmdpFollower follower = new CmdpFollower(model, behaviour(config.string("follower.behaviour")),
+                config.integer("follower.rounds"), followerRng);
+        CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator, new CmdpTrainer.Settings(
+                iterations, config.optionalReal("learning_rate").getAsDouble(), config.real("max_grad_norm"), envs, samples / envs));
+
+        List<MetricColumn> columns = new ArrayList<>();
+        for (String name : trainer.columns()) {
+            boolean integer = name.equals("iteration") || name.equals("completed_episodes")
+                    || name.equals("follower_steps");
+            columns.add(integer ? MetricColumn.integer(name) : MetricColumn.real(name));
+        }
+        int window = Math.min(1000, Math.max(iterations, 1));
+        double[] tail = {0.0};
+        double[] first = {Double.NaN};
+        double[] last = {Double.NaN};
+        String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
+                + samples + " seed=" + config.longInt("seed");
+        progress.start(label, iterations);
+        double[] finalDecision;
+        String failure = null;
+        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
+        try {
+            if (directory != null) {
+                directory.writeConfig(config);
+            }
+            finalDecision = trainer.run(x0, runRng, (it, row) -> {
+                if (metrics != null) {
+                    metrics.row(row);
+                }
+                double objective = row[1];
+                if (it == 0) {
+                    first[0] = objective;
+                }
+                last[0] = objective;
+                if (it >= iterations - window) {
+                    tail[0] += objective;
+                }
+                if ((it + 1) % 100 == 0 || it + 1 == iterations) {
+                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
+                }
+            });
+        } catch (ArithmeticException e) {
+            failure = e.getMessage();
+            finalDecision = null;
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+            progress.close();
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("problem", "four-rooms");
+        summary.put("method", config.string("method"));
+        summary.put("reg_lambda", config.real("reg_lambda"));
+        summary.put("samples", samples);
+        summary.put("seed", config.longInt("seed"));
+        summary.put("iterations", iterations);
+        summary.put("dimension", fourRooms.dimension());
+        summary.put("status", failure == null ? "completed" : "diverged");
+        if (failure != null) {
+            summary.put("error", failure);
+        }
+        summary.put("leader_objective_initial", first[0]);
+        summary.put("leader_objective_final", last[0]);
+        summary.put("leader_objective_last_window", failure == null ? tail[0] / window : Double.NaN);
+        summary.put("last_window", window);
+        if (directory != null) {
+            if (finalDecision != null) {
+                directory.writeVector("final_decision.txt", finalDecision);
+                directory.writeVector("final_incentives.txt", fourRooms.incentives().incentives(finalDecision));
+            }
+            directory.writeSummary(summary);
+        }
+        if (failure != null) {
+            throw new ArithmeticException(failure + " (metrics so far are kept)");
+        }
+        return summary;
+    }
+
+    private static CmdpFollower.Behaviour behaviour(String id) {
+        return switch (id) {
+            case "reference-schedule" -> CmdpFollower.Behaviour.REFERENCE_SCHEDULE;
+            case "reset-q" -> CmdpFollower.Behaviour.RESET_Q;
+            case "carry-q" -> CmdpFollower.Behaviour.CARRY_Q;
+            default -> CmdpFollower.Behaviour.OPTIMAL;
+        };
+    }
+}
