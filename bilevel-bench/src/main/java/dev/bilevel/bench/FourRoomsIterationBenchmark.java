@@ -1,0 +1,68 @@
+package dev.bilevel.bench;
+
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.learn.cmdp.CmdpEstimator;
+import dev.bilevel.learn.cmdp.CmdpFollower;
+import dev.bilevel.learn.cmdp.CmdpTrainer;
+import dev.bilevel.learn.cmdp.HpgdEstimator;
+import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.sampling.TabularSampler;
+import dev.bilevel.problems.fourrooms.FourRooms;
+import dev.bilevel.problems.fourrooms.FourRoomsConfig;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One FourRooms outer iteration, everything included: the follower's warm best response, the exact
+ * evaluation of {@code leader_objective} that is logged, sampling, the estimator (with its SARSA pass)
+ * and the update. An invocation runs {@value #ITERATIONS} iterations of a fresh run (λ = 0.003,
+ * learning rate 0.1, SARSA step 0.5), so the score is the mean cost per iteration over a run's first
+ * {@value #ITERATIONS} iterations.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class FourRoomsIterationBenchmark {
+
+    static final int ITERATIONS = 1000;
+
+    @Param({"bchg", "hpgd-mc", "naive"})
+    public String method;
+
+    @Param({"100", "1000"})
+    public int samples;
+
+    @Benchmark
+    @OperationsPerInvocation(ITERATIONS)
+    public double[] iterations() {
+        FourRooms fourRooms = new FourRooms(FourRoomsConfig.paper(0.003));
+        ConfigurableMdp model = fourRooms.model();
+        SplittableRandom root = new SplittableRandom(1);
+        TabularSampler sampler = new TabularSampler(fourRooms.simulatorDynamics(), 200);
+        int envs = (samples + 199) / 200;
+        double[] uniform = new double[FourRooms.STATES];
+        Arrays.fill(uniform, 1.0 / FourRooms.STATES);
+        CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(
+                TabularEstimators.Kind.parse(method, "method"), false, 0.5, 0.1, false),
+                new HpgdEstimator.OracleAccess(sampler, uniform, envs, 10_000 / envs), root.split());
+        CmdpFollower follower = new CmdpFollower(model, CmdpFollower.Behaviour.OPTIMAL, 0, root.split());
+        CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator,
+                new CmdpTrainer.Settings(ITERATIONS, 0.1, 1.0, envs, samples / envs));
+        return trainer.run(new double[fourRooms.dimension()], root.split(), (it, row) -> { });
+    }
+}
