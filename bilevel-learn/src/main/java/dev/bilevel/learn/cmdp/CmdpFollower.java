@@ -35,11 +35,15 @@ public final class CmdpFollower {
         CARRY_Q
     }
 
+    /** Bellman-residual tolerance of the optimal solve where values are of order 1. */
+    private static final double BASE_TOLERANCE = 1e-12;
+
     private final ConfigurableMdp model;
     private final Behaviour behaviour;
     private final int rounds;
     private final SplittableRandom rng;
-    private final SoftPolicyIteration optimalSolver = new SoftPolicyIteration(1e-12, 200);
+    private SoftPolicyIteration optimalSolver = new SoftPolicyIteration(BASE_TOLERANCE, 200);
+    private double solverTolerance = BASE_TOLERANCE;
     private FollowerSolution optimal;
     private FollowerSolution current;
     private double[] carried;
@@ -63,6 +67,11 @@ public final class CmdpFollower {
     /** Re-optimises against {@code x} and returns what the leader may observe. */
     public FollowerResponse respond(double[] x) {
         double[] reward = model.followerReward().evaluate(x);
+        double tolerance = tolerance(reward);
+        if (tolerance != solverTolerance) {
+            optimalSolver = new SoftPolicyIteration(tolerance, 200);
+            solverTolerance = tolerance;
+        }
         switch (behaviour) {
             case REFERENCE_SCHEDULE -> {
                 optimal = ModifiedSoftPolicyIteration.reference().solve(model.dynamics(), reward,
@@ -85,6 +94,27 @@ public final class CmdpFollower {
             }
         }
         return current.response();
+    }
+
+    /**
+     * The residual tolerance for this reward: {@code 1e-12}, unless the soft values can be so large that
+     * rounding alone leaves a larger residual (an absolute 1e-12 is below one ulp of {@code V} once
+     * {@code |V| ≥ 8192}, e.g. rewards of 100 at {@code γ = 0.99}, and the solve would never report
+     * convergence). Then about
+     * 18 ulps of the bound {@code |V| ≤ (max|r| + λ·log A)/(1 − γ)}, rounded up to a power of two so that
+     * the solver (and the factorisation it reuses between warm solves) changes only with the scale.
+     */
+    private double tolerance(double[] reward) {
+        double max = 0.0;
+        for (double r : reward) {
+            max = Math.max(max, Math.abs(r));
+        }
+        double bound = (max + model.temperature() * Math.log(model.actions())) / (1.0 - model.followerDiscount());
+        double wanted = 4e-15 * bound;
+        if (!(wanted > BASE_TOLERANCE)) {
+            return BASE_TOLERANCE;
+        }
+        return BASE_TOLERANCE * Math.pow(2.0, Math.ceil(Math.log(wanted / BASE_TOLERANCE) / Math.log(2.0)));
     }
 
     private FollowerSolution suboptimal(double[] reward) {

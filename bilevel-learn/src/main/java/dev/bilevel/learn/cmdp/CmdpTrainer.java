@@ -116,7 +116,7 @@ public final class CmdpTrainer {
             double objective = objective(response.policy(), leaderReward);
             TabularBatch batch = sampler.sample(response.policy(), settings.streams(), settings.stepsPerStream(),
                     samplingRng);
-            CmdpEstimate estimate = estimator.estimate(new CmdpEstimationContext(it, x, response, batch, leader,
+            CmdpEstimate estimate = estimator.estimate(new CmdpEstimationContext(it, x.clone(), response, batch, leader,
                     estimatorRng));
             double[] g = estimate.gradient();
             double norm = norm(g);
