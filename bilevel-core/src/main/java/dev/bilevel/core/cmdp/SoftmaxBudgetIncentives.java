@@ -105,22 +105,7 @@ public final class SoftmaxBudgetIncentives {
         }
         double[] baseCopy = base.clone();
         boolean[] off = switchedOff.clone();
-        return new ParametricReward() {
-            @Override
-            public int states() {
-                return states;
-            }
-
-            @Override
-            public int actions() {
-                return actions;
-            }
-
-            @Override
-            public int dimension() {
-                return SoftmaxBudgetIncentives.this.dimension();
-            }
-
+        return new CellReward() {
             @Override
             public void evaluate(double[] w, double[] out) {
                 System.arraycopy(baseCopy, 0, out, 0, baseCopy.length);
@@ -161,22 +146,7 @@ public final class SoftmaxBudgetIncentives {
         }
         double[] baseCopy = base.clone();
         boolean[] chargedCopy = charged.clone();
-        return new ParametricReward() {
-            @Override
-            public int states() {
-                return states;
-            }
-
-            @Override
-            public int actions() {
-                return actions;
-            }
-
-            @Override
-            public int dimension() {
-                return SoftmaxBudgetIncentives.this.dimension();
-            }
-
+        return new CellReward() {
             @Override
             public void evaluate(double[] w, double[] out) {
                 System.arraycopy(baseCopy, 0, out, 0, baseCopy.length);
@@ -212,6 +182,25 @@ public final class SoftmaxBudgetIncentives {
                 accumulateCellGradient(probabilities(w), cellWeights, gradient);
             }
         };
+    }
+
+    /** The shape both rewards share with the incentives. */
+    private abstract class CellReward implements ParametricReward {
+
+        @Override
+        public int states() {
+            return states;
+        }
+
+        @Override
+        public int actions() {
+            return actions;
+        }
+
+        @Override
+        public int dimension() {
+            return SoftmaxBudgetIncentives.this.dimension();
+        }
     }
 
     private void checkTable(double[] table, String name) {

@@ -65,15 +65,9 @@ public final class BoltzmannCovarianceEstimator implements CmdpEstimator {
         double divisor = options.normalization().divisor(batch);
 
         double[] benefitWeight = TrajectorySums.discountWeights(batch, leader.leaderDiscount());
+        double[] benefit = TrajectorySums.centredRowValues(batch, q, follower.policy(), actions);
         double scale = 1.0 / (follower.temperature() * divisor);
-        TrajectorySums.forEachRow(batch, i -> {
-            int s = batch.states()[i];
-            double v = 0.0;
-            for (int a = 0; a < actions; a++) {
-                v += follower.policy()[s * actions + a] * q[s * actions + a];
-            }
-            benefitWeight[i] *= (q[s * actions + batch.actions()[i]] - v) * scale;
-        });
+        TrajectorySums.forEachRow(batch, i -> benefitWeight[i] *= benefit[i] * scale);
         double[] alpha = options.everyVisitAveraging()
                 ? TrajectorySums.meanByStateAction(batch, benefitWeight, states, actions) : benefitWeight;
         double[] responseWeights = new double[states * actions];

@@ -94,15 +94,7 @@ public final class HpgdEstimator implements CmdpEstimator {
             });
         } else if (variant == Variant.SARSA) {
             double[] q = critic.update(batch, leaderReward, follower.policy(), gammaL, context.rng());
-            advantage = new double[batch.size()];
-            TrajectorySums.forEachRow(batch, i -> {
-                int s = batch.states()[i];
-                double v = 0.0;
-                for (int a = 0; a < actions; a++) {
-                    v += follower.policy()[s * actions + a] * q[s * actions + a];
-                }
-                advantage[i] = q[s * actions + batch.actions()[i]] - v;
-            });
+            advantage = TrajectorySums.centredRowValues(batch, q, follower.policy(), actions);
         } else {
             double[] returns = TrajectorySums.returns(batch, TrajectorySums.rowValues(batch, leaderReward, actions),
                     gammaL);

@@ -60,6 +60,23 @@ public final class TrajectorySums {
     }
 
     /**
+     * The centred critic value of every row, {@code Q(s_i,a_i) − Σ_a π(a|s_i) Q(s_i,a)}: the leader's
+     * advantage of the follower's action under the observed follower policy (BC-HG's "benefit").
+     */
+    public static double[] centredRowValues(TabularBatch batch, double[] q, double[] policy, int actions) {
+        double[] out = new double[batch.size()];
+        forEachRow(batch, i -> {
+            int s = batch.states()[i];
+            double v = 0.0;
+            for (int a = 0; a < actions; a++) {
+                v += policy[s * actions + a] * q[s * actions + a];
+            }
+            out[i] = q[s * actions + batch.actions()[i]] - v;
+        });
+        return out;
+    }
+
+    /**
      * Every-visit averaging by state-action pair: each row gets the mean of {@code values} over the
      * batch rows with its {@code (s,a)}.
      */
