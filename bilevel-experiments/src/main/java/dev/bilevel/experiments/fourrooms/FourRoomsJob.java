@@ -138,6 +138,8 @@ public final class FourRoomsJob {
         }
         int window = Math.min(1000, Math.max(iterations, 1));
         double[] tail = {0.0};
+        double[] optimalTail = {0.0};
+        boolean suboptimal = trainer.columns().contains("leader_objective_optimal_follower");
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
@@ -161,6 +163,9 @@ public final class FourRoomsJob {
                 last[0] = objective;
                 if (it >= iterations - window) {
                     tail[0] += objective;
+                    if (suboptimal) {
+                        optimalTail[0] += row[2];
+                    }
                 }
                 if ((it + 1) % 100 == 0 || it + 1 == iterations) {
                     progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
@@ -190,6 +195,10 @@ public final class FourRoomsJob {
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
         summary.put("leader_objective_last_window", failure == null ? tail[0] / window : Double.NaN);
+        if (suboptimal) {
+            summary.put("leader_objective_optimal_follower_last_window",
+                    failure == null ? optimalTail[0] / window : Double.NaN);
+        }
         summary.put("last_window", window);
         if (directory != null) {
             if (finalDecision != null) {

@@ -1,0 +1,151 @@
+package dev.bilevel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bilevel.core.game.FollowerOperator;
+import dev.bilevel.experiments.diagnose.EstimatorDiagnostics;
+import dev.bilevel.problems.json.ProblemFiles;
+import dev.bilevel.problems.json.RandomProblems;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DiagnoseCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    @BeforeAll
+    static void headless() {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private static String[] args(String... parts) {
+        return parts;
+    }
+
+    @Test
+    void fourRoomsWritesTablesAndPlots() throws IOException {
+        Path out = dir.resolve("fr");
+        Result r = run("diagnose", "--four-rooms", "--coordinates", "corridors", "--estimators", "bchg,naive",
+                "--episodes", "10,40", "--repeats", "3", "--seed", "2", "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("## Estimator diagnostics: four-rooms-corridors", "d = 5", "| bchg | 10 |",
+                "| naive | 40 |", "wrote " + out);
+        for (String name : List.of("diagnostics.csv", "diagnostics.md", "cosine.png", "cosine.svg",
+                "relative_error.png", "relative_error.svg")) {
+            assertThat(out.resolve(name)).as(name).isNotEmptyFile();
+        }
+        assertThat(Files.readAllLines(out.resolve("diagnostics.csv"))).hasSize(1 + 4);
+        assertThat(Files.readString(out.resolve("diagnostics.md"))).contains("critic exact", "3 repeats");
+    }
+
+    @Test
+    void problemFileWithSarsaCritic() throws IOException {
+        Path file = dir.resolve("chain.json");
+        Files.writeString(file, ProblemFiles.write(RandomProblems.configurableMdp(5, 6, 2, 3, 0.8, 0.5)));
+        Path out = dir.resolve("file");
+        Result r = run("diagnose", "--problem", file.toString(), "--estimators", "bchg,hpgd-sarsa,sobirl,exact",
+                "--episodes", "20", "--repeats", "2", "--horizon", "40", "--critic", "sarsa", "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("## Estimator diagnostics: chain", "critic sarsa", "| sobirl | 20 |",
+                "| exact | 20 | — |");
+        assertThat(Files.readString(out.resolve("diagnostics.csv"))).contains("chain,3,hpgd-sarsa,sarsa,20,2,40,0,");
+    }
+
+    @Test
+    void scalingWritesItsTableAndPlots() throws IOException {
+        Path out = dir.resolve("scaling");
+        Result r = run("diagnose", "--scaling", "--dimensions", "2,50", "--episodes", "10", "--repeats", "2",
+                "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("## Dimension scaling", "| four-rooms-corridors | 5 |", "| four-rooms-all | 105 |",
+                "| random-d2 | 2 | 30×4 | bchg |", "| random-d50 | 50 |");
+        for (String name : List.of("scaling.csv", "scaling.md", "time_per_sample.png", "time_per_sample.svg",
+                "scaling_cosine.png", "scaling_cosine.svg")) {
+            assertThat(out.resolve(name)).as(name).isNotEmptyFile();
+        }
+        assertThat(Files.readAllLines(out.resolve("scaling.csv"))).hasSize(1 + 4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--episodes=0", "--episodes=10,abc", "--episodes=10,10", "--estimators=bogus",
+        "--estimators=bchg,,naive", "--estimators=hpgd-oracle", "--critic=nope", "--repeats=0", "--horizon=0",
+        "--coordinates=diagonal", "--reg-lambda=0", "--perturbation=-1", "--sarsa-alpha=2", "--dimensions=10",
+        "--frobnicate"})
+    void badFlagsAreOneLineStatusTwoNamingTheFlag(String bad) {
+        Path out = dir.resolve("never");
+        List<String> argv = new ArrayList<>(Arrays.asList("diagnose", "--four-rooms", "--episodes", "5",
+                "--repeats", "2", "--out", out.toString()));
+        argv.add(bad);
+        Result r = run(argv.toArray(String[]::new));
+        assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains(bad.substring(0, bad.contains("=") ? bad.indexOf('=') : bad.length()));
+        assertThat(r.err()).doesNotContain("Exception", "\tat ");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void problemSourceMustBeExactlyOne() {
+        for (String[] argv : List.of(args("diagnose"), args("diagnose", "--four-rooms", "--problem", "x.json"))) {
+            Result r = run(argv);
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.err().strip()).isEqualTo("diagnose: --problem, --four-rooms: give exactly one of them");
+        }
+        Result scaling = run("diagnose", "--scaling", "--four-rooms");
+        assertThat(scaling.status()).isEqualTo(2);
+        assertThat(scaling.err()).contains("--four-rooms: not used with --scaling");
+        Result budgets = run("diagnose", "--scaling", "--episodes", "10,20");
+        assertThat(budgets.status()).isEqualTo(2);
+        assertThat(budgets.err()).contains("--episodes: --scaling takes one budget");
+    }
+
+    @Test
+    void gameProblemsAreRejected() throws IOException {
+        Path file = dir.resolve("game.json");
+        Files.writeString(file, ProblemFiles.write(RandomProblems.markovGame(1, 3, 2, 2, 0.9, 0.5,
+                FollowerOperator.AVERAGED)));
+        Result r = run("diagnose", "--problem", file.toString(), "--out", dir.resolve("g").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        assertThat(r.err()).contains("diagnose supports configurable-mdp problems");
+        Result missing = run("diagnose", "--problem", dir.resolve("absent.json").toString());
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void helpMentionsTheExactCritic() {
+        Result r = run("diagnose", "--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("--critic", "isolates Monte-Carlo error", "--scaling");
+        // The defaults shown are the library's.
+        EstimatorDiagnostics.Settings defaults = EstimatorDiagnostics.Settings.defaults();
+        String estimators = String.join(",", defaults.estimators().stream().map(k -> k.id()).toList());
+        String budgets = String.join(",", defaults.episodes().stream().map(String::valueOf).toList());
+        assertThat(r.out().replaceAll("\\s+", "")).contains("default:" + estimators, "default:" + budgets,
+                "default:" + defaults.repeats() + ")");
+        assertThat(run("--help").out()).contains("diagnose");
+    }
+}
