@@ -194,10 +194,11 @@ public final class FourRoomsJob {
         }
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
-        summary.put("leader_objective_last_window", failure == null ? tail[0] / window : Double.NaN);
+        boolean complete = failure == null && iterations > 0;
+        summary.put("leader_objective_last_window", complete ? tail[0] / window : Double.NaN);
         if (suboptimal) {
             summary.put("leader_objective_optimal_follower_last_window",
-                    failure == null ? optimalTail[0] / window : Double.NaN);
+                    complete ? optimalTail[0] / window : Double.NaN);
         }
         summary.put("last_window", window);
         if (directory != null) {

@@ -1,0 +1,60 @@
+package dev.bilevel.experiments.fourrooms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.run.ProgressReporter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FourRoomsJobTest {
+
+    private static ResolvedConfig config(String... overrides) {
+        return FourRoomsJob.complete(FourRoomsJob.SCHEMA.resolve(null, List.of(overrides)));
+    }
+
+    @Test
+    void completesEnvironmentsAndTunedStepsFromTheSetting() {
+        ResolvedConfig c = config("samples=1000", "reg_lambda=0.005", "method=hpgd-mc");
+        assertThat(c.optionalInteger("num_envs").getAsInt()).isEqualTo(5);
+        FourRoomsDefaults.Tuned tuned = FourRoomsDefaults.lookup("hpgd-mc", 0.005, 1000);
+        assertThat(c.optionalReal("learning_rate").getAsDouble()).isEqualTo(tuned.learningRate());
+        assertThat(config("samples=400").optionalInteger("num_envs").getAsInt()).isEqualTo(2);
+        // Explicit values win over the tuned defaults.
+        assertThat(config("learning_rate=0.37").optionalReal("learning_rate").getAsDouble()).isEqualTo(0.37);
+    }
+
+    @Test
+    void everyShippedMethodAndSettingHasATunedPoint() {
+        for (String method : List.of("bchg", "hpgd-mc", "naive")) {
+            for (double lambda : new double[] {0.001, 0.003, 0.005}) {
+                for (int samples : new int[] {100, 200, 400, 1000}) {
+                    FourRoomsDefaults.Tuned t = FourRoomsDefaults.lookup(method, lambda, samples);
+                    assertThat(t.samples()).as(method + " " + lambda + " " + samples).isEqualTo(samples);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsSamplesThatDoNotSplitOverStreams() {
+        assertThatThrownBy(() -> config("samples=301", "num_envs=2")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("samples: 301 is not divisible by num_envs 2");
+    }
+
+    @Test
+    void zeroIterationsGiveNoWindowMean() {
+        Map<String, Object> summary = FourRoomsJob.run(config("iterations=0"), null, ProgressReporter.silent());
+        assertThat((Double) summary.get("leader_objective_last_window")).isNaN();
+    }
+
+    @Test
+    void exactMethodImprovesTheObjective() {
+        Map<String, Object> summary = FourRoomsJob.run(config("method=exact", "iterations=300", "reg_lambda=0.005", "learning_rate=20"),
+                null, ProgressReporter.silent());
+        assertThat((Double) summary.get("leader_objective_final"))
+                .isGreaterThan((Double) summary.get("leader_objective_initial") + 0.5);
+    }
+}
