@@ -6,11 +6,20 @@ import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.ExactGameHypergradient;
+import dev.bilevel.core.game.GameFollowerSolution;
+import dev.bilevel.core.game.JointPolicy;
+import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.game.SoftQIteration;
+import dev.bilevel.core.game.TabularSoftmaxPolicy;
 import dev.bilevel.learn.cmdp.CmdpEstimate;
 import dev.bilevel.learn.cmdp.CmdpEstimationContext;
 import dev.bilevel.learn.cmdp.CmdpEstimator;
 import dev.bilevel.learn.cmdp.LeaderKnowledge;
 import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.critic.ExactLeaderCritic;
+import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.critic.TabularLeaderCritic;
+import dev.bilevel.learn.game.GameBoltzmannCovarianceEstimator;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
@@ -46,7 +55,8 @@ final class HypergradientCommand implements Callable<Integer> {
     private Path problem;
 
     @Option(names = "--estimator", defaultValue = "exact", paramLabel = "NAME",
-            description = "exact, bchg, hpgd-mc, naive, sobirl or zero-order (default: ${DEFAULT-VALUE}).")
+            description = "exact, bchg, hpgd-mc, naive, sobirl or zero-order; games: exact or bchg "
+                    + "(default: ${DEFAULT-VALUE}).")
     private String estimator;
 
     @Option(names = "--episodes", defaultValue = "1000", paramLabel = "N",
@@ -94,11 +104,11 @@ final class HypergradientCommand implements Callable<Integer> {
         JsonOutput json = new JsonOutput();
         Hypergradient result;
         if (parsed instanceof MarkovGameProblem p) {
-            if (kind != TabularEstimators.Kind.EXACT) {
+            if (kind != TabularEstimators.Kind.EXACT && kind != TabularEstimators.Kind.BCHG) {
                 throw new IllegalArgumentException("--estimator: '" + estimator
-                        + "' is not available for markov-game problems yet; use exact");
+                        + "' is not available for markov-game problems; use exact or bchg");
             }
-            result = ExactGameHypergradient.compute(p.game(), p.leaderLogits());
+            result = markovGame(p, kind, exactCritic);
             json.field("kind", "markov-game");
         } else {
             result = configurableMdp((ConfigurableMdpProblem) parsed, kind, exactCritic);
@@ -114,6 +124,25 @@ final class HypergradientCommand implements Callable<Integer> {
         json.field("objective", result.objective()).field("gradient", result.gradient());
         spec.commandLine().getOut().println(json);
         return 0;
+    }
+
+    private Hypergradient markovGame(MarkovGameProblem problem, TabularEstimators.Kind kind, boolean exactCritic) {
+        MarkovGame game = problem.game();
+        double[] leaderPolicy = TabularSoftmaxPolicy.probabilities(problem.leaderLogits(), game.states(),
+                game.leaderActions());
+        GameFollowerSolution follower = SoftQIteration.exact().solve(game, leaderPolicy, null);
+        Hypergradient exact = ExactGameHypergradient.compute(game, leaderPolicy, follower);
+        if (kind == TabularEstimators.Kind.EXACT) {
+            return exact;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        TabularLeaderCritic critic = exactCritic ? new ExactLeaderCritic(game.dynamics())
+                : SarsaCritic.zeroInitialized(game.states(), game.leaderActions() * game.followerActions(), sarsaAlpha);
+        TabularBatch batch = new TabularSampler(game.dynamics(), horizon).sampleEpisodes(
+                JointPolicy.of(leaderPolicy, follower.response()), episodes, horizon, rng.split());
+        double[] g = new GameBoltzmannCovarianceEstimator(critic).estimate(batch, leaderPolicy, follower.response(),
+                game.leaderReward(), game.leaderDiscount(), rng.split());
+        return new Hypergradient(exact.objective(), g);
     }
 
     private Hypergradient configurableMdp(ConfigurableMdpProblem problem, TabularEstimators.Kind kind,

@@ -173,6 +173,21 @@ class CliTest {
     }
 
     @Test
+    void boltzmannCovarianceForTabularGameLeaders() throws IOException {
+        MarkovGameProblem problem = RandomProblems.markovGame(5, 10, 3, 4, 0.9, 0.5, FollowerOperator.SEQUENTIAL);
+        Path file = dir.resolve("g.json");
+        Files.writeString(file, ProblemFiles.write(problem));
+        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg", "--critic", "exact",
+                "--episodes", "20000", "--horizon", "150", "--seed", "1");
+        assertThat(r.status()).as(r.err()).isZero();
+        double[] exact = ExactGameHypergradient.compute(problem.game(), problem.leaderLogits()).gradient();
+        assertThat(cosine(array(r.out(), "gradient"), exact)).isGreaterThan(0.95);
+        Result hpgd = run("hypergradient", "--problem", file.toString(), "--estimator", "hpgd-mc");
+        assertThat(hpgd.status()).isEqualTo(2);
+        assertThat(hpgd.err()).contains("markov-game");
+    }
+
+    @Test
     void estimatorFlagsAreValidated() throws IOException {
         ConfigurableMdpProblem problem = RandomProblems.configurableMdp(2, 4, 2, 2, 0.9, 0.5);
         Path file = dir.resolve("p.json");
