@@ -1,8 +1,11 @@
 package dev.bilevel.cli;
 
+import dev.bilevel.experiments.DoubleText;
+
 /**
  * A one-line JSON object writer for command output: strings, integers, doubles (shortest
- * round-tripping form) and double arrays. Non-finite numbers are written as {@code null}.
+ * round-tripping form, the same on every JDK: {@link DoubleText}) and double arrays. Non-finite numbers
+ * are written as {@code null}.
  */
 final class JsonOutput {
 
@@ -48,7 +51,7 @@ final class JsonOutput {
     }
 
     private void number(double v) {
-        out.append(Double.isFinite(v) ? Double.toString(v) : "null");
+        out.append(Double.isFinite(v) ? DoubleText.format(v) : "null");
     }
 
     private void quote(String s) {

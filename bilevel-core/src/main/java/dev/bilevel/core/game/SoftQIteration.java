@@ -60,10 +60,11 @@ public final class SoftQIteration {
     public GameFollowerSolution solveFrom(MarkovGame game, double[] leaderPolicy, double[] q) {
         int states = game.states();
         double[] v = new double[states];
+        double[] scratch = new double[2 * game.followerActions()];
         double residual = Double.POSITIVE_INFINITY;
         int sweeps = 0;
         while (sweeps < maxSweeps && residual > tolerance) {
-            stateValues(game, leaderPolicy, q, v, null);
+            stateValues(game, leaderPolicy, q, v, null, scratch);
             residual = backup(game, v, q);
             sweeps++;
             if (Double.isNaN(residual)) {
@@ -84,12 +85,16 @@ public final class SoftQIteration {
      * follower chain used by implicit differentiation.
      */
     static void stateValues(MarkovGame game, double[] leaderPolicy, double[] q, double[] v, double[] chainWeights) {
+        stateValues(game, leaderPolicy, q, v, chainWeights, new double[2 * game.followerActions()]);
+    }
+
+    /** As above, with caller-owned scratch of length {@code 2·A} (no allocation per sweep). */
+    private static void stateValues(MarkovGame game, double[] leaderPolicy, double[] q, double[] v,
+            double[] chainWeights, double[] scratch) {
         int states = game.states();
         int nb = game.leaderActions();
         int na = game.followerActions();
         double lambda = game.temperature();
-        double[] scratch = new double[na];
-        double[] probs = new double[na];
         for (int s = 0; s < states; s++) {
             int base = s * nb * na;
             if (game.operator() == FollowerOperator.SEQUENTIAL) {
@@ -97,9 +102,9 @@ public final class SoftQIteration {
                 for (int b = 0; b < nb; b++) {
                     double pb = leaderPolicy[s * nb + b];
                     if (chainWeights != null) {
-                        LogSumExp.softmax(q, base + b * na, na, lambda, probs, 0);
+                        LogSumExp.softmax(q, base + b * na, na, lambda, scratch, na);
                         for (int a = 0; a < na; a++) {
-                            chainWeights[base + b * na + a] = pb * probs[a];
+                            chainWeights[base + b * na + a] = pb * scratch[na + a];
                         }
                     }
                     if (pb != 0.0) {
@@ -108,19 +113,19 @@ public final class SoftQIteration {
                 }
                 v[s] = value;
             } else {
-                java.util.Arrays.fill(scratch, 0.0);
+                java.util.Arrays.fill(scratch, 0, na, 0.0);
                 for (int b = 0; b < nb; b++) {
                     double pb = leaderPolicy[s * nb + b];
                     for (int a = 0; a < na; a++) {
                         scratch[a] += pb * q[base + b * na + a];
                     }
                 }
-                v[s] = LogSumExp.softmax(scratch, 0, na, lambda, probs, 0);
+                v[s] = LogSumExp.softmax(scratch, 0, na, lambda, scratch, na);
                 if (chainWeights != null) {
                     for (int b = 0; b < nb; b++) {
                         double pb = leaderPolicy[s * nb + b];
                         for (int a = 0; a < na; a++) {
-                            chainWeights[base + b * na + a] = pb * probs[a];
+                            chainWeights[base + b * na + a] = pb * scratch[na + a];
                         }
                     }
                 }

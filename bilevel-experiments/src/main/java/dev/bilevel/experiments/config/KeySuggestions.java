@@ -1,5 +1,6 @@
 package dev.bilevel.experiments.config;
 
+import dev.bilevel.core.text.EditDistance;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,7 @@ final class KeySuggestions {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String name : declared) {
-            int d = distance(unknown, name);
+            int d = EditDistance.between(unknown, name);
             if (d < bestDistance) {
                 best = name;
                 bestDistance = d;
@@ -41,25 +42,5 @@ final class KeySuggestions {
         }
         List<String> bySegment = declared.stream().filter(name -> name.endsWith("." + snake)).toList();
         return bySegment.size() == 1 ? Optional.of(bySegment.get(0)) : Optional.empty();
-    }
-
-    /** Levenshtein distance with two rows. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

@@ -5,6 +5,7 @@ import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.TabularDynamics;
+import dev.bilevel.core.text.EditDistance;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
@@ -165,32 +166,13 @@ final class ProblemParser {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {
-            int distance = editDistance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            int distance = EditDistance.between(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (distance < bestDistance) {
                 bestDistance = distance;
                 best = candidate;
             }
         }
         return bestDistance <= 2 ? best : null;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static ConfigurableMdpProblem configurableMdp(JsonNode root) {
