@@ -2,7 +2,8 @@ package dev.bilevel.cli;
 
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
-import dev.bilevel.experiments.fourrooms.FourRoomsJob;
+import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.ExperimentJobs;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.PrintWriter;
@@ -29,22 +30,30 @@ import picocli.CommandLine.Spec;
             "The directory receives config.yaml (the full resolved config), metrics.csv",
             "(one row per iteration), summary.json and the final decision. The same",
             "config and seed give identical files.", "",
-            "Problems: four-rooms. List every config key with --list-keys.", ""})
+            "Problems: four-rooms, discrete-toy. List a problem's config keys with",
+            "bilevel run PROBLEM --list-keys.", ""})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
     @Parameters(paramLabel = "PROBLEM|KEY=VALUE", arity = "0..*",
-            description = "The problem (four-rooms), then any key=value overrides.")
+            description = "The problem (four-rooms, discrete-toy), then any key=value overrides.")
     private List<String> positionals = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (shipped ones under configs/).")
     private Path config;
 
     @Option(names = "--method", paramLabel = "NAME",
-            description = "bchg, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order or exact.")
+            description = {"four-rooms: bchg, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact;",
+                "discrete-toy: bchg, naive, biac."})
     private String method;
+
+    @Option(names = "--variant", paramLabel = "NAME", description = "discrete-toy: R1 or R2.")
+    private String variant;
+
+    @Option(names = "--off-policy", description = "discrete-toy: off-policy replay (naive, biac).")
+    private boolean offPolicy;
 
     @Option(names = "--reg-lambda", paramLabel = "λ", description = "Follower temperature λ.")
     private Double regLambda;
@@ -85,10 +94,15 @@ final class RunCommand implements Callable<Integer> {
                         + "')");
             }
         }
-        if (problem != null && !problem.equals("four-rooms")) {
-            throw new IllegalArgumentException("PROBLEM: unknown problem '" + problem + "', expected four-rooms");
+        if (problem == null && config != null) {
+            problem = ConfigSchema.peek(config, "problem").orElse(null);
         }
-        ConfigSchema schema = FourRoomsJob.SCHEMA;
+        if (problem == null) {
+            throw new IllegalArgumentException("PROBLEM: give a problem (" + ExperimentJobs.names()
+                    + ") or --config FILE");
+        }
+        ExperimentJob job = ExperimentJobs.forProblem(problem, "PROBLEM");
+        ConfigSchema schema = job.schema();
         PrintWriter stdout = spec.commandLine().getOut();
         if (listKeys) {
             stdout.print(schema.describe());
@@ -96,37 +110,41 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Map<String, Object> cli = new LinkedHashMap<>();
-        putIfGiven(cli, "method", method);
-        putIfGiven(cli, "reg_lambda", regLambda);
-        putIfGiven(cli, "samples", samples);
-        putIfGiven(cli, "iterations", iterations);
-        putIfGiven(cli, "seed", seed);
-        putIfGiven(cli, "learning_rate", learningRate);
-        putIfGiven(cli, "sarsa_alpha", sarsaAlpha);
-        if (problem == null && config == null) {
-            throw new IllegalArgumentException("PROBLEM: give a problem (four-rooms) or --config FILE");
+        putIfGiven(schema, cli, "--method", "method", method);
+        putIfGiven(schema, cli, "--variant", "variant", variant);
+        putIfGiven(schema, cli, "--off-policy", "off_policy", offPolicy ? Boolean.TRUE : null);
+        putIfGiven(schema, cli, "--reg-lambda", "reg_lambda", regLambda);
+        putIfGiven(schema, cli, "--samples", "samples", samples);
+        putIfGiven(schema, cli, "--iterations", "iterations", iterations);
+        putIfGiven(schema, cli, "--seed", "seed", seed);
+        putIfGiven(schema, cli, "--learning-rate", "learning_rate", learningRate);
+        putIfGiven(schema, cli, "--sarsa-alpha", "sarsa_alpha", sarsaAlpha);
+        ResolvedConfig resolved = job.complete(schema.resolve(config, overrides, cli));
+        if (!resolved.string("problem").equals(problem)) {
+            throw new IllegalArgumentException("problem: the config says '" + resolved.string("problem")
+                    + "' but the command names '" + problem + "'");
         }
-        ResolvedConfig resolved = FourRoomsJob.complete(schema.resolve(config, overrides, cli));
-        Path dir = out != null ? out : Path.of("runs", resolved.string("problem"), String.format(Locale.ROOT,
-                "%s-lambda%s-samples%d-seed%d", resolved.string("method"), resolved.real("reg_lambda"),
-                resolved.integer("samples"), resolved.longInt("seed")));
+        Path dir = out != null ? out : Path.of("runs", problem, job.runName(resolved));
         RunDirectory directory = RunDirectory.prepare(dir, "--out " + dir);
-        Map<String, Object> summary = FourRoomsJob.run(resolved, directory,
-                ProgressReporter.console(System.err));
-        stdout.printf(Locale.ROOT, "four-rooms %s  λ = %s  samples = %d  seed = %d  learning rate = %s%n",
-                resolved.string("method"), resolved.real("reg_lambda"), resolved.integer("samples"),
-                resolved.longInt("seed"), resolved.optionalReal("learning_rate").getAsDouble());
-        stdout.printf(Locale.ROOT, "leader objective V_UL(start): %.4f at the start, %.4f at the end, "
-                + "%.4f mean over the last %s iterations%n", summary.get("leader_objective_initial"),
-                summary.get("leader_objective_final"), summary.get("leader_objective_last_window"),
-                summary.get("last_window"));
+        Map<String, Object> summary = job.run(resolved, directory, ProgressReporter.console(System.err));
+        stdout.println(job.describe(resolved));
+        stdout.printf(Locale.ROOT, "leader objective (%s): %.4f at the start, %.4f at the end, "
+                + "%.4f mean over the last %s evaluations%n", summary.get("leader_objective_meaning"),
+                summary.get("leader_objective_initial"), summary.get("leader_objective_final"),
+                summary.get("leader_objective_last_window"), summary.get("last_window"));
         stdout.println("wrote " + directory.path());
         return 0;
     }
 
-    private static void putIfGiven(Map<String, Object> cli, String key, Object value) {
-        if (value != null) {
-            cli.put(key, value);
+    private static void putIfGiven(ConfigSchema schema, Map<String, Object> cli, String option, String key,
+            Object value) {
+        if (value == null) {
+            return;
         }
+        if (!schema.contains(key)) {
+            throw new IllegalArgumentException(option + ": not an option of this problem (no config key '" + key
+                    + "')");
+        }
+        cli.put(key, value);
     }
 }

@@ -121,6 +121,25 @@ public final class ConfigSchema {
     }
 
     /**
+     * The scalar value a config file (with the files it extends) gives {@code key}, without
+     * validating anything else: how a command learns which schema applies (e.g. {@code problem}).
+     *
+     * @param file the YAML config file
+     * @param key a top-level or dotted key
+     * @return the value as written, or empty when the file does not set it
+     * @throws ConfigException if a file is missing, unreadable or malformed
+     */
+    public static Optional<String> peek(Path file, String key) {
+        String value = null;
+        for (YamlConfigReader.Entry entry : YamlConfigReader.read(file)) {
+            if (entry.key().equals(key) && entry.shape() == YamlConfigReader.Shape.SCALAR) {
+                value = entry.text();
+            }
+        }
+        return Optional.ofNullable(value);
+    }
+
+    /**
      * Resolves defaults, then the file (if any), then the overrides.
      *
      * @param yamlFileOrNull a YAML config file, or {@code null} for none

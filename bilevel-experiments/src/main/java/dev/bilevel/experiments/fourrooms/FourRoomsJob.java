@@ -4,6 +4,7 @@ import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
@@ -30,7 +31,7 @@ import java.util.SplittableRandom;
  * decision and incentives). {@code leader_objective} is the exact {@code V_UL(start)} of the follower's
  * best response to the pre-update incentives, evaluated on the planning model, as in the paper.
  */
-public final class FourRoomsJob {
+public final class FourRoomsJob implements ExperimentJob {
 
     /** Methods, as named in configs. */
     public static final List<String> METHODS = Arrays.stream(TabularEstimators.Kind.values())
@@ -64,11 +65,32 @@ public final class FourRoomsJob {
             .integer("follower.rounds", 5, 0, 100_000, "reset-q / carry-q: policy rounds (5 sweeps each) per iteration")
             .build();
 
-    private FourRoomsJob() {
+    @Override
+    public String problem() {
+        return "four-rooms";
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public String runName(ResolvedConfig config) {
+        return String.format(Locale.ROOT, "%s-lambda%s-samples%d-seed%d", config.string("method"),
+                config.real("reg_lambda"), config.integer("samples"), config.longInt("seed"));
+    }
+
+    @Override
+    public String describe(ResolvedConfig config) {
+        return String.format(Locale.ROOT, "four-rooms %s  λ = %s  samples = %d  seed = %d  learning rate = %s",
+                config.string("method"), config.real("reg_lambda"), config.integer("samples"),
+                config.longInt("seed"), config.optionalReal("learning_rate").getAsDouble());
     }
 
     /** Fills in the defaults that depend on other keys: {@code num_envs}, learning rate and SARSA step. */
-    public static ResolvedConfig complete(ResolvedConfig config) {
+    @Override
+    public ResolvedConfig complete(ResolvedConfig config) {
         ResolvedConfig out = config;
         int samples = config.integer("samples");
         if (config.optionalInteger("num_envs").isEmpty()) {
@@ -89,11 +111,8 @@ public final class FourRoomsJob {
         return out;
     }
 
-    /**
-     * Runs the experiment described by a completed config, writing into {@code directory} (may be
-     * {@code null}) and reporting progress. Returns the summary it wrote.
-     */
-    public static Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
+    @Override
+    public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
         FourRoomsConfig problemConfig = new FourRoomsConfig(config.real("reg_lambda"),
                 config.string("coordinates").equals("all") ? FourRooms.Coordinates.ALL
                         : FourRooms.Coordinates.CORRIDORS,
@@ -192,6 +211,7 @@ public final class FourRoomsJob {
         if (failure != null) {
             summary.put("error", failure);
         }
+        summary.put("leader_objective_meaning", "exact V_UL(start) of the follower's best response");
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
         boolean complete = failure == null && iterations > 0;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class FourRoomsJobTest {
 
     private static ResolvedConfig config(String... overrides) {
-        return FourRoomsJob.complete(FourRoomsJob.SCHEMA.resolve(null, List.of(overrides)));
+        return new FourRoomsJob().complete(FourRoomsJob.SCHEMA.resolve(null, List.of(overrides)));
     }
 
     @Test
@@ -46,13 +46,13 @@ class FourRoomsJobTest {
 
     @Test
     void zeroIterationsGiveNoWindowMean() {
-        Map<String, Object> summary = FourRoomsJob.run(config("iterations=0"), null, ProgressReporter.silent());
+        Map<String, Object> summary = new FourRoomsJob().run(config("iterations=0"), null, ProgressReporter.silent());
         assertThat((Double) summary.get("leader_objective_last_window")).isNaN();
     }
 
     @Test
     void exactMethodImprovesTheObjective() {
-        Map<String, Object> summary = FourRoomsJob.run(config("method=exact", "iterations=300", "reg_lambda=0.005", "learning_rate=20"),
+        Map<String, Object> summary = new FourRoomsJob().run(config("method=exact", "iterations=300", "reg_lambda=0.005", "learning_rate=20"),
                 null, ProgressReporter.silent());
         assertThat((Double) summary.get("leader_objective_final"))
                 .isGreaterThan((Double) summary.get("leader_objective_initial") + 0.5);

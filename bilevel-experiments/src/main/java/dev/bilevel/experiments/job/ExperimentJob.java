@@ -1,0 +1,50 @@
+package dev.bilevel.experiments.job;
+
+import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.RunDirectory;
+import java.util.Map;
+
+/**
+ * One benchmark experiment ({@code four-rooms}, {@code discrete-toy}, …): a config schema and a
+ * single-threaded run from a resolved config and seed to a run directory. {@code bilevel run} and
+ * sweeps go through this interface only, so every problem gets the same run-directory layout
+ * ({@code config.yaml}, {@code metrics.csv} with {@code iteration} and {@code leader_objective},
+ * {@code summary.json}) and the same guarantees: the same config gives identical files, whatever
+ * runs beside it.
+ */
+public interface ExperimentJob {
+
+    /** The problem name, the value of the {@code problem} config key and of {@code bilevel run PROBLEM}. */
+    String problem();
+
+    /** Every key a run of this problem accepts, with defaults. */
+    ConfigSchema schema();
+
+    /**
+     * Fills in defaults that depend on other keys (tuned learning rates, …) and checks cross-key
+     * constraints.
+     *
+     * @throws IllegalArgumentException naming the key, when keys contradict each other
+     */
+    ResolvedConfig complete(ResolvedConfig config);
+
+    /** A short directory name for the run ({@code METHOD-…-seedS}), used when no output is given. */
+    String runName(ResolvedConfig config);
+
+    /** One line describing the run, for the console. */
+    String describe(ResolvedConfig config);
+
+    /**
+     * Runs the experiment described by a completed config.
+     *
+     * @param config a config from {@link #complete}
+     * @param directory where to write, or {@code null} to write nothing
+     * @param progress progress sink
+     * @return the summary (also written as {@code summary.json}); it holds
+     *     {@code leader_objective_last_window}, the number the benchmark's tables report
+     * @throws ArithmeticException when the run diverges; files written so far are kept
+     */
+    Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress);
+}

@@ -1,0 +1,39 @@
+package dev.bilevel.experiments.job;
+
+import dev.bilevel.experiments.fourrooms.FourRoomsJob;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The benchmark experiments this build knows, by problem name. */
+public final class ExperimentJobs {
+
+    private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob());
+
+    private ExperimentJobs() {
+    }
+
+    /** Every job, in a fixed order. */
+    public static List<ExperimentJob> all() {
+        return ALL;
+    }
+
+    /** Problem names, comma separated, for messages. */
+    public static String names() {
+        return ALL.stream().map(ExperimentJob::problem).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The job for {@code problem}.
+     *
+     * @param field the input field that named it, for the message
+     * @throws IllegalArgumentException naming {@code field} when no job has that name
+     */
+    public static ExperimentJob forProblem(String problem, String field) {
+        for (ExperimentJob job : ALL) {
+            if (job.problem().equals(problem)) {
+                return job;
+            }
+        }
+        throw new IllegalArgumentException(field + ": unknown problem '" + problem + "', expected one of " + names());
+    }
+}
