@@ -141,6 +141,33 @@ class CliTest {
         assertThat(Files.exists(out)).isFalse();
     }
 
+    @Test
+    void discreteToyRunFromShippedConfigWritesTheRunDirectory() throws IOException {
+        Path out = dir.resolve("toy");
+        Result r = run("run", "--config", "../configs/discrete-toy/R2/biac-offpolicy.yaml", "iterations=12",
+                "--seed", "2", "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("discrete-toy R2 biac (off-policy)", "mc-undiscounted");
+        assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(13);
+        assertThat(Files.readString(out.resolve("config.yaml"))).contains("capacity: 1000000", "critic_steps: 5");
+        Result again = run("run", "discrete-toy", "--variant", "R2", "--method", "biac", "--off-policy",
+                "--iterations", "12", "--seed", "2", "--out", dir.resolve("toy2").toString());
+        assertThat(again.status()).as(again.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("toy2").resolve("metrics.csv")))
+                .isEqualTo(Files.readAllBytes(out.resolve("metrics.csv")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--method=hpgd-mc", "--variant=R3", "--samples=10", "leader.policy_lr=0",
+        "evaluation.objective=best", "replay.capacity=x"})
+    void badDiscreteToyInputIsOneLineAndStatusTwo(String bad) {
+        Path out = dir.resolve("never");
+        Result r = run("run", "discrete-toy", bad, "--iterations", "3", "--out", out.toString());
+        assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(Files.exists(out)).isFalse();
+    }
+
     private static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":([^,}\\]]+)").matcher(json);
         assertThat(m.find()).as(json).isTrue();

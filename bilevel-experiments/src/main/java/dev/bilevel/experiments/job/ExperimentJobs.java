@@ -1,5 +1,6 @@
 package dev.bilevel.experiments.job;
 
+import dev.bilevel.experiments.discretetoy.DiscreteToyJob;
 import dev.bilevel.experiments.fourrooms.FourRoomsJob;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -7,7 +8,7 @@ import java.util.stream.Collectors;
 /** The benchmark experiments this build knows, by problem name. */
 public final class ExperimentJobs {
 
-    private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob());
+    private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob(), new DiscreteToyJob());
 
     private ExperimentJobs() {
     }

@@ -9,46 +9,15 @@ import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
-import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.sampling.TabularSampler;
+import dev.bilevel.learn.testing.Instances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The game BC-HG estimator with an exact critic against the exact game hypergradient. */
 class GameBoltzmannCovarianceEstimatorTest {
-
-    private static MarkovGame randomGame(SplittableRandom rng, int states, int nb, int na) {
-        int joint = nb * na;
-        double[] dense = new double[states * joint * states];
-        for (int row = 0; row < states * joint; row++) {
-            double sum = 0.0;
-            for (int s = 0; s < states; s++) {
-                double w = rng.nextDouble() < 0.5 ? rng.nextDouble() : 0.0;
-                dense[row * states + s] = w;
-                sum += w;
-            }
-            if (sum == 0.0) {
-                dense[row * states + rng.nextInt(states)] = 1.0;
-                sum = 1.0;
-            }
-            for (int s = 0; s < states; s++) {
-                dense[row * states + s] /= sum;
-            }
-        }
-        double[] rf = new double[states * joint];
-        double[] rl = new double[states * joint];
-        for (int i = 0; i < rf.length; i++) {
-            rf[i] = 2 * rng.nextDouble() - 1;
-            rl[i] = 2 * rng.nextDouble() - 1;
-        }
-        double[] initial = new double[states];
-        initial[0] = 1.0;
-        TabularDynamics dynamics = TabularDynamics.fromDense(states, joint, dense, "transitions",
-                new boolean[states], initial);
-        return new MarkovGame(dynamics, nb, na, rf, rl, 0.8, 0.85, 0.5, FollowerOperator.SEQUENTIAL);
-    }
 
     private static double cosine(double[] a, double[] b) {
         double ab = 0;
@@ -66,7 +35,7 @@ class GameBoltzmannCovarianceEstimatorTest {
     @ValueSource(longs = {1, 2, 3})
     void meanOverBatchesMatchesTheExactHypergradient(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        MarkovGame game = randomGame(rng, 5, 2, 3);
+        MarkovGame game = Instances.randomGame(rng, 5, 2, 3, FollowerOperator.SEQUENTIAL);
         double[] logits = new double[10];
         for (int i = 0; i < logits.length; i++) {
             logits[i] = rng.nextGaussian();

@@ -4,6 +4,8 @@ import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.game.FollowerOperator;
+import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.cmdp.LeaderKnowledge;
 import java.util.SplittableRandom;
@@ -258,5 +260,40 @@ public final class Instances {
             }
         }
         return p;
+    }
+
+    /**
+     * A random game: each joint-action row moves to a random subset of states; rewards uniform in
+     * [−1, 1]; starts in state 0; γ_F = 0.8, γ_L = 0.85, λ = 0.5.
+     */
+    public static MarkovGame randomGame(SplittableRandom rng, int states, int nb, int na, FollowerOperator operator) {
+        int joint = nb * na;
+        double[] dense = new double[states * joint * states];
+        for (int row = 0; row < states * joint; row++) {
+            double sum = 0.0;
+            for (int s = 0; s < states; s++) {
+                double w = rng.nextDouble() < 0.5 ? rng.nextDouble() : 0.0;
+                dense[row * states + s] = w;
+                sum += w;
+            }
+            if (sum == 0.0) {
+                dense[row * states + rng.nextInt(states)] = 1.0;
+                sum = 1.0;
+            }
+            for (int s = 0; s < states; s++) {
+                dense[row * states + s] /= sum;
+            }
+        }
+        double[] rf = new double[states * joint];
+        double[] rl = new double[states * joint];
+        for (int i = 0; i < rf.length; i++) {
+            rf[i] = 2 * rng.nextDouble() - 1;
+            rl[i] = 2 * rng.nextDouble() - 1;
+        }
+        double[] initial = new double[states];
+        initial[0] = 1.0;
+        TabularDynamics dynamics = TabularDynamics.fromDense(states, joint, dense, "transitions",
+                new boolean[states], initial);
+        return new MarkovGame(dynamics, nb, na, rf, rl, 0.8, 0.85, 0.5, operator);
     }
 }

@@ -1,0 +1,288 @@
+package dev.bilevel.experiments.discretetoy;
+
+import dev.bilevel.core.game.FollowerOperator;
+import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.experiments.config.Bound;
+import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.run.MetricColumn;
+import dev.bilevel.experiments.run.MetricsWriter;
+import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.learn.game.DiscreteGameLeader;
+import dev.bilevel.learn.game.GameFollower;
+import dev.bilevel.learn.game.GameTrainer;
+import dev.bilevel.problems.discretetoy.DiscreteToy4;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The DiscreteToy4 Markov-game experiment (reference-markov-game.md §1.2, §3, §5): a neural
+ * categorical leader trained by BC-HG, Naive-PGD or Bi-AC against the tabular soft Q-iteration
+ * follower, 500 outer iterations of 3 episodes. Defaults are the reference configs; the actor and
+ * critic step counts default to the reference's per-method values for the variant and replay flavour.
+ * {@code leader_objective} is the evaluation named by {@code evaluation.objective}: by default the
+ * Monte-Carlo discounted leader return over 10 episodes for R1 and the undiscounted one for R2, the
+ * metrics of the paper's figures.
+ */
+public final class DiscreteToyJob implements ExperimentJob {
+
+    /** Every key a DiscreteToy4 run accepts. */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .choice("problem", "discrete-toy", List.of("discrete-toy"), "problem")
+            .choice("variant", "R1", List.of("R1", "R2"), "R1 (follower reward 1 at A→B) or R2 (reward 2)")
+            .choice("method", "bchg", List.of("bchg", "naive", "biac"), "leader algorithm: BC-HG, Naive-PGD, Bi-AC")
+            .bool("off_policy", false, "off-policy replay (1e6 transitions, batches without replacement) "
+                    + "instead of the last iteration's 450, with replacement")
+            .longInt("seed", 0L, "random seed of the run")
+            .integer("iterations", 500, 0, Integer.MAX_VALUE, "outer iterations")
+            .integer("episodes", 3, 1, 100_000, "training episodes per iteration")
+            .integer("horizon", DiscreteToy4.HORIZON, 1, 1_000_000, "steps per episode")
+            .longInt("explore_steps", 0L, -1L, Long.MAX_VALUE,
+                    "uniform leader actions while total steps ≤ this (reference 0: the first iteration; −1: never)")
+            .choice("follower.operator", "averaged", List.of("averaged", "sequential"),
+                    "follower backup: averaged over the leader's action before the soft-max (reference) or after")
+            .choice("follower.behaviour", "reference", List.of("reference", "exact", "reset-q", "carry-q"),
+                    "reference (tol 1e-6, ≤ 1,000 sweeps, warm), exact, or suboptimal reset-q / carry-q")
+            .integer("follower.stop_sweeps", 10, 0, 1_000_000, "reset-q / carry-q: sweeps per iteration")
+            .integer("leader.hidden_width", 64, 1, 100_000, "units per hidden layer (policy and critic)")
+            .integer("leader.hidden_layers", 2, 0, 100, "hidden layers (ReLU)")
+            .real("leader.policy_lr", 1e-4, Bound.POSITIVE, "Adam step of the policy")
+            .real("leader.critic_lr", 1e-3, Bound.POSITIVE, "Adam step of the critic")
+            .integer("leader.batch_size", 64, 1, 1_000_000, "samples per actor or critic step")
+            .integerOrNull("leader.actor_steps", 0, 1_000_000,
+                    "actor steps per iteration; null = the reference config's value for method and variant")
+            .integerOrNull("leader.critic_steps", 0, 1_000_000,
+                    "critic steps per iteration; null = the reference config's value")
+            .real("leader.target_tau", 0.01, Bound.closed(0.0, 1.0), "Polyak step of the target networks, once per iteration")
+            .bool("leader.discount_sampling", true, "actor samples drawn ∝ γ_L^t")
+            .bool("leader.direct_advantage", true, "direct term against Σ_b π(b|s)·Q(s,a,b) with the sampled a (reference)")
+            .integer("leader.follower_samples", 256, 0, 1_000_000,
+                    "bchg: follower actions drawn for the benefit's baseline; 0 = exact expectation")
+            .bool("leader.influence_advantage", true, "bchg: centre W_F(s,b) by its mean over the leader's policy")
+            .bool("leader.influence_weighted_average", false, "bchg: normalise the influence weights γ_F^k")
+            .bool("leader.influence_from_next_step", false,
+                    "bchg: start the influence at k = 1 (reference: k = 0, a zero-mean extra term)")
+            .real("leader.direct_weight", 1.0, Bound.FINITE, "λ1, weight of the direct term")
+            .real("leader.response_weight", 1.0, Bound.FINITE, "λ2, weight of the follower-response term")
+            .realOrNull("leader.max_grad_norm", Bound.POSITIVE, "clip the policy gradient; null = never (reference)")
+            .choice("leader.critic_target", "modes", List.of("modes", "expectation"),
+                    "bchg/naive critic bootstrap: both policies' modes (reference) or their expectation")
+            .integerOrNull("replay.capacity", 1, Integer.MAX_VALUE,
+                    "replay size; null = one iteration's transitions on-policy, 1,000,000 off-policy")
+            .integer("replay.min_size", 450, 0, Integer.MAX_VALUE, "leader updates start at this many transitions")
+            .bool("replay.reference_subsequence_edge", true,
+                    "reproduce the reference's subsequence edge case at the write pointer")
+            .integer("evaluation.interval", 1, 1, Integer.MAX_VALUE, "evaluate every this many iterations")
+            .integer("evaluation.episodes", 10, 1, 1_000_000, "Monte-Carlo evaluation episodes")
+            .stringOrNull("evaluation.objective", "what leader_objective reports: mc-discounted, mc-undiscounted, "
+                    + "exact-discounted, exact-undiscounted; null = mc-discounted (R1), mc-undiscounted (R2)")
+            .integer("last_window", 50, 1, Integer.MAX_VALUE, "summary: mean of leader_objective over this many last iterations")
+            .build();
+
+    @Override
+    public String problem() {
+        return "discrete-toy";
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ResolvedConfig complete(ResolvedConfig config) {
+        ResolvedConfig out = config;
+        int[] steps = referenceSteps(config.string("variant"), config.string("method"), config.bool("off_policy"));
+        if (config.optionalInteger("leader.actor_steps").isEmpty()) {
+            out = out.with("leader.actor_steps", steps[0]);
+        }
+        if (config.optionalInteger("leader.critic_steps").isEmpty()) {
+            out = out.with("leader.critic_steps", steps[1]);
+        }
+        if (config.optionalInteger("replay.capacity").isEmpty()) {
+            out = out.with("replay.capacity", config.bool("off_policy") ? 1_000_000
+                    : config.integer("episodes") * config.integer("horizon"));
+        }
+        if (config.optionalString("evaluation.objective").isEmpty()) {
+            out = out.with("evaluation.objective", config.string("variant").equals("R1") ? "mc-discounted"
+                    : "mc-undiscounted");
+        }
+        GameTrainer.Objective.parse(out.optionalString("evaluation.objective").orElseThrow(), "evaluation.objective");
+        return out;
+    }
+
+    /**
+     * The reference configs' {actor, critic} steps per iteration (reference-markov-game.md §5.1);
+     * BC-HG has only an on-policy config, whose values serve off-policy too.
+     */
+    static int[] referenceSteps(String variant, String method, boolean offPolicy) {
+        boolean r1 = variant.equals("R1");
+        return switch (method) {
+            case "bchg" -> r1 ? new int[] {10, 1} : new int[] {1, 1};
+            case "naive" -> offPolicy ? (r1 ? new int[] {5, 1} : new int[] {1, 10})
+                    : (r1 ? new int[] {2, 20} : new int[] {1, 20});
+            default -> offPolicy ? (r1 ? new int[] {5, 1} : new int[] {1, 5})
+                    : (r1 ? new int[] {2, 10} : new int[] {1, 5});
+        };
+    }
+
+    @Override
+    public String runName(ResolvedConfig config) {
+        return String.format(Locale.ROOT, "%s-%s%s-seed%d", config.string("variant"), config.string("method"),
+                config.bool("off_policy") ? "-offpolicy" : "", config.longInt("seed"));
+    }
+
+    @Override
+    public String describe(ResolvedConfig config) {
+        return String.format(Locale.ROOT, "discrete-toy %s %s (%s)  seed = %d  actor/critic steps = %d/%d",
+                config.string("variant"), config.string("method"), config.bool("off_policy") ? "off-policy"
+                        : "on-policy", config.longInt("seed"), config.optionalInteger("leader.actor_steps").getAsInt(),
+                config.optionalInteger("leader.critic_steps").getAsInt());
+    }
+
+    @Override
+    public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
+        DiscreteToy4.Variant variant = DiscreteToy4.Variant.valueOf(config.string("variant"));
+        MarkovGame game = DiscreteToy4.game(variant, FollowerOperator.parse(config.string("follower.operator")));
+        DiscreteGameLeader.Method method = DiscreteGameLeader.Method.parse(config.string("method"), "method");
+        int[] hidden = new int[config.integer("leader.hidden_layers")];
+        java.util.Arrays.fill(hidden, config.integer("leader.hidden_width"));
+        boolean offPolicy = config.bool("off_policy");
+        DiscreteGameLeader.Settings leaderSettings = new DiscreteGameLeader.Settings(method, hidden,
+                config.real("leader.policy_lr"), config.real("leader.critic_lr"), config.integer("leader.batch_size"),
+                config.optionalInteger("leader.actor_steps").getAsInt(), config.optionalInteger("leader.critic_steps").getAsInt(), !offPolicy,
+                config.real("leader.target_tau"), config.bool("leader.discount_sampling"),
+                config.bool("leader.direct_advantage"), config.integer("leader.follower_samples"),
+                config.bool("leader.influence_advantage"), config.bool("leader.influence_weighted_average"),
+                config.bool("leader.influence_from_next_step"), config.real("leader.direct_weight"),
+                config.real("leader.response_weight"),
+                config.optionalReal("leader.max_grad_norm").orElse(Double.POSITIVE_INFINITY),
+                DiscreteGameLeader.CriticTarget.parse(config.string("leader.critic_target"), "leader.critic_target"));
+        GameFollower.Behaviour behaviour = GameFollower.Behaviour.parse(config.string("follower.behaviour"),
+                "follower.behaviour");
+        int iterations = config.integer("iterations");
+        GameTrainer.Settings trainerSettings = new GameTrainer.Settings(iterations, config.integer("episodes"),
+                config.optionalInteger("replay.capacity").getAsInt(), config.integer("replay.min_size"), config.longInt("explore_steps"),
+                config.integer("evaluation.interval"), config.integer("evaluation.episodes"),
+                GameTrainer.Objective.parse(config.optionalString("evaluation.objective").orElseThrow(), "evaluation.objective"),
+                DiscreteToy4.A, config.bool("replay.reference_subsequence_edge"));
+
+        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
+        DiscreteGameLeader leader = new DiscreteGameLeader(game, leaderSettings, root.split());
+        GameFollower follower = new GameFollower(game, behaviour, config.integer("follower.stop_sweeps"), root.split());
+        SplittableRandom sampling = root.split();
+        SplittableRandom evaluation = root.split();
+        GameTrainer trainer = new GameTrainer(game, config.integer("horizon"), leader, follower, trainerSettings,
+                behaviour.suboptimal());
+
+        Set<String> integers = Set.of("iteration", "follower_sweeps", "total_env_steps");
+        List<MetricColumn> columns = new ArrayList<>();
+        for (String name : trainer.columns()) {
+            columns.add(integers.contains(name) ? MetricColumn.integer(name) : MetricColumn.real(name));
+        }
+        List<String> names = trainer.columns();
+        int objectiveColumn = names.indexOf("leader_objective");
+        int exactColumn = names.indexOf(config.optionalString("evaluation.objective").orElseThrow().endsWith("undiscounted")
+                ? "exact_leader_return_undiscounted" : "exact_leader_return_discounted");
+        int optimalColumn = names.indexOf("leader_objective_optimal_follower");
+        int window = Math.min(config.integer("last_window"), Math.max(iterations, 1));
+        WindowMean objectiveTail = new WindowMean();
+        WindowMean exactTail = new WindowMean();
+        WindowMean optimalTail = new WindowMean();
+        double[] first = {Double.NaN};
+        double[] last = {Double.NaN};
+        progress.start(describe(config), iterations);
+        String failure = null;
+        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
+        try {
+            if (directory != null) {
+                directory.writeConfig(config);
+            }
+            trainer.run(sampling, evaluation, (it, row) -> {
+                if (metrics != null) {
+                    metrics.row(row);
+                }
+                double objective = row[objectiveColumn];
+                if (!Double.isNaN(objective)) {
+                    if (Double.isNaN(first[0])) {
+                        first[0] = objective;
+                    }
+                    last[0] = objective;
+                }
+                if (it >= iterations - window) {
+                    objectiveTail.add(objective);
+                    exactTail.add(row[exactColumn]);
+                    if (optimalColumn >= 0) {
+                        optimalTail.add(row[optimalColumn]);
+                    }
+                }
+                if ((it + 1) % 10 == 0 || it + 1 == iterations) {
+                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f", last[0]));
+                }
+            });
+        } catch (ArithmeticException e) {
+            failure = e.getMessage();
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+            progress.close();
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("problem", problem());
+        summary.put("variant", config.string("variant"));
+        summary.put("method", config.string("method"));
+        summary.put("off_policy", offPolicy);
+        summary.put("seed", config.longInt("seed"));
+        summary.put("iterations", iterations);
+        summary.put("status", failure == null ? "completed" : "diverged");
+        if (failure != null) {
+            summary.put("error", failure);
+        }
+        summary.put("leader_objective_meaning", config.optionalString("evaluation.objective").orElseThrow() + " leader return over "
+                + config.integer("horizon") + " steps");
+        summary.put("leader_objective_initial", first[0]);
+        summary.put("leader_objective_final", last[0]);
+        boolean complete = failure == null && iterations > 0;
+        summary.put("leader_objective_last_window", complete ? objectiveTail.mean() : Double.NaN);
+        summary.put("exact_leader_return_last_window", complete ? exactTail.mean() : Double.NaN);
+        if (optimalColumn >= 0) {
+            summary.put("leader_objective_optimal_follower_last_window", complete ? optimalTail.mean() : Double.NaN);
+        }
+        summary.put("last_window", window);
+        double[] policy = leader.policy();
+        summary.put("final_leader_p0_at_A", policy[DiscreteToy4.A * game.leaderActions()]);
+        if (directory != null) {
+            directory.writeVector("final_leader_policy.txt", policy);
+            directory.writeSummary(summary);
+        }
+        if (failure != null) {
+            throw new ArithmeticException(failure + " (metrics so far are kept)");
+        }
+        return summary;
+    }
+
+    /** Mean of the non-NaN values added. */
+    private static final class WindowMean {
+        private double sum;
+        private int count;
+
+        void add(double v) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                count++;
+            }
+        }
+
+        double mean() {
+            return count == 0 ? Double.NaN : sum / count;
+        }
+    }
+}
