@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bilevel", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Decentralized bi-level reinforcement learning: BC-HG (Boltzmann-covariance",
             "hypergradients), its baselines, exact hypergradients and benchmarks.", ""},
-        subcommands = {RunCommand.class, HypergradientCommand.class, DiagnoseCommand.class, WorkerCommand.class},
+        subcommands = {RunCommand.class, HypergradientCommand.class, DiagnoseCommand.class, SweepCommand.class,
+            AggregateCommand.class, ReproduceCommand.class, WorkerCommand.class},
         footer = {"", "Exit status: 0 success, 1 a run failed (e.g. diverged), 2 bad input.",
             "Docs: README.md and docs/ in the repository."})
 public final class BilevelCommand implements Runnable {
@@ -19,6 +20,7 @@ public final class BilevelCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: run, hypergradient, diagnose");
+        throw new ParameterException(spec.commandLine(),
+                "missing command: run, hypergradient, diagnose, sweep, aggregate, reproduce, worker");
     }
 }

@@ -1,0 +1,109 @@
+package dev.bilevel.experiments.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bilevel.experiments.aggregate.Aggregate;
+import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.sweep.LocalTrialExecutor;
+import dev.bilevel.experiments.sweep.Shard;
+import dev.bilevel.experiments.sweep.Sweep;
+import dev.bilevel.experiments.sweep.SweepDirectory;
+import dev.bilevel.experiments.sweep.SweepListener;
+import dev.bilevel.experiments.sweep.SweepSpec;
+import dev.bilevel.problems.fourrooms.FourRooms;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report of a small real FourRooms sweep (two methods, two settings, two seeds, 40 iterations). */
+class ReportTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Aggregate aggregate;
+    private static Path index;
+
+    @BeforeAll
+    static void sweepAggregateReport() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        SweepSpec spec = SweepSpec.parse("""
+                title: report test
+                problem: four-rooms
+                method: [bchg, naive]
+                samples: [100, 200]
+                iterations: 40
+                seeds: 2
+                """, "sweep spec test", Path.of("."));
+        try (LocalTrialExecutor executor = new LocalTrialExecutor(2, s -> ProgressReporter.silent())) {
+            Sweep.Result result = Sweep.run(spec, SweepDirectory.open(dir, "--out"), executor, Shard.ALL, false,
+                    SweepListener.SILENT);
+            assertThat(result.allCompleted()).isTrue();
+        }
+        aggregate = Aggregate.compute(dir, "DIR", new Aggregate.Options(null, null, 10, null, null));
+        index = Report.write(aggregate, new Report.Options("Report <test>", 5, "made by a test"));
+    }
+
+    @Test
+    void pageHoldsTablesBesideThePaperAndEmbeddedFigures() throws Exception {
+        assertThat(index).isEqualTo(dir.resolve("report/index.html"));
+        String html = Files.readString(index);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<title>Report &lt;test&gt;</title>")
+                .contains("made by a test")
+                .contains("<th colspan=\"2\">BC-HG</th>", "<th colspan=\"2\">Naive-PGD</th>")
+                .contains("0.545 ± 0.009") // the paper's BC-HG at λ = 0.003, 100 samples
+                .contains("λ = 0.003, samples = 100", "λ = 0.003, samples = 200")
+                .contains("8 trials completed of 8, 0 failed")
+                .contains("data:image/png;base64,")
+                .contains("href=\"figures/curves-reg_lambda-0.003_samples-100.svg\"")
+                .contains("href=\"figures/incentives-reg_lambda-0.003_samples-200.svg\"")
+                .doesNotContain("http://", "https://"); // self-contained: nothing fetched
+        for (String base : List.of("curves-reg_lambda-0.003_samples-100", "incentives-reg_lambda-0.003_samples-100",
+                "curves-reg_lambda-0.003_samples-200", "incentives-reg_lambda-0.003_samples-200")) {
+            Path png = dir.resolve("report/figures/" + base + ".png");
+            byte[] bytes = Files.readAllBytes(png);
+            assertThat(bytes).hasSizeGreaterThan(1000);
+            assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+            assertThat(Files.readString(dir.resolve("report/figures/" + base + ".svg"))).contains("<svg");
+        }
+    }
+
+    @Test
+    void greedyPathWalksFromStartToGoalThroughNeighbouringCells() {
+        Aggregate.Seed seed = aggregate.points().get(0).seeds().get(0);
+        FourRoomsFigures.Panel panel = FourRoomsFigures.panel(dir.resolve(seed.dir()), "t", seed.score());
+        assertThat(panel).isNotNull();
+        List<Integer> path = panel.path();
+        assertThat(path.get(0)).isEqualTo(FourRooms.START);
+        assertThat(panel.reachesGoal()).isTrue();
+        assertThat(path.get(path.size() - 1)).isEqualTo(FourRooms.GOAL);
+        assertThat(path).doesNotHaveDuplicates();
+        for (int k = 1; k < path.size(); k++) {
+            int a = path.get(k - 1);
+            int b = path.get(k);
+            assertThat(Math.abs(FourRooms.row(a) - FourRooms.row(b)) + Math.abs(FourRooms.column(a) - FourRooms.column(b)))
+                    .isEqualTo(1);
+        }
+        // The incentives are the penalties the run wrote, one per cell.
+        assertThat(panel.incentiveByState()).hasSize(FourRooms.STATES);
+        assertThat(java.util.Arrays.stream(panel.incentiveByState()).max().getAsDouble()).isLessThanOrEqualTo(0.0);
+        assertThat(java.util.Arrays.stream(panel.incentiveByState()).min().getAsDouble()).isLessThan(0.0);
+    }
+
+    @Test
+    void rollingMeanExpandsAtTheStartAndThinningKeepsTheEnds() {
+        assertThat(Report.rollingMean(new double[] {1, 2, 3, 4, 5}, 2)).containsExactly(1, 1.5, 2.5, 3.5, 4.5);
+        assertThat(Report.rollingMean(new double[] {1, 2, 3}, 1)).containsExactly(1, 2, 3);
+        double[] x = new double[10_000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        double[][] thin = Report.thin(x, x, x);
+        assertThat(thin[0].length).isLessThanOrEqualTo(301);
+        assertThat(thin[0][0]).isZero();
+        assertThat(thin[0][thin[0].length - 1]).isEqualTo(9999);
+    }
+}
