@@ -113,11 +113,7 @@ public final class FourRoomsJob implements ExperimentJob {
 
     @Override
     public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
-        FourRoomsConfig problemConfig = new FourRoomsConfig(config.real("reg_lambda"),
-                config.string("coordinates").equals("all") ? FourRooms.Coordinates.ALL
-                        : FourRooms.Coordinates.CORRIDORS,
-                config.real("fail_prob"), 0.2, config.real("incentive_cost"), 0.99, 0.99,
-                config.integer("max_episode_steps"));
+        FourRoomsConfig problemConfig = problemConfig(config);
         FourRooms fourRooms = new FourRooms(problemConfig);
         ConfigurableMdp model = fourRooms.model();
         int envs = config.optionalInteger("num_envs").getAsInt();
@@ -232,6 +228,15 @@ public final class FourRoomsJob implements ExperimentJob {
             throw new ArithmeticException(failure + " (metrics so far are kept)");
         }
         return summary;
+    }
+
+    /** The FourRooms instance a run's config describes (budget 0.2 and discounts 0.99 as the paper). */
+    public static FourRoomsConfig problemConfig(ResolvedConfig config) {
+        return new FourRoomsConfig(config.real("reg_lambda"),
+                config.string("coordinates").equals("all") ? FourRooms.Coordinates.ALL
+                        : FourRooms.Coordinates.CORRIDORS,
+                config.real("fail_prob"), 0.2, config.real("incentive_cost"), 0.99, 0.99,
+                config.integer("max_episode_steps"));
     }
 
     private static CmdpFollower.Behaviour behaviour(String id) {

@@ -98,11 +98,7 @@ public final class FourRoomsFigures implements ProblemFigures {
             return null;
         }
         ResolvedConfig config = FourRoomsJob.SCHEMA.resolve(trial.resolve(RunDirectory.CONFIG_FILE), List.of());
-        // The same instance FourRoomsJob builds from these keys.
-        FourRoomsConfig problemConfig = new FourRoomsConfig(config.real("reg_lambda"),
-                config.string("coordinates").equals("all") ? FourRooms.Coordinates.ALL : FourRooms.Coordinates.CORRIDORS,
-                config.real("fail_prob"), 0.2, config.real("incentive_cost"), 0.99, 0.99,
-                config.integer("max_episode_steps"));
+        FourRoomsConfig problemConfig = FourRoomsJob.problemConfig(config);
         FourRooms fourRooms = new FourRooms(problemConfig);
         double[] x = readVector(decisionFile);
         if (x.length != fourRooms.dimension()) {

@@ -76,7 +76,7 @@ final class PlainProgressReporter implements ProgressReporter {
             return;
         }
         double seconds = (nanoClock.getAsLong() - startNanos) / 1e9;
-        err.println(task + ": done, " + lastDone + (total > 0 ? "/" + total : "") + " in " + duration(seconds));
+        err.println(task + ": done, " + lastDone + (total > 0 ? "/" + total : "") + " in " + ProgressReporters.duration(seconds));
         err.flush();
         task = null;
     }
@@ -90,11 +90,11 @@ final class PlainProgressReporter implements ProgressReporter {
         if (seconds > 0 && done > 0) {
             double rate = done / seconds;
             out.append(", ").append(rate >= 1 ? String.format(Locale.ROOT, "%.1f/s", rate)
-                    : duration(1 / rate) + " each");
+                    : ProgressReporters.duration(1 / rate) + " each");
         }
-        out.append(", elapsed ").append(duration(seconds));
+        out.append(", elapsed ").append(ProgressReporters.duration(seconds));
         if (total > 0 && done > 0 && done < total && seconds > 0) {
-            out.append(", ETA ").append(duration(seconds * (total - done) / done));
+            out.append(", ETA ").append(ProgressReporters.duration(seconds * (total - done) / done));
         }
         if (message != null && !message.isBlank()) {
             out.append(", ").append(message.strip());
@@ -102,15 +102,4 @@ final class PlainProgressReporter implements ProgressReporter {
         return out.toString();
     }
 
-    /** {@code 4.3s}, {@code 2m05s}, {@code 3h07m}. */
-    static String duration(double seconds) {
-        if (seconds < 60) {
-            return String.format(Locale.ROOT, "%.1fs", seconds);
-        }
-        long s = Math.round(seconds);
-        if (s < 3600) {
-            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-        }
-        return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-    }
 }

@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Locale;
 
-/** How {@link ProgressReporter#console(PrintStream)} chooses an implementation. */
-final class ProgressReporters {
+/** How {@link ProgressReporter#console(PrintStream)} chooses an implementation, and shared console helpers. */
+public final class ProgressReporters {
 
     private ProgressReporters() {
     }
@@ -30,7 +30,7 @@ final class ProgressReporters {
      * and stdout are a terminal; from Java 22 it exists more often and {@code Console.isTerminal()}
      * (looked up reflectively) says it.
      */
-    static boolean interactiveConsole() {
+    public static boolean interactiveConsole() {
         Console console = System.console();
         if (console == null) {
             return false;
@@ -43,5 +43,17 @@ final class ProgressReporters {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** {@code 4.3s}, {@code 2m05s}, {@code 3h07m}. */
+    public static String duration(double seconds) {
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.1fs", seconds);
+        }
+        long s = Math.round(seconds);
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 }

@@ -1,9 +1,9 @@
 package dev.bilevel.experiments.sweep;
 
 import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.ProgressReporters;
 import java.io.Console;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -96,7 +96,7 @@ public final class SweepProgress implements SweepListener {
             case "off", "none", "silent", "quiet" -> Mode.SILENT;
             case "plain" -> Mode.PLAIN;
             case "bar" -> Mode.LIVE;
-            default -> interactive() ? Mode.LIVE : Mode.PLAIN;
+            default -> ProgressReporters.interactiveConsole() ? Mode.LIVE : Mode.PLAIN;
         };
         int columns = 100;
         try {
@@ -299,7 +299,7 @@ public final class SweepProgress implements SweepListener {
         if (failed > 0) {
             s.append(", ").append(failed).append(" failed");
         }
-        s.append(", elapsed ").append(duration(seconds));
+        s.append(", elapsed ").append(ProgressReporters.duration(seconds));
         double progress = done;
         for (Slot slot : running.values()) {
             if (slot.total > 0) {
@@ -307,7 +307,7 @@ public final class SweepProgress implements SweepListener {
             }
         }
         if (toRun > 0 && done < toRun && progress > 0 && seconds > 0) {
-            s.append(", ETA ").append(duration(seconds * (toRun - progress) / progress));
+            s.append(", ETA ").append(ProgressReporters.duration(seconds * (toRun - progress) / progress));
         }
         return s.toString();
     }
@@ -316,31 +316,5 @@ public final class SweepProgress implements SweepListener {
         return line.length() <= width ? line : line.substring(0, width - 1) + "…";
     }
 
-    /** {@code 4.3s}, {@code 2m05s}, {@code 3h07m}. */
-    static String duration(double seconds) {
-        if (seconds < 60) {
-            return String.format(Locale.ROOT, "%.1fs", seconds);
-        }
-        long s = Math.round(seconds);
-        if (s < 3600) {
-            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-        }
-        return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-    }
 
-    /** Whether a person is watching a terminal (as {@link ProgressReporter#console} decides it). */
-    private static boolean interactive() {
-        Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            Method isTerminal = Console.class.getMethod("isTerminal");
-            return (Boolean) isTerminal.invoke(console);
-        } catch (NoSuchMethodException e) {
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
-    }
 }
