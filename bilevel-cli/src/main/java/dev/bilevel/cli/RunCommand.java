@@ -30,15 +30,17 @@ import picocli.CommandLine.Spec;
             "The directory receives config.yaml (the full resolved config), metrics.csv",
             "(one row per iteration), summary.json and the final decision. The same",
             "config and seed give identical files.", "",
-            "Problems: four-rooms, discrete-toy. List a problem's config keys with",
-            "bilevel run PROBLEM --list-keys.", ""})
+            "lqr-game: the LQR Markov game (--method bchg or naive; --off-policy for naive).",
+            "Problems: four-rooms, discrete-toy, thermal, thermal-random-search. List a",
+            "problem's config keys with bilevel run PROBLEM --list-keys.", ""})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
     @Parameters(paramLabel = "PROBLEM|KEY=VALUE", arity = "0..*",
-            description = "The problem (four-rooms, discrete-toy), then any key=value overrides.")
+            description = "The problem (four-rooms, discrete-toy, thermal, thermal-random-search), then any"
+                    + " key=value overrides.")
     private List<String> positionals = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (shipped ones under configs/).")
@@ -46,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--method", paramLabel = "NAME",
             description = {"four-rooms: bchg, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact;",
-                "discrete-toy: bchg, naive, biac."})
+                "discrete-toy: bchg, naive, biac; thermal: bchg, naive, hpgd-mc, hpgd-td."})
     private String method;
 
     @Option(names = "--variant", paramLabel = "NAME", description = "discrete-toy: R1 or R2.")

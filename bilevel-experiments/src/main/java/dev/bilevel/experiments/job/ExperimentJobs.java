@@ -2,13 +2,14 @@ package dev.bilevel.experiments.job;
 
 import dev.bilevel.experiments.discretetoy.DiscreteToyJob;
 import dev.bilevel.experiments.fourrooms.FourRoomsJob;
+import dev.bilevel.experiments.lqrgame.LqrGameJob;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** The benchmark experiments this build knows, by problem name. */
 public final class ExperimentJobs {
 
-    private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob(), new DiscreteToyJob());
+    private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob(), new DiscreteToyJob(), new dev.bilevel.experiments.thermal.ThermalJob(), new dev.bilevel.experiments.thermal.ThermalRandomSearchJob(), new LqrGameJob());
 
     private ExperimentJobs() {
     }

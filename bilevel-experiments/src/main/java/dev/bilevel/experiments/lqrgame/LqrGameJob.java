@@ -1,0 +1,318 @@
+package dev.bilevel.experiments.lqrgame;
+
+import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.experiments.config.Bound;
+import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.run.MetricColumn;
+import dev.bilevel.experiments.run.MetricsWriter;
+import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.learn.continuous.ContinuousGameLeader;
+import dev.bilevel.learn.continuous.ContinuousGameTrainer;
+import dev.bilevel.learn.continuous.LinearGaussianPolicy;
+import dev.bilevel.learn.continuous.MaxEntLqrGameFollower;
+import dev.bilevel.problems.lqr.LqrGame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The bi-level LQR Markov game ({@code LQREnv-v4}, reference-markov-game.md §1.3, §2.3, §3.8, §5.1): a
+ * linear-Gaussian leader {@code a ~ N(Kx, W²)} ({@code W = 10⁻³} fixed, {@code K ~ N(0, I)} initially)
+ * trained by BC-HG or Naive-PGD (on- or off-policy) against the closed-form MaxEnt-LQR follower
+ * ({@code γ_F = 0.95}, {@code β = 0.1}), 500 outer iterations of 4 episodes of 100 steps, the first 11 with
+ * {@code N(0, 1)} leader actions. Defaults are the reference configs. {@code leader_objective} is the
+ * evaluation named by {@code evaluation.objective}: by default the Monte-Carlo undiscounted leader return
+ * over 10 episodes with both policies stochastic, the reference's {@code AverageTargetReturn} and the
+ * paper's LQR metric; the exact expectation of the same return is logged beside it.
+ */
+public final class LqrGameJob implements ExperimentJob {
+
+    /** Every key an LQR-game run accepts. */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .choice("problem", "lqr-game", List.of("lqr-game"), "problem")
+            .choice("method", "bchg", List.of("bchg", "naive"), "leader algorithm: BC-HG or Naive-PGD")
+            .bool("off_policy", false, "off-policy replay (1e6 transitions, batches without replacement) "
+                    + "instead of the last iteration's 400, with replacement")
+            .longInt("seed", 0L, "random seed of the run")
+            .integer("iterations", 500, 0, Integer.MAX_VALUE, "outer iterations")
+            .integer("episodes", 4, 1, 100_000, "training episodes per iteration")
+            .integer("horizon", LqrGame.HORIZON, 1, 1_000_000, "steps per episode")
+            .longInt("explore_steps", 4000L, -1L, Long.MAX_VALUE,
+                    "N(0,1) leader actions while total steps ≤ this (reference 4000: the first 11 iterations; −1: never)")
+            .real("follower.discount", 0.95, Bound.closedOpen(0.0, 1.0), "γ_F")
+            .real("follower.temperature", 0.1, Bound.POSITIVE, "β, the follower's entropy weight")
+            .integer("follower.max_iterations", LeaderAwareMaxEntLqr.REFERENCE_MAX_ITERATIONS, 1, 100_000_000,
+                    "Riccati iterations per solve (reference 1000; the solve is re-run from scratch every iteration)")
+            .real("follower.tolerance", LeaderAwareMaxEntLqr.REFERENCE_TOLERANCE, Bound.POSITIVE,
+                    "Riccati tolerance on ‖ΔP_xx‖_F and |Δv|")
+            .bool("follower.relative_tolerance", false,
+                    "divide ‖ΔP_xx‖_F by ‖P_xx‖_F before comparing (reference: absolute)")
+            .real("leader.init_k_mean", 0.0, Bound.FINITE, "mean of the initial K entries")
+            .real("leader.init_k_std", 1.0, Bound.NON_NEGATIVE, "standard deviation of the initial K entries")
+            .real("leader.noise_std", 1e-3, Bound.POSITIVE, "W, the leader policy's fixed noise")
+            .integer("leader.hidden_width", 64, 1, 100_000, "critic units per hidden layer")
+            .integer("leader.hidden_layers", 2, 0, 100, "critic hidden layers (ReLU)")
+            .real("leader.policy_lr", 0.1, Bound.POSITIVE, "Adam step of K")
+            .real("leader.critic_lr", 0.1, Bound.POSITIVE, "Adam step of the critic")
+            .integer("leader.batch_size", 64, 1, 1_000_000, "samples per actor or critic step")
+            .integerOrNull("leader.actor_steps", 0, 1_000_000,
+                    "actor steps per iteration; null = the reference config's (10 bchg / naive on-policy, 2 naive off-policy)")
+            .integer("leader.critic_steps", 5, 0, 1_000_000, "critic steps per iteration")
+            .real("leader.target_tau", 0.01, Bound.closed(0.0, 1.0), "Polyak step of the target critic and policy, once per iteration")
+            .real("leader.discount", 0.99, new Bound(0.0, false, 1.0, true),
+                    "γ_L: critic discount and actor-sampling weight γ_L^t")
+            .bool("leader.discount_sampling", true, "actor samples drawn ∝ γ_L^t")
+            .bool("leader.direct_advantage", true,
+                    "direct term against the mean of Q(x, a_F, ã_L) over leader draws, with the sampled a_F (reference)")
+            .integer("leader.leader_samples", 32, 1, 1_000_000, "leader draws for the direct term's baseline")
+            .integer("leader.follower_samples", 256, 1, 1_000_000, "bchg: follower draws M for the benefit's baseline")
+            .bool("leader.influence_advantage", false,
+                    "bchg: centre W_F(x,a_L) by its mean over leader draws (reference LQR configs: false)")
+            .bool("leader.influence_weighted_average", false, "bchg: normalise the influence weights γ_F^k")
+            .bool("leader.influence_from_next_step", false,
+                    "bchg: start the influence at k = 1 (reference: k = 0, a zero-mean extra term)")
+            .real("leader.direct_weight", 1.0, Bound.FINITE, "λ1, weight of the direct term")
+            .real("leader.response_weight", 1.0, Bound.FINITE, "λ2, weight of the follower-response term")
+            .real("leader.max_grad_norm", 1.0, Bound.POSITIVE,
+                    "clip the policy gradient to this global norm (reference 1.0; a huge value never clips)")
+            .bool("leader.clip_naive", false,
+                    "naive: clip too (the reference's Baseline path returns before the clip, §7.7: false)")
+            .choice("leader.critic_target", "means", List.of("means", "samples"),
+                    "critic bootstrap actions at x': the target policy's and the follower's means (reference) or draws")
+            .integerOrNull("replay.capacity", 1, Integer.MAX_VALUE,
+                    "replay size; null = one iteration's transitions on-policy, 1,000,000 off-policy")
+            .integer("replay.min_size", 400, 0, Integer.MAX_VALUE, "leader updates start at this many transitions")
+            .bool("replay.reference_subsequence_edge", true,
+                    "reproduce the reference's subsequence edge case at the write pointer")
+            .integer("evaluation.interval", 1, 1, Integer.MAX_VALUE, "evaluate every this many iterations")
+            .integer("evaluation.episodes", 10, 1, 1_000_000, "Monte-Carlo evaluation episodes")
+            .choice("evaluation.objective", "mc-undiscounted",
+                    List.of("mc-undiscounted", "mc-discounted", "exact-undiscounted", "exact-discounted"),
+                    "what leader_objective reports: the Monte-Carlo undiscounted leader return (the paper's "
+                            + "AverageTargetReturn), the discounted one, or their exact expectations")
+            .integer("last_window", 50, 1, Integer.MAX_VALUE, "summary: mean of leader_objective over this many last iterations")
+            .build();
+
+    /** The reference's "proposed" gain from {@code MaxEntLQR.ipynb} (leader return ≈ 3.86). */
+    static final double[] PROPOSED_K = {-9.683, -10.25};
+
+    @Override
+    public String problem() {
+        return "lqr-game";
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ResolvedConfig complete(ResolvedConfig config) {
+        ResolvedConfig out = config;
+        boolean naive = config.string("method").equals("naive");
+        boolean offPolicy = config.bool("off_policy");
+        if (config.optionalInteger("leader.actor_steps").isEmpty()) {
+            out = out.with("leader.actor_steps", naive && offPolicy ? 2 : 10);
+        }
+        if (config.optionalInteger("replay.capacity").isEmpty()) {
+            out = out.with("replay.capacity", offPolicy ? 1_000_000
+                    : config.integer("episodes") * config.integer("horizon"));
+        }
+        return out;
+    }
+
+    @Override
+    public String runName(ResolvedConfig config) {
+        return String.format(Locale.ROOT, "%s%s-seed%d", config.string("method"),
+                config.bool("off_policy") ? "-offpolicy" : "", config.longInt("seed"));
+    }
+
+    @Override
+    public String describe(ResolvedConfig config) {
+        return String.format(Locale.ROOT, "lqr-game %s (%s)  seed = %d  actor/critic steps = %d/%d",
+                config.string("method"), config.bool("off_policy") ? "off-policy" : "on-policy",
+                config.longInt("seed"), config.optionalInteger("leader.actor_steps").getAsInt(),
+                config.integer("leader.critic_steps"));
+    }
+
+    @Override
+    public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
+        LqrGame game = LqrGame.referenceV4();
+        ContinuousGameLeader.Method method = ContinuousGameLeader.Method.parse(config.string("method"), "method");
+        boolean offPolicy = config.bool("off_policy");
+        int[] hidden = new int[config.integer("leader.hidden_layers")];
+        Arrays.fill(hidden, config.integer("leader.hidden_width"));
+        ContinuousGameLeader.Settings leaderSettings = new ContinuousGameLeader.Settings(method, hidden,
+                config.real("leader.policy_lr"), config.real("leader.critic_lr"), config.integer("leader.batch_size"),
+                config.optionalInteger("leader.actor_steps").getAsInt(), config.integer("leader.critic_steps"),
+                !offPolicy, config.real("leader.target_tau"), config.real("leader.discount"),
+                config.bool("leader.discount_sampling"), config.bool("leader.direct_advantage"),
+                config.integer("leader.leader_samples"), config.integer("leader.follower_samples"),
+                config.bool("leader.influence_advantage"), config.bool("leader.influence_weighted_average"),
+                config.bool("leader.influence_from_next_step"), config.real("leader.direct_weight"),
+                config.real("leader.response_weight"),
+                config.real("leader.max_grad_norm"),
+                config.bool("leader.clip_naive"),
+                ContinuousGameLeader.CriticTarget.parse(config.string("leader.critic_target"), "leader.critic_target"));
+        LeaderAwareMaxEntLqr solver = new LeaderAwareMaxEntLqr(config.real("follower.tolerance"),
+                config.integer("follower.max_iterations"), config.bool("follower.relative_tolerance"));
+        int iterations = config.integer("iterations");
+        int horizon = config.integer("horizon");
+        ContinuousGameTrainer.Objective objective = ContinuousGameTrainer.Objective.parse(
+                config.string("evaluation.objective"), "evaluation.objective");
+        ContinuousGameTrainer.Settings trainerSettings = new ContinuousGameTrainer.Settings(iterations,
+                config.integer("episodes"), horizon, config.optionalInteger("replay.capacity").getAsInt(),
+                config.integer("replay.min_size"), config.longInt("explore_steps"), config.integer("evaluation.interval"),
+                config.integer("evaluation.episodes"), objective, config.bool("replay.reference_subsequence_edge"));
+
+        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
+        SplittableRandom init = root.split();
+        int n = game.stateDimension();
+        int l = game.leaderActionDimension();
+        double[] k0 = new double[l * n];
+        for (int i = 0; i < k0.length; i++) {
+            k0[i] = config.real("leader.init_k_mean") + config.real("leader.init_k_std") * init.nextGaussian();
+        }
+        double[] noise = new double[l * l];
+        for (int i = 0; i < l; i++) {
+            noise[i * l + i] = config.real("leader.noise_std");
+        }
+        LinearGaussianPolicy initial = new LinearGaussianPolicy(n, k0, noise);
+        ContinuousGameLeader leader = new ContinuousGameLeader(n, game.followerActionDimension(), initial,
+                leaderSettings, root.split());
+        MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(
+                game.followerModel(config.real("follower.discount"), config.real("follower.temperature")), solver);
+        SplittableRandom sampling = root.split();
+        SplittableRandom evaluation = root.split();
+        ContinuousGameTrainer trainer = new ContinuousGameTrainer(game, leader, follower, trainerSettings,
+                game::expectedLeaderReturn);
+
+        Set<String> integers = Set.of("iteration", "follower_iterations", "follower_converged", "exploring",
+                "total_env_steps");
+        List<MetricColumn> columns = new ArrayList<>();
+        for (String name : trainer.columns()) {
+            columns.add(integers.contains(name) ? MetricColumn.integer(name) : MetricColumn.real(name));
+        }
+        List<String> names = trainer.columns();
+        int objectiveColumn = names.indexOf("leader_objective");
+        int exactColumn = names.indexOf(objective == ContinuousGameTrainer.Objective.MC_DISCOUNTED
+                || objective == ContinuousGameTrainer.Objective.EXACT_DISCOUNTED
+                ? "exact_leader_return_discounted" : "exact_leader_return_undiscounted");
+        int convergedColumn = names.indexOf("follower_converged");
+        int window = Math.min(config.integer("last_window"), Math.max(iterations, 1));
+        WindowMean objectiveTail = new WindowMean();
+        WindowMean exactTail = new WindowMean();
+        double[] first = {Double.NaN};
+        double[] last = {Double.NaN};
+        int[] unconverged = {0};
+        progress.start(describe(config), iterations);
+        String failure = null;
+        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
+        try {
+            if (directory != null) {
+                directory.writeConfig(config);
+            }
+            trainer.run(sampling, evaluation, (it, row) -> {
+                if (metrics != null) {
+                    metrics.row(row);
+                }
+                double value = row[objectiveColumn];
+                if (!Double.isNaN(value)) {
+                    if (Double.isNaN(first[0])) {
+                        first[0] = value;
+                    }
+                    last[0] = value;
+                }
+                if (row[convergedColumn] == 0.0) {
+                    unconverged[0]++;
+                }
+                if (it >= iterations - window) {
+                    objectiveTail.add(value);
+                    exactTail.add(row[exactColumn]);
+                }
+                if ((it + 1) % 10 == 0 || it + 1 == iterations) {
+                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f  K = %s", last[0],
+                            formatGain(leader.policy().gain())));
+                }
+            });
+        } catch (ArithmeticException e) {
+            failure = e.getMessage();
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+            progress.close();
+        }
+        double[] gain = leader.policy().gain().clone();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("problem", problem());
+        summary.put("method", config.string("method"));
+        summary.put("off_policy", offPolicy);
+        summary.put("seed", config.longInt("seed"));
+        summary.put("iterations", iterations);
+        summary.put("status", failure == null ? "completed" : "diverged");
+        if (failure != null) {
+            summary.put("error", failure);
+        }
+        summary.put("leader_objective_meaning", objective.id() + " leader return over " + horizon
+                + " steps, " + config.integer("evaluation.episodes") + " evaluation episodes with both policies "
+                + "stochastic" + (objective == ContinuousGameTrainer.Objective.MC_UNDISCOUNTED
+                        ? " (the reference's Evaluation/AverageTargetReturn, the paper's metric)" : ""));
+        summary.put("leader_objective_initial", first[0]);
+        summary.put("leader_objective_final", last[0]);
+        boolean complete = failure == null && iterations > 0;
+        summary.put("leader_objective_last_window", complete ? objectiveTail.mean() : Double.NaN);
+        summary.put("exact_leader_return_last_window", complete ? exactTail.mean() : Double.NaN);
+        summary.put("last_window", window);
+        summary.put("initial_K", k0);
+        summary.put("final_K", gain);
+        summary.put("follower_unconverged_iterations", unconverged[0]);
+        double finalExact = Double.NaN;
+        if (follower.solution() != null) {
+            finalExact = game.expectedLeaderReturn(gain, noise, follower.solution(), 1.0, horizon);
+        }
+        summary.put("final_K_exact_leader_return_undiscounted", finalExact);
+        summary.put("reference_proposed_K", PROPOSED_K);
+        if (directory != null) {
+            directory.writeVector("final_leader_gain.txt", gain);
+            directory.writeSummary(summary);
+        }
+        if (failure != null) {
+            throw new ArithmeticException(failure + " (metrics so far are kept)");
+        }
+        return summary;
+    }
+
+    private static String formatGain(double[] k) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < k.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", k[i]));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Mean of the non-NaN values added. */
+    private static final class WindowMean {
+        private double sum;
+        private int count;
+
+        void add(double v) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                count++;
+            }
+        }
+
+        double mean() {
+            return count == 0 ? Double.NaN : sum / count;
+        }
+    }
+}

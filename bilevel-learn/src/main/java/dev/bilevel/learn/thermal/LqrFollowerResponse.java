@@ -1,0 +1,146 @@
+package dev.bilevel.learn.thermal;
+
+import dev.bilevel.core.lqr.SoftLqrSolution;
+import java.util.SplittableRandom;
+
+/**
+ * What the leader observes of a soft-LQR follower: its Gaussian policy {@code u ~ N(−Kx, LLᵀ)} and its soft
+ * value {@code V_F(x) = −(xᵀPx + v)}, with the temperature {@code β} and discount {@code γ_F}. Nothing of how
+ * the follower solved for them crosses this line. Arrays are row-major copies, held for hot loops.
+ */
+public final class LqrFollowerResponse {
+
+    private final int n;
+    private final int m;
+    private final double[] gain;
+    private final double[] cholesky;
+    private final double[] valueMatrix;
+    private final double valueOffset;
+    private final double temperature;
+    private final double discount;
+
+    /**
+     * @param solution the follower's solution (its policy and value are copied)
+     * @param temperature {@code β}
+     * @param discount {@code γ_F}
+     */
+    public LqrFollowerResponse(SoftLqrSolution solution, double temperature, double discount) {
+        this.n = solution.stateDimension();
+        this.m = solution.actionDimension();
+        this.gain = solution.gainArray();
+        this.cholesky = solution.covarianceCholeskyArray();
+        this.valueMatrix = solution.pArray();
+        this.valueOffset = solution.v();
+        this.temperature = temperature;
+        this.discount = discount;
+    }
+
+    /** @return the state dimension */
+    public int stateDimension() {
+        return n;
+    }
+
+    /** @return the action dimension */
+    public int actionDimension() {
+        return m;
+    }
+
+    /** @return {@code β} */
+    public double temperature() {
+        return temperature;
+    }
+
+    /** @return {@code γ_F} */
+    public double discount() {
+        return discount;
+    }
+
+    /**
+     * Writes the policy mean {@code −Kx}.
+     *
+     * @param x the state, from {@code xOffset}
+     * @param xOffset where the state starts
+     * @param out receives the mean, {@code m} entries from {@code outOffset}
+     * @param outOffset where to write
+     */
+    public void meanAction(double[] x, int xOffset, double[] out, int outOffset) {
+        for (int i = 0; i < m; i++) {
+            double s = 0.0;
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                s -= gain[row + j] * x[xOffset + j];
+            }
+            out[outOffset + i] = s;
+        }
+    }
+
+    /**
+     * Adds {@code sign·Lε} to an action, for a standard normal {@code ε} (pass the same {@code ε} with both
+     * signs for an antithetic pair).
+     *
+     * @param eps {@code m} standard normal draws
+     * @param sign {@code +1} or {@code −1}
+     * @param out the action, {@code m} entries from {@code outOffset}, updated in place
+     * @param outOffset where the action starts
+     */
+    public void addNoise(double[] eps, double sign, double[] out, int outOffset) {
+        for (int i = 0; i < m; i++) {
+            double s = 0.0;
+            for (int j = 0; j <= i; j++) {
+                s += cholesky[i * m + j] * eps[j];
+            }
+            out[outOffset + i] += sign * s;
+        }
+    }
+
+    /**
+     * Samples {@code u ~ N(−Kx, Σ)}.
+     *
+     * @param x the state, from {@code xOffset}
+     * @param xOffset where the state starts
+     * @param rng the random stream
+     * @param eps scratch of length {@code m}
+     * @param out receives the action from {@code outOffset}
+     * @param outOffset where to write
+     */
+    public void sampleAction(double[] x, int xOffset, SplittableRandom rng, double[] eps, double[] out,
+            int outOffset) {
+        meanAction(x, xOffset, out, outOffset);
+        for (int i = 0; i < m; i++) {
+            eps[i] = rng.nextGaussian();
+        }
+        addNoise(eps, 1.0, out, outOffset);
+    }
+
+    /**
+     * @param mean the mean {@code μ} of a Gaussian state
+     * @param noiseCovariance its covariance {@code W}, row-major {@code n×n}
+     * @return {@code E V_F(x) = −(μᵀPμ + tr(PW) + v)} for {@code x ~ N(μ, W)}
+     */
+    public double expectedSoftValue(double[] mean, double[] noiseCovariance) {
+        double trace = 0.0;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                trace += valueMatrix[i * n + k] * noiseCovariance[k * n + i];
+            }
+        }
+        return softValue(mean, 0) - trace;
+    }
+
+    /**
+     * @param x the state, from {@code offset}
+     * @param offset where it starts
+     * @return {@code V_F(x) = −(xᵀPx + v)}
+     */
+    public double softValue(double[] x, int offset) {
+        double quad = 0.0;
+        for (int i = 0; i < n; i++) {
+            double row = 0.0;
+            for (int j = 0; j < n; j++) {
+                row += valueMatrix[i * n + j] * x[offset + j];
+            }
+            quad += x[offset + i] * row;
+        }
+        return -(quad + valueOffset);
+    }
+}

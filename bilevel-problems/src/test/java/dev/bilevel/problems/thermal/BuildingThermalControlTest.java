@@ -1,0 +1,228 @@
+package dev.bilevel.problems.thermal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bilevel.core.lqr.SoftLqr;
+import dev.bilevel.core.lqr.SoftLqrSolution;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link BuildingThermalControl}: dynamics, derivatives against finite differences, statistics, closed form. */
+class BuildingThermalControlTest {
+
+    private static final BuildingThermalControl ENV = new BuildingThermalControl();
+
+    private static double[] levels(double v) {
+        return new double[] {v, v, v, v};
+    }
+
+    private static double[] randomWeights(SplittableRandom rng) {
+        double[] w = new double[8];
+        for (int i = 0; i < 8; i++) {
+            w[i] = rng.nextGaussian();
+        }
+        return w;
+    }
+
+    @Test
+    void stateMatrixRowsSumToOnePlusInsulationEffect() {
+        SplittableRandom rng = new SplittableRandom(3);
+        double[] e = {0.04, 0.03, 0.06, 0.05};
+        for (int trial = 0; trial < 5; trial++) {
+            BuildingThermalControl.Design d = ENV.configure(randomWeights(rng));
+            double[] a = d.stateMatrix();
+            double[] il = d.insulation();
+            for (int i = 0; i < 4; i++) {
+                double sum = a[i * 4] + a[i * 4 + 1] + a[i * 4 + 2] + a[i * 4 + 3];
+                assertThat(sum).isCloseTo(1 + e[i] * (1 - il[i]), within(1e-14));
+            }
+            // No coupling between opposite zones.
+            assertThat(a[2]).isZero();
+            assertThat(a[8]).isZero();
+            assertThat(a[7]).isZero();
+            assertThat(a[13]).isZero();
+        }
+        double[] a0 = BuildingThermalControl.stateMatrix(levels(0), levels(0));
+        assertThat(a0).containsExactly(1.04, 0, 0, 0, 0, 1.03, 0, 0, 0, 0, 1.06, 0, 0, 0, 0, 1.05);
+        double[] a1 = BuildingThermalControl.stateMatrix(levels(1), levels(1));
+        assertThat(a1[0 * 4 + 1]).isEqualTo(0.05);
+        assertThat(a1[0]).isCloseTo(1.0 - 0.05 - 0.05, within(1e-15));
+    }
+
+    @Test
+    void stateMatrixDerivativeMatchesCentralDifferences() {
+        double[] il = {0.2, 0.7, 0.4, 0.9};
+        double[] aa = {0.5, 0.1, 0.8, 0.3};
+        double h = 1e-6;
+        for (int k = 0; k < 8; k++) {
+            double[] ilp = il.clone();
+            double[] ilm = il.clone();
+            double[] aap = aa.clone();
+            double[] aam = aa.clone();
+            if (k < 4) {
+                ilp[k] += h;
+                ilm[k] -= h;
+            } else {
+                aap[k - 4] += h;
+                aam[k - 4] -= h;
+            }
+            double[] plus = BuildingThermalControl.stateMatrix(ilp, aap);
+            double[] minus = BuildingThermalControl.stateMatrix(ilm, aam);
+            double[] analytic = BuildingThermalControl.stateMatrixDerivative(k);
+            for (int i = 0; i < 16; i++) {
+                assertThat(analytic[i]).as("k=%d entry %d", k, i).isCloseTo((plus[i] - minus[i]) / (2 * h),
+                        within(1e-8));
+            }
+        }
+    }
+
+    /** The transition score is the gradient of the log-density in the leader's weights. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void transitionScoreMatchesCentralDifferencesOfTheLogDensity(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] w = randomWeights(rng);
+        double[] x = new double[4];
+        double[] u = {rng.nextGaussian() * 3, rng.nextGaussian() * 3};
+        for (int i = 0; i < 4; i++) {
+            x[i] = 5 * rng.nextGaussian();
+        }
+        if (seed == 4) {
+            x[0] = 35.0; // the mean of zone 0 is clipped at 30: that coordinate contributes nothing
+        }
+        double[] next = new double[4];
+        ENV.configure(w).step(x, u, rng, next);
+        double[] score = new double[8];
+        ENV.configure(w).transitionScore(x, u, next, score);
+        double h = 1e-6;
+        for (int k = 0; k < 8; k++) {
+            double[] wp = w.clone();
+            double[] wm = w.clone();
+            wp[k] += h;
+            wm[k] -= h;
+            double fd = (ENV.configure(wp).transitionLogDensity(x, u, next)
+                    - ENV.configure(wm).transitionLogDensity(x, u, next)) / (2 * h);
+            assertThat(score[k]).as("weight %d", k).isCloseTo(fd, within(1e-5 * (1 + Math.abs(fd))));
+        }
+    }
+
+    @Test
+    void leaderRewardGradientMatchesCentralDifferences() {
+        SplittableRandom rng = new SplittableRandom(9);
+        double[] w = randomWeights(rng);
+        double[] x = {1, -2, 3, 0.5};
+        double[] u = {0.3, -1.2};
+        double[] g = new double[8];
+        ENV.configure(w).leaderRewardGradient(x, u, g);
+        double h = 1e-6;
+        for (int k = 0; k < 8; k++) {
+            double[] wp = w.clone();
+            double[] wm = w.clone();
+            wp[k] += h;
+            wm[k] -= h;
+            double fd = (ENV.configure(wp).leaderReward(x, u, null) - ENV.configure(wm).leaderReward(x, u, null))
+                    / (2 * h);
+            assertThat(g[k]).isCloseTo(fd, within(1e-8));
+        }
+    }
+
+    @Test
+    void leaderRewardAndComponentsFollowTheDefinition() {
+        BuildingThermalControl.Design d = ENV.configureLevels(new double[] {0.1, 0.2, 0.3, 0.4},
+                new double[] {1, 0, 0.5, 0.5});
+        double[] x = {1, 2, 3, 6};
+        double[] u = {1, -2};
+        double[] c = new double[4];
+        double r = d.leaderReward(x, u, c);
+        // mean 3, population variance (4 + 1 + 0 + 9)/4 = 3.5
+        assertThat(c).containsExactly(new double[] {-3.5, 5.0, 0.3, 1.5}, within(1e-14));
+        assertThat(r).isCloseTo(-3.5 - 0.5 * 5 - 0.1 * 0.3 - 0.1 * 1.5, within(1e-14));
+        assertThat(d.followerReward(x, u)).isCloseTo(-(8 + 4 + 45 + 216) - 0.01 * 5, within(1e-12));
+    }
+
+    @Test
+    void resetAndTransitionNoiseHaveTheirStatedDistributions() {
+        BuildingThermalControl.Design d = ENV.configure(new double[8]);
+        SplittableRandom rng = new SplittableRandom(21);
+        int n = 40_000;
+        double sum = 0;
+        double sq = 0;
+        double[] x = new double[4];
+        for (int k = 0; k < n; k++) {
+            d.reset(rng, x);
+            for (double v : x) {
+                sum += v;
+                sq += v * v;
+            }
+        }
+        double mean = sum / (4.0 * n);
+        double var = sq / (4.0 * n) - mean * mean;
+        assertThat(mean).isCloseTo(0.0, within(4 * 5 / Math.sqrt(4.0 * n)));
+        assertThat(var).isCloseTo(25.0, within(0.6)); // SE of the variance ≈ 25·√(2/160000) ≈ 0.09
+        // Step residuals (x' − μ)/σ are standard normal away from the bounds.
+        double[] u = {0.5, -0.5};
+        double[] next = new double[4];
+        double[] a = d.stateMatrix();
+        double[][] b = {{0.1, 0}, {0.6, 0}, {0, 0.55}, {0, 0.3}};
+        double rs = 0;
+        double rq = 0;
+        x = new double[] {1, -1, 2, 0};
+        for (int k = 0; k < n; k++) {
+            d.step(x, u, rng, next);
+            for (int i = 0; i < 4; i++) {
+                double mu = a[i * 4] * x[0] + a[i * 4 + 1] * x[1] + a[i * 4 + 2] * x[2] + a[i * 4 + 3] * x[3]
+                        + b[i][0] * u[0] + b[i][1] * u[1];
+                double z = (next[i] - mu) / BuildingThermalControl.NOISE_STD;
+                rs += z;
+                rq += z * z;
+            }
+        }
+        assertThat(rs / (4.0 * n)).isCloseTo(0.0, within(0.02));
+        assertThat(rq / (4.0 * n)).isCloseTo(1.0, within(0.03));
+        // At the bound the mean is clipped to 30 and the noise truncated so that x' ≤ 30.
+        double[] hot = {100, 0, 0, 0};
+        for (int k = 0; k < 1000; k++) {
+            d.step(hot, new double[2], rng, next);
+            assertThat(next[0]).isBetween(BuildingThermalControl.TEMPERATURE_MAX - 0.2,
+                    BuildingThermalControl.TEMPERATURE_MAX);
+        }
+    }
+
+    /** The closed-form expected return reproduces the reference's Monte-Carlo table (§2.3, 20,000 episodes). */
+    @Test
+    void expectedLeaderReturnMatchesTheReferenceTable() {
+        SoftLqr solver = new SoftLqr();
+        BuildingThermalControl.Design half = ENV.configureLevels(levels(0.5), levels(0.5));
+        double[] c = new double[4];
+        assertThat(half.expectedLeaderReturn(solver.solve(half.followerModel()), 100, c))
+                .isCloseTo(-263.0, within(1.5));
+        assertThat(c[0]).isCloseTo(-128.7, within(1.5));
+        assertThat(c[1]).isCloseTo(264.5, within(1.5));
+        assertThat(c[2]).isCloseTo(10.0, within(0.01));
+        BuildingThermalControl.Design full = ENV.configureLevels(levels(1), levels(1));
+        assertThat(full.expectedLeaderReturn(solver.solve(full.followerModel()), 100, c))
+                .isCloseTo(-197.7, within(1.0));
+        assertThat(c[0]).isCloseTo(-70.6, within(1.0));
+        assertThat(c[1]).isCloseTo(238.3, within(1.0));
+        BuildingThermalControl.Design mixed = ENV.configureLevels(levels(1), levels(0));
+        assertThat(mixed.expectedLeaderReturn(solver.solve(mixed.followerModel()), 100, null))
+                .isCloseTo(-280.0, within(1.5));
+    }
+
+    @Test
+    void followerModelIsTheReferenceLqr() {
+        SoftLqrSolution sol = new SoftLqr().solve(ENV.configureLevels(levels(0.5), levels(0.5)).followerModel());
+        assertThat(sol.iterations()).isEqualTo(79);
+        assertThat(sol.v()).isCloseTo(1.3269, within(2e-4));
+    }
+
+    @Test
+    void badDecisionsAreRejected() {
+        assertThatThrownBy(() -> ENV.configure(new double[7])).hasMessageContaining("8 weights");
+        assertThatThrownBy(() -> ENV.configureLevels(levels(1.5), levels(0))).hasMessageContaining("insulation");
+    }
+}
