@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
             "four-rooms: the 12 settings (λ × samples) × every method with the shipped",
             "configs/four-rooms/ files, 10 seeds, 10,000 iterations (run it from the",
             "repository root). --quick: BC-HG, HPGD (MC) and Naive-PGD at λ ∈ {0.001, 0.003,",
-            "0.005} × {100, 400} samples, 3 seeds: minutes on a laptop.", "",
+            "0.005} × {100, 400} samples, 3 seeds: minutes on a laptop.",
+            "discrete-toy: R1 and R2 × the 5 shipped configs (BC-HG, Naive-PGD and Bi-AC,",
+            "on/off-policy), 10 seeds (--quick: 3). lqr-game: the 3 shipped configs, 20",
+            "seeds (--quick: 5). Run from the repository root (configs/ paths).", "",
             "It is an ordinary sweep (resumable: run it again to continue) followed by",
             "bilevel aggregate; the report is DIR/report/index.html.", ""},
         footer = {"", "Exit status: 0 success, 1 some trial failed, 2 bad input."})
@@ -35,8 +38,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROBLEM", description = "The experiment: four-rooms (discrete-toy, lqr-game and "
-            + "thermal once their jobs exist).")
+    @Parameters(paramLabel = "PROBLEM", description = "The experiment: four-rooms, discrete-toy or lqr-game.")
     private String problem;
 
     @Option(names = "--quick", description = "Fewer seeds and settings: minutes instead of hours.")

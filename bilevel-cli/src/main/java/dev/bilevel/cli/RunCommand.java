@@ -131,7 +131,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> summary = job.run(resolved, directory, ProgressReporter.console(System.err));
         stdout.println(job.describe(resolved));
         stdout.printf(Locale.ROOT, "leader objective (%s): %.4f at the start, %.4f at the end, "
-                + "%.4f mean over the last %s evaluations%n", summary.get("leader_objective_meaning"),
+                + "%.4f mean over the last %s iterations%n", summary.get("leader_objective_meaning"),
                 summary.get("leader_objective_initial"), summary.get("leader_objective_final"),
                 summary.get("leader_objective_last_window"), summary.get("last_window"));
         stdout.println("wrote " + directory.path());
