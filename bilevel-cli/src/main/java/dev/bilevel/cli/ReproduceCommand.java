@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
             "0.005} × {100, 400} samples, 3 seeds: minutes on a laptop.",
             "discrete-toy: R1 and R2 × the 5 shipped configs (BC-HG, Naive-PGD and Bi-AC,",
             "on/off-policy), 10 seeds (--quick: 3). lqr-game: the 3 shipped configs, 20",
-            "seeds (--quick: 5). Run from the repository root (configs/ paths).", "",
+            "seeds (--quick: 5). thermal: 4 methods × learning rate {0.1, 0.01, 0.001}, 10",
+            "seeds, 2,000 iterations, default protocol (--quick: best rates, 3 seeds, 500",
+            "iterations). Run from the repository root (configs/ paths).", "",
             "It is an ordinary sweep (resumable: run it again to continue) followed by",
             "bilevel aggregate; the report is DIR/report/index.html.", ""},
         footer = {"", "Exit status: 0 success, 1 some trial failed, 2 bad input."})
@@ -38,7 +40,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROBLEM", description = "The experiment: four-rooms, discrete-toy or lqr-game.")
+    @Parameters(paramLabel = "PROBLEM", description = "The experiment: four-rooms, discrete-toy, lqr-game or thermal.")
     private String problem;
 
     @Option(names = "--quick", description = "Fewer seeds and settings: minutes instead of hours.")
