@@ -10,6 +10,7 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.run.WindowMean;
 import dev.bilevel.learn.game.DiscreteGameLeader;
 import dev.bilevel.learn.game.GameFollower;
 import dev.bilevel.learn.game.GameTrainer;
@@ -267,22 +268,5 @@ public final class DiscreteToyJob implements ExperimentJob {
             throw new ArithmeticException(failure + " (metrics so far are kept)");
         }
         return summary;
-    }
-
-    /** Mean of the non-NaN values added. */
-    private static final class WindowMean {
-        private double sum;
-        private int count;
-
-        void add(double v) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                count++;
-            }
-        }
-
-        double mean() {
-            return count == 0 ? Double.NaN : sum / count;
-        }
     }
 }

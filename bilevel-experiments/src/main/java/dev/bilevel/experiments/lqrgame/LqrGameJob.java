@@ -9,6 +9,7 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.run.WindowMean;
 import dev.bilevel.learn.continuous.ContinuousGameLeader;
 import dev.bilevel.learn.continuous.ContinuousGameTrainer;
 import dev.bilevel.learn.continuous.LinearGaussianPolicy;
@@ -297,22 +298,5 @@ public final class LqrGameJob implements ExperimentJob {
             sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", k[i]));
         }
         return sb.append(']').toString();
-    }
-
-    /** Mean of the non-NaN values added. */
-    private static final class WindowMean {
-        private double sum;
-        private int count;
-
-        void add(double v) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                count++;
-            }
-        }
-
-        double mean() {
-            return count == 0 ? Double.NaN : sum / count;
-        }
     }
 }
