@@ -130,5 +130,19 @@ public interface ContinuousConfigurableMdp {
          * @param out receives the score, length {@code d}
          */
         void transitionScore(double[] x, double[] u, double[] next, double[] out);
+
+        /**
+         * The vector–Jacobian product of the transition mean with respect to the decision,
+         * {@code out = (∂μ(x,u;w)/∂w)ᵀ v = Σ_i v_i ∂μ_i/∂w} (zero where the mean is clipped). With Gaussian
+         * noise of covariance {@code σ²I} the transition score is this product at {@code v = (x' − μ)/σ²}; with
+         * {@code v = ∇_{x'} E[g(x')]} it is the exact gradient {@code ∇_w E[g(x')|x,u]} of a function's expectation
+         * (for noise that does not depend on {@code w}).
+         *
+         * @param x the state
+         * @param u the action
+         * @param v the vector, length {@code n}
+         * @param out receives the product, length {@code d}
+         */
+        void transitionMeanGradient(double[] x, double[] u, double[] v, double[] out);
     }
 }

@@ -57,6 +57,9 @@ public final class ThermalJob implements ExperimentJob {
             .real("score_clip", 1.0, Bound.NON_NEGATIVE,
                     "per-sample, per-group L2 clip of the direct term's transition score; 0 = none")
             .real("init_std", 0.01, Bound.NON_NEGATIVE, "initial leader weights ~ N(0, init_std²) (levels ≈ 0.5)")
+            .choice("critic.kind", "mlp", List.of("mlp", "quadratic"),
+                    "every critic an MLP fitted by semi-gradient TD (the reference) or a quadratic fitted by LSTD"
+                    + " (closed form, exact on this linear-quadratic problem; not in the reference)")
             .integer("critic.hidden_width", 64, 1, 100_000, "units per hidden layer of every network")
             .integer("critic.hidden_layers", 2, 0, 100, "hidden layers (ReLU)")
             .real("critic.learning_rate", 1e-4, Bound.POSITIVE, "Adam step of every network")
@@ -79,9 +82,13 @@ public final class ThermalJob implements ExperimentJob {
             .integerOrNull("critic.subsample_from", -1, 1_000_000,
                     "T0 ≥ 0: evaluate critic terms of rows at t ≥ T0 with probability γ^(t−T0), weight γ^T0 (unbiased"
                     + " thinning); −1 = every row; null = the protocol's")
-            .bool("estimator.transition_baseline", false,
-                    "centre V_F(x') in φ by its model mean E[V_F(x')|x,u] (same expectation, far less variance; "
-                    + "not in the reference)")
+            .choice("estimator.sensitivity", "monte-carlo", List.of("monte-carlo", "centred", "model"),
+                    "BC-HG's follower sensitivity: monte-carlo (the reference's Φ), centred (V_F(x') − E[V_F(x')|x,u]"
+                    + " inside Φ) or model (leader's model + LSTD ∇V_F, paired baseline); the last two are not in"
+                    + " the reference")
+            .choice("estimator.direct", "score", List.of("score", "mirrored"),
+                    "direct term: score (the reference's clipped ψ·V̂) or mirrored (½ψ·(V̂(x') − V̂(2μ − x')),"
+                    + " unclipped; not in the reference)")
             .choice("follower.warm_start", "auto", List.of("auto", "true", "false"),
                     "start the Riccati iteration from the previous P (auto: default yes, paper no)")
             .real("follower.tolerance", SoftLqr.DEFAULT_TOLERANCE, Bound.POSITIVE,
@@ -187,7 +194,10 @@ public final class ThermalJob implements ExperimentJob {
                 normalisation(config.string("critic.v_normalisation")), hidden, config.real("critic.learning_rate"),
                 config.real("critic.max_grad_norm"), config.real("score_clip"),
                 config.optionalInteger("critic.subsample_from").getAsInt(),
-                config.bool("estimator.transition_baseline"));
+                ContinuousHypergradientEstimator.Sensitivity.parse(config.string("estimator.sensitivity"),
+                        "estimator.sensitivity"),
+                config.string("estimator.direct").equals("mirrored"),
+                config.string("critic.kind").equals("quadratic"));
     }
 
     private static FittedTdCritic.Normalisation normalisation(String id) {

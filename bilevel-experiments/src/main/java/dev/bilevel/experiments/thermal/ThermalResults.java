@@ -30,8 +30,9 @@ import java.util.stream.Stream;
  *       seeds), as the notebook divides by √10.</li>
  * </ul>
  *
- * Usage: {@code java -cp bilevel.jar dev.bilevel.experiments.thermal.ThermalResults ROOT [FIGURE_DIR]}; prints
- * markdown to stdout and, with a figure directory, writes {@code thermal-return.png/svg} (best learning rate
+ * Usage: {@code java -cp bilevel.jar dev.bilevel.experiments.thermal.ThermalResults ROOT [FIGURE_DIR [NAME]]};
+ * prints markdown to stdout and, with a figure directory, writes {@code NAME.png/svg} (default
+ * {@code thermal-return}; best learning rate
  * per method, trimmed mean, rolling window 50, ± SE band).
  */
 public final class ThermalResults {
@@ -71,7 +72,7 @@ public final class ThermalResults {
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: ThermalResults ROOT [FIGURE_DIR]");
+            System.err.println("usage: ThermalResults ROOT [FIGURE_DIR [FIGURE_NAME]]");
             System.exit(2);
         }
         Path root = Path.of(args[0]);
@@ -80,7 +81,7 @@ public final class ThermalResults {
         if (args.length > 1) {
             Path figures = Path.of(args[1]);
             Files.createDirectories(figures);
-            figure(points, figures);
+            figure(points, figures, args.length > 2 ? args[2] : "thermal-return");
         }
     }
 
@@ -293,7 +294,7 @@ public final class ThermalResults {
         return Math.sqrt(ss / v.length);
     }
 
-    static void figure(List<Point> points, Path dir) {
+    static void figure(List<Point> points, Path dir, String name) {
         Map<String, Point> best = new LinkedHashMap<>();
         Map<String, Double> sel = new LinkedHashMap<>();
         Map<Point, Double> selections = selections(points);
@@ -331,6 +332,6 @@ public final class ThermalResults {
                 "Thermal: return_UL, trimmed seed mean, rolling 50 (dashed: paper, best lr)",
                 "outer iteration", "return_UL", bands, 1500);
         chart.getStyler().setXAxisDecimalPattern("#").setXAxisTickMarkSpacingHint(120);
-        Plots.write(chart, dir, "thermal-return");
+        Plots.write(chart, dir, name);
     }
 }

@@ -73,6 +73,10 @@ class ThermalJobTest {
                 .hasMessageContaining("learning_rate");
         assertThatThrownBy(() -> config("critic.value_samples=3")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("critic.value_samples:");
+        assertThatThrownBy(() -> config("estimator.sensitivity=exact")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("estimator.sensitivity");
+        assertThatThrownBy(() -> config("critic.kind=linear")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("critic.kind");
     }
 
     @Test

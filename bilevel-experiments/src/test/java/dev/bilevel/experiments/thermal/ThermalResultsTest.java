@@ -31,7 +31,7 @@ class ThermalResultsTest {
         String table = ThermalResults.table(points);
         assertThat(table).contains("| BC-HG | 0.1 | 3 | -300.0 |", "| BC-HG | 0.1 | 3 | ");
         assertThat(table.substring(table.indexOf("Best learning rate"))).contains("| BC-HG | 0.1 | 3 |");
-        ThermalResults.figure(points, dir);
+        ThermalResults.figure(points, dir, "thermal-return");
         assertThat(dir.resolve("thermal-return.png")).exists();
     }
 

@@ -94,6 +94,52 @@ public final class ContinuousHypergradientEstimator {
         }
     }
 
+    /** How the follower's sensitivity {@code ∇_w Q_F(x_k, u_k)} enters BC-HG's best-response term. */
+    public enum Sensitivity {
+        /** The reference: {@code Φ_k} from the scores times {@code V_F(x_{k+1})}. */
+        MONTE_CARLO("monte-carlo"),
+        /**
+         * {@code Φ_k} with {@code V_F(x_{k+1})} centred by its model mean {@code E[V_F(x_{k+1})|x_k,u_k]} (the score
+         * has conditional mean zero, so {@code Φ} keeps its expectation); not in the reference.
+         */
+        CENTRED("centred"),
+        /**
+         * From the leader's model instead of the sampled path: {@code G(x,u) = γ_F (∇_w E[V_F(x')|x,u] + Ψ̂(μ(x,u)))},
+         * the first part in closed form from the observed {@code V_F} and the model's mean Jacobian, {@code Ψ̂ ≈ ∇_w V_F}
+         * a quadratic LSTD fit ({@link QuadraticTdCritic}) to the rewards {@code γ_F ∇_w E[V_F(x')|x_k,u_k]}, and
+         * {@code br_k = (Q̂(x_k,u_k) − V̂(x_k))·(G(x_k,u_k) − Ḡ(x_k))/β} with {@code Ḡ} the mean of {@code G} over an
+         * independent antithetic pair of follower actions (unbiased: both are independent of {@code u_k}); not in
+         * the reference.
+         */
+        MODEL("model");
+
+        private final String key;
+
+        Sensitivity(String key) {
+            this.key = key;
+        }
+
+        /** @return the config name */
+        public String key() {
+            return key;
+        }
+
+        /**
+         * @param name a config name
+         * @param field the input field, for the message
+         * @return the sensitivity
+         */
+        public static Sensitivity parse(String name, String field) {
+            for (Sensitivity v : values()) {
+                if (v.key.equals(name)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException(field + ": unknown sensitivity '" + name
+                    + "', expected monte-carlo, centred or model");
+        }
+    }
+
     /**
      * How the critics are fitted and {@code V̂} is sampled.
      *
@@ -113,19 +159,26 @@ public final class ContinuousHypergradientEstimator {
      *     with probability {@code γ_L^{t−T₀}} and weight it by {@code γ_L^{T₀}} instead of {@code γ_L^t} (an
      *     unbiased thinning of the discounted sum, so late rows, which carry little weight, cost little);
      *     negative: every row (the reference)
-     * @param transitionBaseline centre {@code φ_k} with the leader-computable
-     *     {@code E[V_F(x_{k+1}) | x_k, u_k]}: {@code φ_k = ∇log p · (V_F(x_{k+1}) − E[V_F(x_{k+1})|x_k,u_k])}.
-     *     The score has conditional mean zero, so {@code Φ} keeps its expectation; not in the reference
+     * @param sensitivity how BC-HG's follower sensitivity {@code ∇_w Q_F(x_k,u_k)} is estimated (HPGD always uses
+     *     the Monte-Carlo {@code Φ}, centred only with {@link Sensitivity#CENTRED})
+     * @param mirroredDirect estimate the direct term's {@code E[∇log p(x_k|x_{k−1},u_{k−1})·V̂(x_k)]} with the
+     *     mirrored successor {@code x̃_k = 2μ_{k−1} − x_k} (equally likely under Gaussian noise, opposite score):
+     *     {@code ½ ∇log p(x_k)·(V̂(x_k) − V̂(x̃_k))}, unclipped; not in the reference
+     * @param quadraticCritics fit every critic (Q- or V-network, {@code Ψ̂}) as a quadratic by LSTD
+     *     ({@link QuadraticTdCritic}; exact on linear-quadratic problems) instead of an MLP by semi-gradient TD;
+     *     the MLP settings are then unused; not in the reference
      */
     public record Settings(boolean resetCritics, int initialFitSteps, int fitSteps, int fitBatch, int valueSamples,
             boolean antithetic, FittedTdCritic.Normalisation qNormalisation,
             FittedTdCritic.Normalisation valueNormalisation, int[] hidden, double criticLearningRate,
-            double criticMaxGradNorm, double scoreClip, int subsampleFrom, boolean transitionBaseline) {
+            double criticMaxGradNorm, double scoreClip, int subsampleFrom, Sensitivity sensitivity,
+            boolean mirroredDirect, boolean quadraticCritics) {
 
         /** Validates. */
         public Settings {
             Objects.requireNonNull(qNormalisation, "qNormalisation");
             Objects.requireNonNull(valueNormalisation, "valueNormalisation");
+            Objects.requireNonNull(sensitivity, "sensitivity");
             hidden = hidden.clone();
             if (initialFitSteps < 0 || fitSteps < 0) {
                 throw new IllegalArgumentException("fit steps must be ≥ 0");
@@ -164,8 +217,9 @@ public final class ContinuousHypergradientEstimator {
     private final ContinuousConfigurableMdp mdp;
     private final Method method;
     private final Settings settings;
-    private final FittedTdCritic critic;
-    private final FittedTdCritic valueGradient;
+    private final TdCritic critic;
+    private final TdCritic valueGradient;
+    private final QuadraticTdCritic sensitivityCritic;
     private final int[] groups;
     private boolean fitted;
 
@@ -184,17 +238,25 @@ public final class ContinuousHypergradientEstimator {
         int m = mdp.actionDimension();
         int[] hidden = settings.hidden();
         double gammaL = mdp.leaderDiscount();
-        if (method.usesQNetwork()) {
-            critic = new FittedTdCritic(new FittedTdCritic.Settings(n + m, 1, hidden, settings.criticLearningRate(),
-                    settings.criticMaxGradNorm(), gammaL, settings.qNormalisation()), init.split());
+        int criticInputs = method.usesQNetwork() ? n + m : n;
+        FittedTdCritic.Normalisation criticScaling = method.usesQNetwork() ? settings.qNormalisation()
+                : settings.valueNormalisation();
+        SplittableRandom criticInit = init.split();
+        critic = settings.quadraticCritics() ? new QuadraticTdCritic(criticInputs, 1, gammaL)
+                : new FittedTdCritic(new FittedTdCritic.Settings(criticInputs, 1, hidden, settings.criticLearningRate(),
+                        settings.criticMaxGradNorm(), gammaL, criticScaling), criticInit);
+        if (!method.usesValueGradientNetwork()) {
+            valueGradient = null;
         } else {
-            critic = new FittedTdCritic(new FittedTdCritic.Settings(n, 1, hidden, settings.criticLearningRate(),
-                    settings.criticMaxGradNorm(), gammaL, settings.valueNormalisation()), init.split());
+            SplittableRandom gradientInit = init.split();
+            valueGradient = settings.quadraticCritics()
+                    ? new QuadraticTdCritic(n, mdp.decisionDimension(), mdp.followerDiscount())
+                    : new FittedTdCritic(new FittedTdCritic.Settings(n, mdp.decisionDimension(), hidden,
+                            settings.criticLearningRate(), settings.criticMaxGradNorm(), mdp.followerDiscount(),
+                            settings.valueNormalisation()), gradientInit);
         }
-        valueGradient = method.usesValueGradientNetwork()
-                ? new FittedTdCritic(new FittedTdCritic.Settings(n, mdp.decisionDimension(), hidden,
-                        settings.criticLearningRate(), settings.criticMaxGradNorm(), mdp.followerDiscount(),
-                        settings.valueNormalisation()), init.split())
+        sensitivityCritic = method == Method.BCHG && settings.sensitivity() == Sensitivity.MODEL
+                ? new QuadraticTdCritic(n, mdp.decisionDimension(), mdp.followerDiscount())
                 : null;
         groups = mdp.decisionGroups();
     }
@@ -205,7 +267,7 @@ public final class ContinuousHypergradientEstimator {
     }
 
     /** @return the leader critic (Q- or V-network) */
-    public FittedTdCritic critic() {
+    public TdCritic critic() {
         return critic;
     }
 
@@ -213,11 +275,14 @@ public final class ContinuousHypergradientEstimator {
      * Fits the critics to the batch and estimates the leader's gradient.
      *
      * @param batch on-policy episodes at the current decision
+     * @param configured the MDP at the current decision (the model's means and their Jacobian, for
+     *     {@link Sensitivity#MODEL} and the mirrored direct term)
      * @param follower the follower's response (policy for {@code V̂}'s action samples, {@code β}, {@code γ_F})
      * @param rng minibatches and action samples (advanced)
      * @return the estimate
      */
-    public Estimate estimate(ContinuousBatch batch, LqrFollowerResponse follower, SplittableRandom rng) {
+    public Estimate estimate(ContinuousBatch batch, ContinuousConfigurableMdp.Configured configured,
+            LqrFollowerResponse follower, SplittableRandom rng) {
         int rows = batch.rows();
         int n = batch.stateDimension;
         int m = batch.actionDimension;
@@ -236,7 +301,7 @@ public final class ContinuousHypergradientEstimator {
         // φ, Φ (per episode, backwards) and the MC leader return.
         double[] phi = new double[rows * d];
         double[] bigPhi = new double[rows * d];
-        followerSensitivity(batch, gammaF, settings.transitionBaseline(), phi, bigPhi);
+        followerSensitivity(batch, gammaF, settings.sensitivity() == Sensitivity.CENTRED, phi, bigPhi);
         double[] mcReturn = method == Method.HPGD_MC ? leaderReturns(batch, gammaL) : null;
 
         // Fit the critics on every row.
@@ -280,9 +345,22 @@ public final class ContinuousHypergradientEstimator {
         if (method.usesQNetwork()) {
             qHat = new double[rows];
             predictRows(critic, z, n + m, 1, kept, qHat);
-            sampledValue(batch, follower, rng, kept, vHat);
+            sampledValue(batch.states, follower, rng, kept, vHat);
         } else {
             predictRows(critic, batch.states, n, 1, kept, vHat);
+        }
+        double[] mirroredValue = null;
+        if (settings.mirroredDirect()) {
+            mirroredValue = new double[rows];
+            double[] mirrored = mirroredStates(batch, configured, kept);
+            if (method.usesQNetwork()) {
+                sampledValue(mirrored, follower, rng, kept, mirroredValue);
+            } else {
+                predictRows(critic, mirrored, n, 1, kept, mirroredValue);
+            }
+        }
+        if (sensitivityCritic != null) {
+            bigPhi = modelSensitivity(batch, configured, follower, successors, kept, rng);
         }
         double[] psiHat = null;
         if (valueGradient != null) {
@@ -292,7 +370,8 @@ public final class ContinuousHypergradientEstimator {
 
         double[] direct = new double[d];
         double[] response = new double[d];
-        combine(batch, vHat, qHat, psiHat, bigPhi, mcReturn, criticWeight, gammaL, beta, direct, response);
+        combine(batch, vHat, mirroredValue, qHat, psiHat, bigPhi, mcReturn, criticWeight, gammaL, beta, direct,
+                response);
         double[] gradient = new double[d];
         for (int i = 0; i < d; i++) {
             gradient[i] = direct[i] + response[i];
@@ -374,9 +453,11 @@ public final class ContinuousHypergradientEstimator {
      *
      * @param batch the episodes
      * @param vHat {@code V̂(x_k)}
+     * @param mirroredValue {@code V̂(x̃_k)} at the mirrored successors (the mirrored direct term), or {@code null}
+     *     for the reference's clipped {@code ψ_k·V̂(x_k)}
      * @param qHat {@code Q̂(x_k,u_k)} (BC-HG, HPGD (TD)), else ignored
      * @param psiHat {@code Ψ̂(x_k)} (HPGD), else ignored
-     * @param bigPhi {@code Φ_k}
+     * @param bigPhi {@code Φ_k}, or BC-HG's model sensitivity {@code G − Ḡ}
      * @param mcReturn {@code R_k} (HPGD (MC)), else ignored
      * @param criticWeight per row, the weight of its critic-dependent terms ({@code γ_L^t}, or the thinned
      *     weight; 0 for rows left out)
@@ -385,8 +466,8 @@ public final class ContinuousHypergradientEstimator {
      * @param direct receives the direct part
      * @param response receives the best-response part
      */
-    void combine(ContinuousBatch batch, double[] vHat, double[] qHat, double[] psiHat, double[] bigPhi,
-            double[] mcReturn, double[] criticWeight, double gammaL, double beta, double[] direct,
+    void combine(ContinuousBatch batch, double[] vHat, double[] mirroredValue, double[] qHat, double[] psiHat,
+            double[] bigPhi, double[] mcReturn, double[] criticWeight, double gammaL, double beta, double[] direct,
             double[] response) {
         int rows = batch.rows();
         int h = batch.horizon;
@@ -409,7 +490,12 @@ public final class ContinuousHypergradientEstimator {
             if (w == 0.0) {
                 continue;
             }
-            if (t > 0) {
+            if (t > 0 && mirroredValue != null) {
+                double half = 0.5 * (vHat[r] - mirroredValue[r]);
+                for (int i = 0; i < d; i++) {
+                    direct[i] += w * batch.scores[r * d + i] * half;
+                }
+            } else if (t > 0) {
                 System.arraycopy(batch.scores, r * d, psi, 0, d);
                 clipPerGroup(psi, settings.scoreClip());
                 for (int i = 0; i < d; i++) {
@@ -447,6 +533,85 @@ public final class ContinuousHypergradientEstimator {
     }
 
     /**
+     * @return row-major mirrored successors {@code x̃_k = 2μ(x_{k−1},u_{k−1}) − x_k} at the kept rows with
+     *     {@code t > 0} (other rows zero)
+     */
+    private static double[] mirroredStates(ContinuousBatch batch, ContinuousConfigurableMdp.Configured configured,
+            int[] kept) {
+        int n = batch.stateDimension;
+        int m = batch.actionDimension;
+        double[] out = new double[batch.rows() * n];
+        double[] x = new double[n];
+        double[] u = new double[m];
+        double[] mean = new double[n];
+        for (int r : kept) {
+            if (r % batch.horizon == 0) {
+                continue;
+            }
+            System.arraycopy(batch.states, (r - 1) * n, x, 0, n);
+            System.arraycopy(batch.actions, (r - 1) * m, u, 0, m);
+            configured.transitionMean(x, u, mean);
+            for (int i = 0; i < n; i++) {
+                out[r * n + i] = 2.0 * mean[i] - batch.states[r * n + i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link Sensitivity#MODEL}: fits {@code Ψ̂ ≈ ∇_w V_F} by LSTD and returns {@code G(x_k,u_k) − Ḡ(x_k)} at the kept
+     * rows, {@code [rows·d]}.
+     */
+    private double[] modelSensitivity(ContinuousBatch batch, ContinuousConfigurableMdp.Configured configured,
+            LqrFollowerResponse follower, int[] successors, int[] kept, SplittableRandom rng) {
+        int rows = batch.rows();
+        int n = batch.stateDimension;
+        int m = batch.actionDimension;
+        int d = batch.decisionDimension;
+        double gammaF = follower.discount();
+        ModelSensitivity g = new ModelSensitivity(configured, follower, sensitivityCritic, n, d);
+        double[] rewards = new double[rows * d];
+        double[] x = new double[n];
+        double[] u = new double[m];
+        double[] one = new double[d];
+        for (int r = 0; r < rows; r++) {
+            if (successors[r] < 0) {
+                continue;
+            }
+            System.arraycopy(batch.states, r * n, x, 0, n);
+            System.arraycopy(batch.actions, r * m, u, 0, m);
+            g.oneStep(x, u, one);
+            for (int i = 0; i < d; i++) {
+                rewards[r * d + i] = gammaF * one[i];
+            }
+        }
+        sensitivityCritic.fit(batch.states, successors, rewards, rows, 0, 0, rng);
+
+        double[] out = new double[rows * d];
+        double[] at = new double[d];
+        double[] pair = new double[d];
+        double[] eps = new double[m];
+        for (int r : kept) {
+            System.arraycopy(batch.states, r * n, x, 0, n);
+            System.arraycopy(batch.actions, r * m, u, 0, m);
+            g.evaluate(x, u, at);
+            for (int c = 0; c < m; c++) {
+                eps[c] = rng.nextGaussian();
+            }
+            for (int sign = -1; sign <= 1; sign += 2) {
+                follower.meanAction(x, 0, u, 0);
+                follower.addNoise(eps, sign, u, 0);
+                g.evaluate(x, u, pair);
+                for (int i = 0; i < d; i++) {
+                    at[i] -= 0.5 * pair[i];
+                }
+            }
+            System.arraycopy(at, 0, out, r * d, d);
+        }
+        return out;
+    }
+
+    /**
      * Chooses the rows whose critic-dependent terms are evaluated: all of them with weight {@code γ_L^t}, or,
      * with {@code subsampleFrom = T₀ ≥ 0}, rows at {@code t ≥ T₀} with probability {@code γ_L^{t−T₀}} and weight
      * {@code γ_L^{T₀}} (the same expectation).
@@ -476,7 +641,7 @@ public final class ContinuousHypergradientEstimator {
     }
 
     /** Predicts a network at the given rows of a row-major input array, scattering into {@code out}. */
-    private static void predictRows(FittedTdCritic net, double[] inputs, int width, int outputs, int[] rows,
+    private static void predictRows(TdCritic net, double[] inputs, int width, int outputs, int[] rows,
             double[] out) {
         if (rows.length == inputs.length / width) {
             net.predict(inputs, rows.length, out);
@@ -493,11 +658,11 @@ public final class ContinuousHypergradientEstimator {
         }
     }
 
-    /** {@code V̂(x_r) = mean_j Q̂(x_r, u_j)} with {@code u_j ~ π_F(·|x_r)}, in blocks of rows. */
-    void sampledValue(ContinuousBatch batch, LqrFollowerResponse follower, SplittableRandom rng, int[] rowsToDo,
+    /** {@code V̂(x_r) = mean_j Q̂(x_r, u_j)} with {@code u_j ~ π_F(·|x_r)}, in blocks of rows of {@code states}. */
+    void sampledValue(double[] states, LqrFollowerResponse follower, SplittableRandom rng, int[] rowsToDo,
             double[] out) {
-        int n = batch.stateDimension;
-        int m = batch.actionDimension;
+        int n = follower.stateDimension();
+        int m = follower.actionDimension();
         int width = n + m;
         int samples = settings.valueSamples();
         int blockRows = Math.max(1, PREDICT_BLOCK / samples);
@@ -512,8 +677,8 @@ public final class ContinuousHypergradientEstimator {
                 int r = rowsToDo[start + i];
                 for (int j = 0; j < samples; j++) {
                     int off = k * width;
-                    System.arraycopy(batch.states, r * n, z, off, n);
-                    follower.meanAction(batch.states, r * n, z, off + n);
+                    System.arraycopy(states, r * n, z, off, n);
+                    follower.meanAction(states, r * n, z, off + n);
                     if (!settings.antithetic() || j % 2 == 0) {
                         for (int c = 0; c < m; c++) {
                             eps[c] = rng.nextGaussian();

@@ -140,7 +140,7 @@ public final class ContinuousTrainer {
                     sampling);
             ContinuousBatch eval = ContinuousSampler.sample(mdp, configured, response, settings.evalEpisodes(),
                     evaluation, false);
-            ContinuousHypergradientEstimator.Estimate est = estimator.estimate(train, response, estimation);
+            ContinuousHypergradientEstimator.Estimate est = estimator.estimate(train, configured, response, estimation);
 
             double[] row = new double[columns.size()];
             int k = 0;

@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * drawn at construction (the reference's refit from identical weights, full batch, 5,000 steps); without it the
  * network and Adam's moments carry over and a few hundred minibatch steps track the slowly moving target.
  */
-public final class FittedTdCritic {
+public final class FittedTdCritic implements TdCritic {
 
     /** How rewards are scaled before fitting. */
     public enum Normalisation {
@@ -79,10 +79,6 @@ public final class FittedTdCritic {
         public int[] hidden() {
             return hidden.clone();
         }
-    }
-
-    /** Result of one fit. */
-    public record FitResult(int steps, double lastLoss) {
     }
 
     private static final int CHUNK = 2048;
@@ -143,6 +139,7 @@ public final class FittedTdCritic {
     }
 
     /** Restores the initial weights, forgets Adam's moments and the reward scale. */
+    @Override
     public void reset() {
         System.arraycopy(initialParameters, 0, net.parameters(), 0, initialParameters.length);
         adam.reset();
@@ -163,6 +160,7 @@ public final class FittedTdCritic {
      * @param rng draws the minibatches
      * @return the steps taken and the last loss (in normalised units)
      */
+    @Override
     public FitResult fit(double[] inputs, int[] successors, double[] rewards, int rows, int steps, int batchSize,
             SplittableRandom rng) {
         int in = settings.inputs();
@@ -230,6 +228,7 @@ public final class FittedTdCritic {
      * @param rows the number of rows
      * @param out receives {@code [rows][outputs]}
      */
+    @Override
     public void predict(double[] inputs, int rows, double[] out) {
         int in = settings.inputs();
         int o = settings.outputs();

@@ -128,6 +128,22 @@ public final class LqrFollowerResponse {
     }
 
     /**
+     * Writes {@code ∇_x V_F(x) = −2Px}, which is also {@code ∇_μ E[V_F(x')]} for {@code x' ~ N(μ, W)}.
+     *
+     * @param x the state
+     * @param out receives the gradient, length {@code n}
+     */
+    public void valueGradient(double[] x, double[] out) {
+        for (int i = 0; i < n; i++) {
+            double row = 0.0;
+            for (int j = 0; j < n; j++) {
+                row += valueMatrix[i * n + j] * x[j];
+            }
+            out[i] = -2.0 * row;
+        }
+    }
+
+    /**
      * @param x the state, from {@code offset}
      * @param offset where it starts
      * @return {@code V_F(x) = −(xᵀPx + v)}

@@ -20,7 +20,7 @@ class ContinuousEstimatorTest {
     private static ContinuousHypergradientEstimator.Settings settings(int steps, int samples, boolean antithetic) {
         return new ContinuousHypergradientEstimator.Settings(false, 0, steps, 32, samples, antithetic,
                 FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH, new int[] {8}, 1e-3, 1.0,
-                1.0, -1, false);
+                1.0, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
     }
 
     private static LqrFollowerResponse follower(double[] w) {
@@ -116,7 +116,7 @@ class ContinuousEstimatorTest {
         ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, method,
                 new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0, 2, true,
                         FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0,
-                        clip, -1, false), new SplittableRandom(1));
+                        clip, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false), new SplittableRandom(1));
         double[] direct = new double[2];
         double[] response = new double[2];
         double beta = 0.2;
@@ -124,7 +124,7 @@ class ContinuousEstimatorTest {
         for (int r = 0; r < rows; r++) {
             weights[r] = Math.pow(0.8, r % 20);
         }
-        est.combine(b, v, q, psiHat, bigPhi, ret, weights, 0.8, beta, direct, response);
+        est.combine(b, v, null, q, psiHat, bigPhi, ret, weights, 0.8, beta, direct, response);
         double[] expectDirect = new double[2];
         double[] expectResponse = new double[2];
         for (int r = 0; r < rows; r++) {
@@ -157,13 +157,13 @@ class ContinuousEstimatorTest {
         LqrFollowerResponse f = follower(w);
         ContinuousHypergradientEstimator.Settings full = new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0,
                 2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3,
-                1.0, 1.0, -1, false);
+                1.0, 1.0, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
         ContinuousHypergradientEstimator.Settings thin = new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0,
                 2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3,
-                1.0, 1.0, 5, false);
+                1.0, 1.0, 5, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
         // HPGD (MC) with untrained networks is deterministic given the batch except for the thinning.
         double[] exact = new ContinuousHypergradientEstimator(MDP, Method.HPGD_MC, full, new SplittableRandom(3))
-                .estimate(b, f, new SplittableRandom(1)).gradient();
+                .estimate(b, MDP.configure(w), f, new SplittableRandom(1)).gradient();
         ContinuousHypergradientEstimator thinned = new ContinuousHypergradientEstimator(MDP, Method.HPGD_MC, thin,
                 new SplittableRandom(3));
         SplittableRandom rng = new SplittableRandom(2);
@@ -171,7 +171,7 @@ class ContinuousEstimatorTest {
         double[] sum = new double[2];
         double[] sq = new double[2];
         for (int k = 0; k < draws; k++) {
-            double[] g = thinned.estimate(b, f, rng).gradient();
+            double[] g = thinned.estimate(b, MDP.configure(w), f, rng).gradient();
             for (int i = 0; i < 2; i++) {
                 sum[i] += g[i];
                 sq[i] += g[i] * g[i];
@@ -216,6 +216,106 @@ class ContinuousEstimatorTest {
                 within(1e-9));
     }
 
+    /** {@code ∇_x V_F = −2Px} against central differences of the soft value. */
+    @Test
+    void followerValueGradientMatchesCentralDifferences() {
+        LqrFollowerResponse f = follower(new double[] {0.4, -0.3});
+        double[] g = new double[1];
+        for (double x : new double[] {-2, 0.3, 1.7}) {
+            f.valueGradient(new double[] {x}, g);
+            double h = 1e-5;
+            double fd = (f.softValue(new double[] {x + h}, 0) - f.softValue(new double[] {x - h}, 0)) / (2 * h);
+            assertThat(g[0]).isCloseTo(fd, within(1e-6 * (1 + Math.abs(fd))));
+        }
+    }
+
+    /** The follower's {@code E[V_F(x')|x,u]} at decision {@code w}, in closed form. */
+    private static double expectedNextValue(double[] w, double x, double u) {
+        SoftLqrSolution sol = new SoftLqr().solve(MDP.configure(w).followerModel());
+        double mu = ScalarLqMdp.a(w) * x + u;
+        double p = sol.pArray()[0];
+        return -(p * (mu * mu + ScalarLqMdp.SIGMA * ScalarLqMdp.SIGMA) + sol.v());
+    }
+
+    /**
+     * The model sensitivity {@code G(x,u)} (one-step part in closed form, {@code Ψ̂ ≈ ∇_w V_F} by LSTD on a batch)
+     * moves with the action like the exact {@code ∇_w Q_F(x,u) = γ_F ∇_w E[V_F(x')|x,u]} (central differences of
+     * the re-solved follower): {@code G} differs from it by a constant in {@code u}, which the BC-HG covariance does
+     * not see.
+     */
+    @Test
+    void modelSensitivityTracksTheExactFollowerSensitivityAcrossActions() {
+        double[] w = {0.3, -0.2};
+        var configured = MDP.configure(w);
+        LqrFollowerResponse f = follower(w);
+        ContinuousBatch b = batch(w, 500, 21);
+        int rows = b.rows();
+        QuadraticTdCritic psi = new QuadraticTdCritic(1, 2, MDP.followerDiscount());
+        ModelSensitivity g = new ModelSensitivity(configured, f, psi, 1, 2);
+        int[] succ = new int[rows];
+        double[] rewards = new double[rows * 2];
+        double[] one = new double[2];
+        for (int r = 0; r < rows; r++) {
+            succ[r] = b.successor(r);
+            g.oneStep(new double[] {b.states[r]}, new double[] {b.actions[r]}, one);
+            rewards[2 * r] = MDP.followerDiscount() * one[0];
+            rewards[2 * r + 1] = MDP.followerDiscount() * one[1];
+        }
+        psi.fit(b.states, succ, rewards, rows, 0, 0, null);
+        double h = 1e-5;
+        double x = 0.8;
+        double[] ga = new double[2];
+        double[] gb = new double[2];
+        for (double[] pair : new double[][] {{-1.0, 0.5}, {0.2, 1.5}, {-0.6, -1.4}}) {
+            g.evaluate(new double[] {x}, new double[] {pair[0]}, ga);
+            g.evaluate(new double[] {x}, new double[] {pair[1]}, gb);
+            for (int i = 0; i < 2; i++) {
+                double[] wp = w.clone();
+                double[] wm = w.clone();
+                wp[i] += h;
+                wm[i] -= h;
+                double exact = MDP.followerDiscount() * ((expectedNextValue(wp, x, pair[0])
+                        - expectedNextValue(wm, x, pair[0])) - (expectedNextValue(wp, x, pair[1])
+                        - expectedNextValue(wm, x, pair[1]))) / (2 * h);
+                // 10,000 transitions: LSTD's sampling error is a few per cent of the difference.
+                assertThat(ga[i] - gb[i]).as("weight %d, actions %s", i, java.util.Arrays.toString(pair))
+                        .isCloseTo(exact, within(0.05 * Math.abs(exact) + 1e-4));
+            }
+        }
+    }
+
+    /** The mirrored direct term is {@code ½ ψ·(V̂(x) − V̂(x̃))}, unclipped. */
+    @Test
+    void mirroredDirectTermFollowsItsDefinition() {
+        ContinuousBatch b = batch(new double[] {0.2, 0.1}, 4, 5);
+        int rows = b.rows();
+        SplittableRandom rng = new SplittableRandom(6);
+        double[] v = new double[rows];
+        double[] mirrored = new double[rows];
+        double[] weights = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            v[r] = rng.nextGaussian();
+            mirrored[r] = rng.nextGaussian();
+            weights[r] = Math.pow(0.8, r % 20);
+        }
+        ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, Method.NAIVE,
+                settings(0, 2, true), new SplittableRandom(1));
+        double[] direct = new double[2];
+        double[] response = new double[2];
+        est.combine(b, v, mirrored, null, null, null, null, weights, 0.8, 0.2, direct, response);
+        double[] expect = new double[2];
+        for (int r = 0; r < rows; r++) {
+            int t = r % 20;
+            for (int i = 0; i < 2; i++) {
+                double term = t == 0 ? 0 : b.scores[r * 2 + i] * 0.5 * (v[r] - mirrored[r]);
+                expect[i] += Math.pow(0.8, t) * (b.leaderRewardGradients[r * 2 + i] + term);
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(direct[i]).isCloseTo(expect[i] / 4, within(1e-9));
+        }
+    }
+
     @Test
     void perGroupClipScalesEachGroupSeparately() {
         ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(new ScalarLqMdp() {
@@ -247,12 +347,35 @@ class ContinuousEstimatorTest {
         double[] vPair = new double[b.rows()];
         double[] vMany = new double[b.rows()];
         int[] all = java.util.stream.IntStream.range(0, b.rows()).toArray();
-        pair.sampledValue(b, f, new SplittableRandom(1), all, vPair);
-        many.sampledValue(b, f, new SplittableRandom(2), all, vMany);
+        pair.sampledValue(b.states, f, new SplittableRandom(1), all, vPair);
+        many.sampledValue(b.states, f, new SplittableRandom(2), all, vMany);
         for (int r = 0; r < b.rows(); r++) {
             // Same initial weights (same seed): the two estimates of the same expectation agree.
             assertThat(vPair[r]).isCloseTo(vMany[r], within(2e-3 + 0.05 * Math.abs(vMany[r])));
         }
+    }
+
+    @Test
+    void everyVariantRunsEndToEnd() {
+        double[] w = {0.1, 0.1};
+        for (Method m : Method.values()) {
+            for (ContinuousHypergradientEstimator.Sensitivity sens : ContinuousHypergradientEstimator.Sensitivity
+                    .values()) {
+                for (int flags = 0; flags < 4; flags++) {
+                    ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, m,
+                            new ContinuousHypergradientEstimator.Settings(false, 0, 5, 32, 2, true,
+                                    FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH,
+                                    new int[] {8}, 1e-3, 1.0, 1.0, 3, sens, (flags & 1) != 0, (flags & 2) != 0),
+                            new SplittableRandom(1));
+                    double[] g = est.estimate(batch(w, 6, 6), MDP.configure(w), follower(w), new SplittableRandom(2))
+                            .gradient();
+                    assertThat(Double.isFinite(g[0]) && Double.isFinite(g[1])).as("%s %s %d", m, sens, flags)
+                            .isTrue();
+                }
+            }
+        }
+        assertThatThrownBy(() -> ContinuousHypergradientEstimator.Sensitivity.parse("exact", "estimator.sensitivity"))
+                .hasMessageContaining("estimator.sensitivity").hasMessageContaining("monte-carlo");
     }
 
     @Test
@@ -261,7 +384,7 @@ class ContinuousEstimatorTest {
         for (Method m : Method.values()) {
             ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, m, settings(20, 2, true),
                     new SplittableRandom(1));
-            ContinuousHypergradientEstimator.Estimate e = est.estimate(batch(w, 4, 6), follower(w),
+            ContinuousHypergradientEstimator.Estimate e = est.estimate(batch(w, 4, 6), MDP.configure(w), follower(w),
                     new SplittableRandom(2));
             assertThat(e.gradient()).hasSize(2);
             assertThat(Double.isFinite(e.gradient()[0]) && Double.isFinite(e.gradient()[1])).isTrue();

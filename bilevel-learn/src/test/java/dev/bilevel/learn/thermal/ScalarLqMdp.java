@@ -120,6 +120,12 @@ class ScalarLqMdp implements ContinuousConfigurableMdp {
                 out[0] = c * 0.2 * x[0];
                 out[1] = c * 0.1 * x[0];
             }
+
+            @Override
+            public void transitionMeanGradient(double[] x, double[] u, double[] v, double[] out) {
+                out[0] = v[0] * 0.2 * x[0];
+                out[1] = v[0] * 0.1 * x[0];
+            }
         };
     }
 }

@@ -364,11 +364,28 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
          */
         @Override
         public void transitionScore(double[] x, double[] u, double[] next, double[] out) {
-            double c0 = residual(0, x, u, next);
-            double c1 = residual(1, x, u, next);
-            double c2 = residual(2, x, u, next);
-            double c3 = residual(3, x, u, next);
-            double[] c = {c0, c1, c2, c3};
+            double[] c = new double[ZONES];
+            for (int i = 0; i < ZONES; i++) {
+                c[i] = residual(i, x, u, next);
+            }
+            meanGradient(x, c, out);
+        }
+
+        /** {@code Σ_i v_i ∂μ_i/∂w}, with {@code ∂μ_i = 0} where the mean is clipped. */
+        @Override
+        public void transitionMeanGradient(double[] x, double[] u, double[] v, double[] out) {
+            double[] c = new double[ZONES];
+            for (int i = 0; i < ZONES; i++) {
+                double raw = rawMean(i, x, u);
+                c[i] = raw < TEMPERATURE_MIN || raw > TEMPERATURE_MAX ? 0.0 : v[i];
+            }
+            meanGradient(x, c, out);
+        }
+
+        /**
+         * {@code Σ_i c_i ∂μ_i/∂w}: {@code ∂μ/∂level_k = (∂A/∂level_k)·x} times the sigmoid slope.
+         */
+        private void meanGradient(double[] x, double[] c, double[] out) {
             for (int k = 0; k < ZONES; k++) {
                 out[k] = c[k] * (-INSULATION_EFFECT[k] * x[k]) * levelSlope[k];
             }

@@ -110,6 +110,58 @@ class BuildingThermalControlTest {
         }
     }
 
+    /**
+     * The mean's vector–Jacobian product is the gradient of {@code v·μ(x,u;w)}, and the score is that product at
+     * {@code v = (x' − μ)/σ²}.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void transitionMeanGradientMatchesCentralDifferencesAndTheScore(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] w = randomWeights(rng);
+        double[] x = new double[4];
+        double[] u = {rng.nextGaussian() * 3, rng.nextGaussian() * 3};
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) {
+            x[i] = 5 * rng.nextGaussian();
+            v[i] = rng.nextGaussian();
+        }
+        if (seed == 4) {
+            x[0] = 35.0; // zone 0's mean is clipped at 30: its derivative vanishes
+        }
+        double[] product = new double[8];
+        ENV.configure(w).transitionMeanGradient(x, u, v, product);
+        double h = 1e-6;
+        double[] mp = new double[4];
+        double[] mm = new double[4];
+        for (int k = 0; k < 8; k++) {
+            double[] wp = w.clone();
+            double[] wm = w.clone();
+            wp[k] += h;
+            wm[k] -= h;
+            ENV.configure(wp).transitionMean(x, u, mp);
+            ENV.configure(wm).transitionMean(x, u, mm);
+            double fd = 0.0;
+            for (int i = 0; i < 4; i++) {
+                fd += v[i] * (mp[i] - mm[i]) / (2 * h);
+            }
+            assertThat(product[k]).as("weight %d", k).isCloseTo(fd, within(1e-6 * (1 + Math.abs(fd))));
+        }
+        double[] next = new double[4];
+        ENV.configure(w).step(x, u, rng, next);
+        double[] mean = new double[4];
+        ENV.configure(w).transitionMean(x, u, mean);
+        double[] residual = new double[4];
+        for (int i = 0; i < 4; i++) {
+            residual[i] = (next[i] - mean[i]) / (BuildingThermalControl.NOISE_STD * BuildingThermalControl.NOISE_STD);
+        }
+        double[] score = new double[8];
+        double[] viaProduct = new double[8];
+        ENV.configure(w).transitionScore(x, u, next, score);
+        ENV.configure(w).transitionMeanGradient(x, u, residual, viaProduct);
+        assertThat(viaProduct).containsExactly(score, within(1e-9));
+    }
+
     @Test
     void leaderRewardGradientMatchesCentralDifferences() {
         SplittableRandom rng = new SplittableRandom(9);
