@@ -154,6 +154,10 @@ public final class ThermalJob implements ExperimentJob {
             throw new IllegalArgumentException("critic.value_samples: antithetic sampling needs an even count, got "
                     + out.optionalInteger("critic.value_samples").getAsInt());
         }
+        if (config.string("estimator.sensitivity").equals("model") && method != Method.BCHG) {
+            throw new IllegalArgumentException("estimator.sensitivity: 'model' applies to bchg only, not to "
+                    + method.key());
+        }
         return out;
     }
 

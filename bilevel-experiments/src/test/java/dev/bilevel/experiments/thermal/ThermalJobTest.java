@@ -77,14 +77,19 @@ class ThermalJobTest {
                 .hasMessageContaining("estimator.sensitivity");
         assertThatThrownBy(() -> config("critic.kind=linear")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("critic.kind");
+        assertThatThrownBy(() -> config("method=hpgd-td", "estimator.sensitivity=model"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("estimator.sensitivity:");
     }
 
     @Test
     void sameSeedWritesIdenticalFilesForEveryMethod(@TempDir Path dir) throws Exception {
-        for (String method : new String[] {"bchg", "naive", "hpgd-mc", "hpgd-td"}) {
+        for (String method : new String[] {"bchg", "naive", "hpgd-mc", "hpgd-td", "bchg-model"}) {
+            String[] overrides = method.equals("bchg-model")
+                    ? new String[] {"method=bchg", "seed=5", "estimator.sensitivity=model", "estimator.direct=mirrored",
+                        "critic.kind=quadratic"}
+                    : new String[] {"method=" + method, "seed=5"};
             for (String name : new String[] {"a", "b"}) {
-                JOB.run(tiny("method=" + method, "seed=5"), RunDirectory.prepare(dir.resolve(method + name)),
-                        ProgressReporter.silent());
+                JOB.run(tiny(overrides), RunDirectory.prepare(dir.resolve(method + name)), ProgressReporter.silent());
             }
             for (String file : new String[] {"metrics.csv", "summary.json", "config.yaml", "final_decision.txt",
                 "final_levels.txt"}) {
