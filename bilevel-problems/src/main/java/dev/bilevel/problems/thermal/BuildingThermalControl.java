@@ -364,36 +364,42 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
          */
         @Override
         public void transitionScore(double[] x, double[] u, double[] next, double[] out) {
-            double[] c = new double[ZONES];
-            for (int i = 0; i < ZONES; i++) {
-                c[i] = residual(i, x, u, next);
-            }
-            meanGradient(x, c, out);
+            meanGradient(x, residual(0, x, u, next), residual(1, x, u, next), residual(2, x, u, next),
+                    residual(3, x, u, next), out);
         }
 
         /** {@code Σ_i v_i ∂μ_i/∂w}, with {@code ∂μ_i = 0} where the mean is clipped. */
         @Override
         public void transitionMeanGradient(double[] x, double[] u, double[] v, double[] out) {
-            double[] c = new double[ZONES];
-            for (int i = 0; i < ZONES; i++) {
-                double raw = rawMean(i, x, u);
-                c[i] = raw < TEMPERATURE_MIN || raw > TEMPERATURE_MAX ? 0.0 : v[i];
-            }
-            meanGradient(x, c, out);
+            meanGradient(x, unclipped(0, x, u) ? v[0] : 0.0, unclipped(1, x, u) ? v[1] : 0.0,
+                    unclipped(2, x, u) ? v[2] : 0.0, unclipped(3, x, u) ? v[3] : 0.0, out);
+        }
+
+        private boolean unclipped(int i, double[] x, double[] u) {
+            double raw = rawMean(i, x, u);
+            return raw >= TEMPERATURE_MIN && raw <= TEMPERATURE_MAX;
         }
 
         /**
-         * {@code Σ_i c_i ∂μ_i/∂w}: {@code ∂μ/∂level_k = (∂A/∂level_k)·x} times the sigmoid slope.
+         * {@code Σ_i c_i ∂μ_i/∂w} for the four zones' weights {@code c_i}: {@code ∂μ/∂level_k = (∂A/∂level_k)·x}
+         * times the sigmoid slope. Scalars, so that the per-step callers allocate nothing.
          */
-        private void meanGradient(double[] x, double[] c, double[] out) {
-            for (int k = 0; k < ZONES; k++) {
-                out[k] = c[k] * (-INSULATION_EFFECT[k] * x[k]) * levelSlope[k];
-            }
-            for (int i = 0; i < ZONES; i++) {
-                int j = (i + 1) % ZONES;
-                double diff = x[j] - x[i];
-                out[ZONES + i] = (c[i] * A0[i][j] * diff - c[j] * A0[j][i] * diff) * levelSlope[ZONES + i];
-            }
+        private void meanGradient(double[] x, double c0, double c1, double c2, double c3, double[] out) {
+            out[0] = c0 * (-INSULATION_EFFECT[0] * x[0]) * levelSlope[0];
+            out[1] = c1 * (-INSULATION_EFFECT[1] * x[1]) * levelSlope[1];
+            out[2] = c2 * (-INSULATION_EFFECT[2] * x[2]) * levelSlope[2];
+            out[3] = c3 * (-INSULATION_EFFECT[3] * x[3]) * levelSlope[3];
+            airflowGradient(0, c0, c1, x, out);
+            airflowGradient(1, c1, c2, x, out);
+            airflowGradient(2, c2, c3, x, out);
+            airflowGradient(3, c3, c0, x, out);
+        }
+
+        /** Airflow weight {@code i} couples zone {@code i} (weight {@code ci}) and zone {@code j = i+1 mod 4}. */
+        private void airflowGradient(int i, double ci, double cj, double[] x, double[] out) {
+            int j = (i + 1) % ZONES;
+            double diff = x[j] - x[i];
+            out[ZONES + i] = (ci * A0[i][j] * diff - cj * A0[j][i] * diff) * levelSlope[ZONES + i];
         }
 
         /** {@code (x'_i − μ_i)/σ²}, or 0 where the mean is clipped (its derivative vanishes). */
