@@ -2,6 +2,7 @@ package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.experiments.plot.Plots;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * The thermal results table with the reference notebook's statistics
  * ({@code experiment_visualization_bilevel_lqr.ipynb}, reference-configurable-mdp.md §5.3), from run directories
- * laid out as {@code ROOT/METHOD/lr-LR/seed-S/metrics.csv}:
+ * laid out as {@code ROOT/METHOD/lr-LR/seed-S/metrics.csv} ({@code scripts/thermal-results.sh}) or from a sweep's
+ * output directory {@code ROOT/trials/ID/} ({@code bilevel sweep}):
  *
  * <ul>
  *   <li>per iteration, the seed mean with the best and the worst seed dropped (with at least 5 seeds; plain
@@ -32,8 +34,7 @@ import java.util.stream.Stream;
  *
  * Usage: {@code java -cp bilevel.jar dev.bilevel.experiments.thermal.ThermalResults ROOT [FIGURE_DIR [NAME]]};
  * prints markdown to stdout and, with a figure directory, writes {@code NAME.png/svg} (default
- * {@code thermal-return}; best learning rate
- * per method, trimmed mean, rolling window 50, ± SE band).
+ * {@code thermal-return}; best learning rate per method, trimmed mean, rolling window 50, ± SE band).
  */
 public final class ThermalResults {
 
@@ -85,43 +86,89 @@ public final class ThermalResults {
         }
     }
 
+    /**
+     * Reads the finished runs under {@code root}: either the grid script's layout
+     * {@code METHOD/lr-LR/seed-S/} or a sweep's output directory ({@code trials/ID/}, method, learning rate and
+     * seed read from each trial's {@code config.yaml}).
+     */
     static List<Point> read(Path root) throws IOException {
+        Map<String, TreeMap<Double, TreeMap<String, Path>>> runs = Files.isDirectory(root.resolve("trials"))
+                ? sweepRuns(root.resolve("trials")) : gridRuns(root);
         List<Point> points = new ArrayList<>();
         for (String method : METHODS) {
-            Path m = root.resolve(method);
-            if (!Files.isDirectory(m)) {
-                continue;
-            }
-            TreeMap<Double, Path> lrs = new TreeMap<>((a, b) -> Double.compare(b, a));
-            try (Stream<Path> s = Files.list(m)) {
-                s.filter(p -> p.getFileName().toString().startsWith("lr-"))
-                        .forEach(p -> lrs.put(Double.parseDouble(p.getFileName().toString().substring(3)), p));
-            }
-            for (Path lrDir : lrs.values()) {
+            for (Map.Entry<Double, TreeMap<String, Path>> lr : runs.getOrDefault(method, new TreeMap<>()).entrySet()) {
                 List<String> seeds = new ArrayList<>();
                 List<double[]> objective = new ArrayList<>();
                 List<double[]> exact = new ArrayList<>();
                 List<double[][]> components = new ArrayList<>();
-                List<Path> seedDirs;
-                try (Stream<Path> s = Files.list(lrDir)) {
-                    seedDirs = s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).sorted().toList();
-                }
-                for (Path seedDir : seedDirs) {
-                    Map<String, double[]> columns = csv(seedDir.resolve("metrics.csv"));
-                    seeds.add(seedDir.getFileName().toString());
+                for (Map.Entry<String, Path> seed : lr.getValue().entrySet()) {
+                    Map<String, double[]> columns = csv(seed.getValue().resolve("metrics.csv"));
+                    seeds.add(seed.getKey());
                     objective.add(columns.get("leader_objective"));
                     exact.add(columns.get("exact_leader_return"));
                     components.add(new double[][] {columns.get("return_UL_stability"),
                         columns.get("return_UL_energy_cost"), columns.get("return_UL_insulation_cost"),
                         columns.get("return_UL_airflow_cost")});
                 }
-                if (!objective.isEmpty()) {
-                    points.add(new Point(method, lrDir.getFileName().toString().substring(3), seeds, objective, exact,
-                            components));
-                }
+                points.add(new Point(method, BigDecimal.valueOf(lr.getKey()).stripTrailingZeros()
+                        .toPlainString(), seeds, objective, exact, components));
             }
         }
         return points;
+    }
+
+    /** Learning rates in descending order, as the paper's tables list them. */
+    private static TreeMap<Double, TreeMap<String, Path>> byLearningRate() {
+        return new TreeMap<>((a, b) -> Double.compare(b, a));
+    }
+
+    private static Map<String, TreeMap<Double, TreeMap<String, Path>>> gridRuns(Path root) throws IOException {
+        Map<String, TreeMap<Double, TreeMap<String, Path>>> runs = new LinkedHashMap<>();
+        for (String method : METHODS) {
+            Path m = root.resolve(method);
+            if (!Files.isDirectory(m)) {
+                continue;
+            }
+            List<Path> lrDirs;
+            try (Stream<Path> s = Files.list(m)) {
+                lrDirs = s.filter(p -> p.getFileName().toString().startsWith("lr-")).toList();
+            }
+            for (Path lrDir : lrDirs) {
+                double lr = Double.parseDouble(lrDir.getFileName().toString().substring(3));
+                try (Stream<Path> s = Files.list(lrDir)) {
+                    s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).forEach(p -> runs
+                            .computeIfAbsent(method, k -> byLearningRate())
+                            .computeIfAbsent(lr, k -> new TreeMap<>()).put(p.getFileName().toString(), p));
+                }
+            }
+        }
+        return runs;
+    }
+
+    private static Map<String, TreeMap<Double, TreeMap<String, Path>>> sweepRuns(Path trials) throws IOException {
+        Map<String, TreeMap<Double, TreeMap<String, Path>>> runs = new LinkedHashMap<>();
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(trials)) {
+            dirs = s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).toList();
+        }
+        for (Path dir : dirs) {
+            Map<String, String> top = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(dir.resolve("config.yaml"))) {
+                int colon = line.indexOf(": ");
+                if (!line.startsWith(" ") && colon > 0) {
+                    top.put(line.substring(0, colon), line.substring(colon + 2).trim());
+                }
+            }
+            String method = top.get("method");
+            String seed = top.get("seed");
+            String lr = top.get("learning_rate");
+            if (method == null || seed == null || lr == null) {
+                throw new IOException(dir.resolve("config.yaml") + ": not a thermal run (method, seed, learning_rate)");
+            }
+            runs.computeIfAbsent(method, k -> byLearningRate()).computeIfAbsent(Double.parseDouble(lr),
+                    k -> new TreeMap<>()).put("seed-" + seed, dir);
+        }
+        return runs;
     }
 
     private static Map<String, double[]> csv(Path file) {

@@ -35,6 +35,32 @@ class ThermalResultsTest {
         assertThat(dir.resolve("thermal-return.png")).exists();
     }
 
+    /** A sweep's output directory (trials/ID/ with config.yaml) reads as the grid script's layout does. */
+    @Test
+    void sweepDirectoriesGiveTheSameTable(@TempDir Path dir) throws Exception {
+        double[][] fast = {{-300, -200}, {-300, -210}, {-300, -190}};
+        double[][] slow = {{-300, -250}, {-300, -250}, {-300, -250}};
+        write(dir.resolve("grid"), "bchg", "0.1", fast);
+        write(dir.resolve("grid"), "bchg", "0.01", slow);
+        write(dir.resolve("sweep"), "bchg", "0.1", fast);
+        write(dir.resolve("sweep"), "bchg", "0.01", slow);
+        Path trials = Files.createDirectories(dir.resolve("sweep").resolve("trials"));
+        int id = 0;
+        for (String lr : new String[] {"0.1", "0.01"}) {
+            for (int s = 0; s < 3; s++) {
+                Path from = dir.resolve("sweep").resolve("bchg").resolve("lr-" + lr).resolve("seed-" + s);
+                Path to = trials.resolve("trial" + id++);
+                Files.move(from, to);
+                Files.writeString(to.resolve("config.yaml"), "problem: thermal\nmethod: bchg\nseed: " + s
+                        + "\nlearning_rate: " + (lr.equals("0.01") ? "1.0E-2" : lr) + "\ncritic:\n  learning_rate: 1.0E-4\n");
+            }
+        }
+        // a trial without summary.json (unfinished) is left out
+        Files.writeString(Files.createDirectories(trials.resolve("unfinished")).resolve("config.yaml"), "method: bchg\n");
+        assertThat(ThermalResults.table(ThermalResults.read(dir.resolve("sweep"))))
+                .isEqualTo(ThermalResults.table(ThermalResults.read(dir.resolve("grid"))));
+    }
+
     private static void write(Path root, String method, String lr, double[][] seeds) throws Exception {
         for (int s = 0; s < seeds.length; s++) {
             Path d = root.resolve(method).resolve("lr-" + lr).resolve("seed-" + s);

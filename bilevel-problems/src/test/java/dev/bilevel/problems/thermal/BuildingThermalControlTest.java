@@ -80,11 +80,8 @@ class BuildingThermalControlTest {
         }
     }
 
-    /** The transition score is the gradient of the log-density in the leader's weights. */
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4})
-    void transitionScoreMatchesCentralDifferencesOfTheLogDensity(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+    /** Random weights, state and action {@code {w, x, u}}; at seed 4 zone 0's mean is beyond the clip at 30. */
+    private static double[][] randomPoint(long seed, SplittableRandom rng) {
         double[] w = randomWeights(rng);
         double[] x = new double[4];
         double[] u = {rng.nextGaussian() * 3, rng.nextGaussian() * 3};
@@ -92,8 +89,20 @@ class BuildingThermalControlTest {
             x[i] = 5 * rng.nextGaussian();
         }
         if (seed == 4) {
-            x[0] = 35.0; // the mean of zone 0 is clipped at 30: that coordinate contributes nothing
+            x[0] = 35.0; // the clipped coordinate contributes nothing to the score or the mean's gradient
         }
+        return new double[][] {w, x, u};
+    }
+
+    /** The transition score is the gradient of the log-density in the leader's weights. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void transitionScoreMatchesCentralDifferencesOfTheLogDensity(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] point = randomPoint(seed, rng);
+        double[] w = point[0];
+        double[] x = point[1];
+        double[] u = point[2];
         double[] next = new double[4];
         ENV.configure(w).step(x, u, rng, next);
         double[] score = new double[8];
@@ -118,17 +127,11 @@ class BuildingThermalControlTest {
     @ValueSource(longs = {1, 2, 3, 4})
     void transitionMeanGradientMatchesCentralDifferencesAndTheScore(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] w = randomWeights(rng);
-        double[] x = new double[4];
-        double[] u = {rng.nextGaussian() * 3, rng.nextGaussian() * 3};
-        double[] v = new double[4];
-        for (int i = 0; i < 4; i++) {
-            x[i] = 5 * rng.nextGaussian();
-            v[i] = rng.nextGaussian();
-        }
-        if (seed == 4) {
-            x[0] = 35.0; // zone 0's mean is clipped at 30: its derivative vanishes
-        }
+        double[][] point = randomPoint(seed, rng);
+        double[] w = point[0];
+        double[] x = point[1];
+        double[] u = point[2];
+        double[] v = {rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()};
         double[] product = new double[8];
         ENV.configure(w).transitionMeanGradient(x, u, v, product);
         double h = 1e-6;
