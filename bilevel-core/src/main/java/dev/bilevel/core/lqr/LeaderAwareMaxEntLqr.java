@@ -128,6 +128,9 @@ public final class LeaderAwareMaxEntLqr {
         double valueError = Double.NaN;
         boolean converged = false;
         int iterations = 0;
+        // The workspace holds S, S⁻¹, BᵀP, S⁻¹BᵀP for the current P at the top of every iteration: computed here
+        // for the start, then for each P' before it becomes P.
+        gainTerms(b, r, gamma, p, ws);
         while (iterations < maxIterations) {
             riccatiStep(abar, b, q, r, gamma, p, pNext, ws);
             iterations++;
@@ -143,7 +146,7 @@ public final class LeaderAwareMaxEntLqr {
                 throw new SoftLqrException("S = R + γBᵀPB lost positive definiteness for K = " + format(leaderGain));
             }
             aaBlock(gamma, pNext, ws, ws.paa);
-            double vNext = (entropyConstant + 0.5 * beta * logDet + gamma * traceProduct(ws.paa, noise))
+            double vNext = (entropyConstant + 0.5 * beta * logDet + gamma * LqrMath.traceProduct(ws.paa, noise))
                     / (1.0 - gamma);
             CommonOps_DDRM.subtract(pNext, p, ws.diff);
             riccatiError = NormOps_DDRM.normF(ws.diff);
@@ -160,10 +163,8 @@ public final class LeaderAwareMaxEntLqr {
                 break;
             }
         }
-        // Final blocks and gains at the final P_xx.
-        gainTerms(b, r, gamma, p, ws);
-        DMatrixRMaj paa = new DMatrixRMaj(n, n);
-        aaBlock(gamma, p, ws, paa);
+        // Final blocks and gains at the final P_xx (the last iteration left its gain terms and P_aa in ws).
+        DMatrixRMaj paa = ws.paa.copy();
         DMatrixRMaj pxa = new DMatrixRMaj(n, n);
         CommonOps_DDRM.multTransA(abar, paa, pxa);                 // P_xa = Āᵀ(γP − γ²PBS⁻¹BᵀP)
         DMatrixRMaj ka = new DMatrixRMaj(m, n);
@@ -172,7 +173,7 @@ public final class LeaderAwareMaxEntLqr {
         CommonOps_DDRM.mult(ka, abar, kx);                         // K_x = γS⁻¹BᵀPĀ
         DMatrixRMaj sigma = ws.sInv.copy();
         CommonOps_DDRM.scale(beta / 2.0, sigma);
-        symmetrise(sigma);
+        LqrMath.symmetrise(sigma);
         return new LeaderAwareLqrSolution(n, m, l, p.data.clone(), pxa.data.clone(), paa.data.clone(), v,
                 kx.data.clone(), ka.data.clone(), sigma.data.clone(), c.data.clone(), leaderGain.clone(),
                 noise.data.clone(), iterations, riccatiError, valueError, converged);
@@ -242,10 +243,9 @@ public final class LeaderAwareMaxEntLqr {
         return null;
     }
 
-    /** {@code pNext = Q + γĀᵀPĀ − γ²ĀᵀPB S⁻¹ BᵀPĀ} (symmetrised). */
+    /** {@code pNext = Q + γĀᵀPĀ − γ²ĀᵀPB S⁻¹ BᵀPĀ} (symmetrised), with the gain terms of {@code p} in {@code ws}. */
     private static void riccatiStep(DMatrixRMaj abar, DMatrixRMaj b, DMatrixRMaj q, DMatrixRMaj r, double gamma,
             DMatrixRMaj p, DMatrixRMaj pNext, Workspace ws) {
-        gainTerms(b, r, gamma, p, ws);
         CommonOps_DDRM.mult(p, abar, ws.pa);                    // PĀ
         CommonOps_DDRM.multTransA(abar, ws.pa, pNext);          // ĀᵀPĀ
         CommonOps_DDRM.scale(gamma, pNext);
@@ -253,7 +253,7 @@ public final class LeaderAwareMaxEntLqr {
         CommonOps_DDRM.mult(ws.sInv, ws.btpa, ws.x);            // S⁻¹BᵀPĀ
         CommonOps_DDRM.multAddTransA(-gamma * gamma, ws.btpa, ws.x, pNext);
         CommonOps_DDRM.addEquals(pNext, q);
-        symmetrise(pNext);
+        LqrMath.symmetrise(pNext);
     }
 
     /** {@code S = R + γBᵀPB}, {@code S⁻¹}, {@code S⁻¹BᵀP} into the workspace. */
@@ -262,7 +262,7 @@ public final class LeaderAwareMaxEntLqr {
         CommonOps_DDRM.mult(ws.btp, b, ws.s);                   // BᵀPB
         CommonOps_DDRM.scale(gamma, ws.s);
         CommonOps_DDRM.addEquals(ws.s, r);
-        symmetrise(ws.s);
+        LqrMath.symmetrise(ws.s);
         if (!CommonOps_DDRM.invert(ws.s, ws.sInv)) {
             throw new SoftLqrException("S = R + γBᵀPB is singular");
         }
@@ -274,7 +274,7 @@ public final class LeaderAwareMaxEntLqr {
         out.setTo(p);
         CommonOps_DDRM.scale(gamma, out);
         CommonOps_DDRM.multAddTransA(-gamma * gamma, ws.btp, ws.sInvBtP, out);
-        symmetrise(out);
+        LqrMath.symmetrise(out);
     }
 
     /** log det by Cholesky of a small symmetric matrix; NaN when not positive definite. */
@@ -299,28 +299,6 @@ public final class LeaderAwareMaxEntLqr {
             }
         }
         return logDet;
-    }
-
-    private static double traceProduct(DMatrixRMaj a, DMatrixRMaj b) {
-        int n = a.numRows;
-        double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < n; k++) {
-                sum += a.get(i, k) * b.get(k, i);
-            }
-        }
-        return sum;
-    }
-
-    private static void symmetrise(DMatrixRMaj m) {
-        int n = m.numRows;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double avg = 0.5 * (m.get(i, j) + m.get(j, i));
-                m.set(i, j, avg);
-                m.set(j, i, avg);
-            }
-        }
     }
 
     private static String format(double[] k) {

@@ -149,6 +149,9 @@ public final class SoftLqr {
         double valueError = Double.POSITIVE_INFINITY;
         int iterations = 0;
         DMatrixRMaj pNext = new DMatrixRMaj(n, n);
+        // ws.s holds S(P) for the current P at the top of every iteration: computed here for the start, then for
+        // each P' before it becomes P (the log-determinant factors a copy).
+        sMatrix(b, r, gamma, p, ws.s, ws);
         while (iterations < maxIterations) {
             if (!riccatiStep(a, b, q, r, gamma, p, pNext, ws)) {
                 status = SoftLqrSolution.Status.DIVERGED;
@@ -168,7 +171,7 @@ public final class SoftLqr {
                 iterations++;
                 break;
             }
-            double vNext = (entropyConstant + 0.5 * beta * logDet + gamma * traceProduct(pNext, w)) / (1.0 - gamma);
+            double vNext = (entropyConstant + 0.5 * beta * logDet + gamma * LqrMath.traceProduct(pNext, w)) / (1.0 - gamma);
             CommonOps_DDRM.subtract(pNext, p, ws.diff);
             riccatiError = NormOps_DDRM.normF(ws.diff) / (NormOps_DDRM.normF(p) + 1e-8);
             valueError = Math.abs(vNext - v);
@@ -192,9 +195,8 @@ public final class SoftLqr {
             return new SoftLqrSolution(p, v, new DMatrixRMaj(m, n), sigma, s, status, iterations, riccatiError,
                     valueError, rank);
         }
-        // Final S, K = γS⁻¹BᵀPA, Σ = (β/2)S⁻¹ at the final P.
-        DMatrixRMaj s = new DMatrixRMaj(m, m);
-        sMatrix(b, r, gamma, p, s, ws);
+        // Final S (left in ws.s by the last iteration), K = γS⁻¹BᵀPA, Σ = (β/2)S⁻¹ at the final P.
+        DMatrixRMaj s = ws.s.copy();
         DMatrixRMaj sInv = new DMatrixRMaj(m, m);
         if (!CommonOps_DDRM.invert(s, sInv)) {
             throw new SoftLqrException("S = R + γBᵀPB is singular after " + iterations + " Riccati iterations");
@@ -205,7 +207,7 @@ public final class SoftLqr {
         CommonOps_DDRM.mult(gamma, sInv, ws.btpa, gain);
         DMatrixRMaj sigma = sInv.copy();
         CommonOps_DDRM.scale(beta / 2.0, sigma);
-        symmetrise(sigma);
+        LqrMath.symmetrise(sigma);
         return new SoftLqrSolution(p, v, gain, sigma, s, status, iterations, riccatiError, valueError, rank);
     }
 
@@ -244,13 +246,15 @@ public final class SoftLqr {
         return SingularOps_DDRM.rank(svd, threshold);
     }
 
-    /** One Riccati update {@code p → pNext}; false when {@code S} is not invertible. */
+    /**
+     * One Riccati update {@code p → pNext} with {@code ws.s = S(p)} on entry (overwritten: the solver factors it
+     * in place); false when {@code S} is not invertible.
+     */
     private static boolean riccatiStep(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj q, DMatrixRMaj r, double gamma,
             DMatrixRMaj p, DMatrixRMaj pNext, Workspace ws) {
         CommonOps_DDRM.mult(p, a, ws.pa);                     // PA
         CommonOps_DDRM.multTransA(b, ws.pa, ws.btpa);         // BᵀPA
-        sMatrix(b, r, gamma, p, ws.s, ws);                    // S = R + γBᵀPB
-        if (!ws.solver.setA(ws.s)) {
+        if (!ws.solver.setA(ws.s)) {                          // S = R + γBᵀPB
             return false;
         }
         ws.solver.solve(ws.btpa, ws.x);                       // X = S⁻¹BᵀPA
@@ -258,7 +262,7 @@ public final class SoftLqr {
         CommonOps_DDRM.scale(gamma, pNext);
         CommonOps_DDRM.multAddTransA(-gamma * gamma, ws.btpa, ws.x, pNext);   // − γ²(BᵀPA)ᵀS⁻¹BᵀPA
         CommonOps_DDRM.addEquals(pNext, q);
-        symmetrise(pNext);
+        LqrMath.symmetrise(pNext);
         return true;
     }
 
@@ -269,7 +273,7 @@ public final class SoftLqr {
         CommonOps_DDRM.multTransA(b, ws.pb, out);
         CommonOps_DDRM.scale(gamma, out);
         CommonOps_DDRM.addEquals(out, r);
-        symmetrise(out);
+        LqrMath.symmetrise(out);
     }
 
     /** log det of a symmetric matrix by Cholesky; NaN when it is not positive definite. */
@@ -288,29 +292,6 @@ public final class SoftLqr {
             logDet += 2.0 * Math.log(d);
         }
         return logDet;
-    }
-
-    /** {@code tr(P W)} for square matrices of equal size. */
-    private static double traceProduct(DMatrixRMaj p, DMatrixRMaj w) {
-        int n = p.numRows;
-        double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < n; k++) {
-                sum += p.get(i, k) * w.get(k, i);
-            }
-        }
-        return sum;
-    }
-
-    private static void symmetrise(DMatrixRMaj m) {
-        int n = m.numRows;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double avg = 0.5 * (m.get(i, j) + m.get(j, i));
-                m.set(i, j, avg);
-                m.set(j, i, avg);
-            }
-        }
     }
 
     /** Scratch for one solve. */

@@ -14,6 +14,7 @@ import dev.bilevel.learn.continuous.ContinuousGameLeader;
 import dev.bilevel.learn.continuous.ContinuousGameTrainer;
 import dev.bilevel.learn.continuous.LinearGaussianPolicy;
 import dev.bilevel.learn.continuous.MaxEntLqrGameFollower;
+import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,7 +168,7 @@ public final class LqrGameJob implements ExperimentJob {
                 config.integer("follower.max_iterations"), config.bool("follower.relative_tolerance"));
         int iterations = config.integer("iterations");
         int horizon = config.integer("horizon");
-        ContinuousGameTrainer.Objective objective = ContinuousGameTrainer.Objective.parse(
+        GameTrainer.Objective objective = GameTrainer.Objective.parse(
                 config.string("evaluation.objective"), "evaluation.objective");
         ContinuousGameTrainer.Settings trainerSettings = new ContinuousGameTrainer.Settings(iterations,
                 config.integer("episodes"), horizon, config.optionalInteger("replay.capacity").getAsInt(),
@@ -204,9 +205,8 @@ public final class LqrGameJob implements ExperimentJob {
         }
         List<String> names = trainer.columns();
         int objectiveColumn = names.indexOf("leader_objective");
-        int exactColumn = names.indexOf(objective == ContinuousGameTrainer.Objective.MC_DISCOUNTED
-                || objective == ContinuousGameTrainer.Objective.EXACT_DISCOUNTED
-                ? "exact_leader_return_discounted" : "exact_leader_return_undiscounted");
+        int exactColumn = names.indexOf(objective.discounted() ? "exact_leader_return_discounted"
+                : "exact_leader_return_undiscounted");
         int convergedColumn = names.indexOf("follower_converged");
         int window = Math.min(config.integer("last_window"), Math.max(iterations, 1));
         WindowMean objectiveTail = new WindowMean();
@@ -265,7 +265,7 @@ public final class LqrGameJob implements ExperimentJob {
         }
         summary.put("leader_objective_meaning", objective.id() + " leader return over " + horizon
                 + " steps, " + config.integer("evaluation.episodes") + " evaluation episodes with both policies "
-                + "stochastic" + (objective == ContinuousGameTrainer.Objective.MC_UNDISCOUNTED
+                + "stochastic" + (objective == GameTrainer.Objective.MC_UNDISCOUNTED
                         ? " (the reference's Evaluation/AverageTargetReturn, the paper's metric)" : ""));
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);

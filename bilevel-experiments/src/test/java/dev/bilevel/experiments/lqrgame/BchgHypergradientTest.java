@@ -50,11 +50,6 @@ class BchgHypergradientTest {
             this.value = value;
         }
 
-        @Override
-        public int inputs() {
-            return 4;
-        }
-
         double q(double[] row, int o) {
             game.step(row, o, row, o + 3, row, o + 2, null, next, 0);
             return game.leaderReward(row, o) + GAMMA_L * value.at(next, 0);

@@ -12,6 +12,7 @@ import dev.bilevel.learn.continuous.ContinuousGameLeader;
 import dev.bilevel.learn.continuous.ContinuousGameTrainer;
 import dev.bilevel.learn.continuous.LinearGaussianPolicy;
 import dev.bilevel.learn.continuous.MaxEntLqrGameFollower;
+import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class LqrGameJobTest {
                 new LeaderAwareMaxEntLqr());
         ContinuousGameTrainer trainer = new ContinuousGameTrainer(game, leader, follower,
                 new ContinuousGameTrainer.Settings(config.integer("iterations"), 4, 100, 400, 400, 4000, 1, 2,
-                        ContinuousGameTrainer.Objective.MC_UNDISCOUNTED, true), null);
+                        GameTrainer.Objective.MC_UNDISCOUNTED, true), null);
         int k1 = trainer.columns().indexOf("K_1");
         trainer.run(root.split(), root.split(), (it, row) -> gains.add(new double[] {row[k1], row[k1 + 1]}));
         double[] start = gains.get(11);
@@ -130,7 +131,7 @@ class LqrGameJobTest {
                 new LeaderAwareMaxEntLqr());
         ContinuousGameTrainer trainer = new ContinuousGameTrainer(game, leader, follower,
                 new ContinuousGameTrainer.Settings(3, 4, 100, 400, 400, 4000, 1, 2,
-                        ContinuousGameTrainer.Objective.MC_UNDISCOUNTED, true), game::expectedLeaderReturn);
+                        GameTrainer.Objective.MC_UNDISCOUNTED, true), game::expectedLeaderReturn);
         assertThatThrownBy(() -> trainer.run(new SplittableRandom(2), new SplittableRandom(3), (it, row) -> { }))
                 .isInstanceOf(ArithmeticException.class)
                 .hasMessageStartingWith("before training: the follower's LQR is not stabilisable for K = [15.0000, -10.0000]");

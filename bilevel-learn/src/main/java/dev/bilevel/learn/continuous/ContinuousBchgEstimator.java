@@ -1,5 +1,6 @@
 package dev.bilevel.learn.continuous;
 
+import dev.bilevel.learn.replay.GammaReplayIndex;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -67,12 +68,8 @@ public final class ContinuousBchgEstimator {
         int d = n + m + l;
         double[] states = buffer.states();
         double[] leaderActions = buffer.leaderActions();
-        double[] followerActions = buffer.followerActions();
         for (int k = 0; k < count; k++) {
-            int i = indices[k];
-            System.arraycopy(states, i * n, rows, k * d, n);
-            System.arraycopy(followerActions, i * m, rows, k * d + n, m);
-            System.arraycopy(leaderActions, i * l, rows, k * d + n + m, l);
+            buffer.copyRow(indices[k], rows, k * d);
         }
         System.arraycopy(critic.values(rows, count), 0, q, 0, count);
         boolean withResponse = settings.method() == ContinuousGameLeader.Method.BCHG;
@@ -102,16 +99,10 @@ public final class ContinuousBchgEstimator {
             benefitSum += benefit;
             int length = buffer.subsequenceLength(i);
             lengthSum += length;
-            double normaliser = 1.0;
-            if (settings.influenceWeightedAverage()) {
-                normaliser = 0.0;
-                double w = Math.pow(gammaF, first);
-                for (int step = first; step < length; step++, w *= gammaF) {
-                    normaliser += w;
-                }
-                if (normaliser == 0.0) {
-                    continue;
-                }
+            double normaliser = settings.influenceWeightedAverage()
+                    ? GammaReplayIndex.influenceNormaliser(gammaF, first, length) : 1.0;
+            if (normaliser == 0.0) {
+                continue;
             }
             double scale = settings.responseWeight() * benefit / (beta * count * normaliser);
             double w = Math.pow(gammaF, first);

@@ -94,21 +94,6 @@ public final class ContinuousCritic implements LeaderQFunction {
         drawOutputs = new double[maxSlice];
     }
 
-    /** Call after writing the online parameters other than through {@link #trainStep}. */
-    public void parametersChanged() {
-        version++;
-    }
-
-    @Override
-    public int inputs() {
-        return inputs;
-    }
-
-    /** The online network (parameters live). */
-    public Mlp online() {
-        return online;
-    }
-
     /** The online critic on {@code count} rows (row-major {@code [count][inputs]}); valid until the next call. */
     @Override
     public double[] values(double[] rows, int count) {

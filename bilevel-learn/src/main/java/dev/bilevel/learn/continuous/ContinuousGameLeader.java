@@ -252,11 +252,6 @@ public final class ContinuousGameLeader {
         return policy;
     }
 
-    /** The critic. */
-    public ContinuousCritic critic() {
-        return critic;
-    }
-
     /**
      * Critic steps, actor steps, then one Polyak step of the target critic and policy.
      *
@@ -297,7 +292,7 @@ public final class ContinuousGameLeader {
         double[] next = buffer.nextStates();
         for (int k = 0; k < count; k++) {
             int i = indices[k];
-            fillRow(buffer, i, rows, k * d);
+            buffer.copyRow(i, rows, k * d);
             int row = k * d;
             System.arraycopy(next, i * n, nextRows, row, n);
             if (settings.criticTarget() == CriticTarget.MEANS) {
@@ -314,12 +309,6 @@ public final class ContinuousGameLeader {
             targets[k] = buffer.leaderReward(i) + (buffer.terminal(i) ? 0.0 : settings.discount() * qNext[k]);
         }
         return critic.trainStep(rows, targets, count);
-    }
-
-    private void fillRow(ContinuousReplayBuffer buffer, int i, double[] out, int offset) {
-        System.arraycopy(buffer.states(), i * n, out, offset, n);
-        System.arraycopy(buffer.followerActions(), i * m, out, offset + n, m);
-        System.arraycopy(buffer.leaderActions(), i * l, out, offset + n + m, l);
     }
 
     /**

@@ -43,11 +43,6 @@ public final class ContinuousGameSampler {
         followerAction = new double[game.followerActionDimension()];
     }
 
-    /** Steps per episode. */
-    public int horizon() {
-        return horizon;
-    }
-
     /**
      * Plays {@code episodes} episodes and appends every transition to {@code buffer} (may be {@code null}),
      * episode after episode.

@@ -2,6 +2,8 @@ package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
+import dev.bilevel.learn.game.GameTrainer;
+import dev.bilevel.learn.game.GameTrainer.Objective;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,45 +20,6 @@ import java.util.SplittableRandom;
  * {@code AverageTargetReturn}) and, given an exact evaluator, the expected returns of the same policies.
  */
 public final class ContinuousGameTrainer {
-
-    /** Which evaluation {@code leader_objective} reports. */
-    public enum Objective {
-        /** Monte-Carlo mean of {@code Σ_t γ_L^t r_L} over the evaluation episodes. */
-        MC_DISCOUNTED("mc-discounted"),
-        /** Monte-Carlo mean of {@code Σ_t r_L} (the reference's {@code AverageTargetReturn}, the paper's metric). */
-        MC_UNDISCOUNTED("mc-undiscounted"),
-        /** Exact expectation of {@code Σ_{t<H} γ_L^t r_L}. */
-        EXACT_DISCOUNTED("exact-discounted"),
-        /** Exact expectation of {@code Σ_{t<H} r_L}. */
-        EXACT_UNDISCOUNTED("exact-undiscounted");
-
-        private final String id;
-
-        Objective(String id) {
-            this.id = id;
-        }
-
-        /** The config value. */
-        public String id() {
-            return id;
-        }
-
-        /** Whether it needs an exact evaluator. */
-        public boolean exact() {
-            return this == EXACT_DISCOUNTED || this == EXACT_UNDISCOUNTED;
-        }
-
-        /** Parses a config value, naming {@code field} on failure. */
-        public static Objective parse(String id, String field) {
-            for (Objective o : values()) {
-                if (o.id.equals(id)) {
-                    return o;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown objective '" + id
-                    + "', expected mc-discounted, mc-undiscounted, exact-discounted or exact-undiscounted");
-        }
-    }
 
     /**
      * Loop settings.
@@ -193,8 +156,8 @@ public final class ContinuousGameTrainer {
             if ((it + 1) % settings.evaluationInterval() == 0) {
                 sampler.play(policy, follower.response(), false, settings.evaluationEpisodes(), null, evalReturns,
                         evaluation);
-                double mcDiscounted = column(evalReturns, 0);
-                double mcUndiscounted = column(evalReturns, 1);
+                double mcDiscounted = GameTrainer.column(evalReturns, 0);
+                double mcUndiscounted = GameTrainer.column(evalReturns, 1);
                 double exactDiscounted = Double.NaN;
                 double exactUndiscounted = Double.NaN;
                 if (exact != null) {
@@ -213,11 +176,11 @@ public final class ContinuousGameTrainer {
                     case EXACT_DISCOUNTED -> exactDiscounted;
                     case EXACT_UNDISCOUNTED -> exactUndiscounted;
                 };
-                row[c++] = column(evalReturns, 2);
+                row[c++] = GameTrainer.column(evalReturns, 2);
             } else {
                 c += 5;
             }
-            row[c++] = column(trainReturns, 1);
+            row[c++] = GameTrainer.column(trainReturns, 1);
             row[c++] = d.criticLoss();
             row[c++] = d.meanQ();
             row[c++] = d.gradientNorm();
@@ -244,14 +207,5 @@ public final class ContinuousGameTrainer {
             String when = iteration < 0 ? "before training" : "after the leader update of iteration " + iteration;
             throw new ArithmeticException(when + ": " + e.getMessage());
         }
-    }
-
-    private static double column(double[] returns, int k) {
-        double sum = 0.0;
-        int count = returns.length / 4;
-        for (int e = 0; e < count; e++) {
-            sum += returns[4 * e + k];
-        }
-        return sum / count;
     }
 }

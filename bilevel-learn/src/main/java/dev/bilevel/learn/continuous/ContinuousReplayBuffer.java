@@ -111,19 +111,17 @@ public final class ContinuousReplayBuffer {
         return index.offset(i, k);
     }
 
-    /** {@code n}. */
-    public int stateDimension() {
-        return n;
-    }
-
-    /** {@code m}. */
-    public int followerActionDimension() {
-        return m;
-    }
-
-    /** {@code l}. */
-    public int leaderActionDimension() {
-        return l;
+    /**
+     * Writes slot {@code i}'s critic row {@code [x, a_F, a_L]}.
+     *
+     * @param i the slot
+     * @param out receives {@code n + m + l} values
+     * @param offset where the row starts
+     */
+    public void copyRow(int i, double[] out, int offset) {
+        System.arraycopy(states, i * n, out, offset, n);
+        System.arraycopy(followerActions, i * m, out, offset + n, m);
+        System.arraycopy(leaderActions, i * l, out, offset + n + m, l);
     }
 
     /** The live state array, slot {@code i} at {@code i·n} (read only). */

@@ -8,9 +8,6 @@ package dev.bilevel.learn.continuous;
  */
 public interface LeaderQFunction {
 
-    /** The row width {@code n + m + l}. */
-    int inputs();
-
     /**
      * {@code Q} on {@code count} rows, row-major {@code [count][inputs]}; the result may be a buffer owned by
      * the function, valid until its next call.

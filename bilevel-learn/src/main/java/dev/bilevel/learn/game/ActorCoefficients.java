@@ -1,6 +1,7 @@
 package dev.bilevel.learn.game;
 
 import dev.bilevel.core.game.GameFollowerResponse;
+import dev.bilevel.learn.replay.GammaReplayIndex;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -69,16 +70,10 @@ final class ActorCoefficients {
             benefitSum += benefit;
             int length = buffer.subsequenceLength(i);
             lengthSum += length;
-            double normaliser = 1.0;
-            if (settings.influenceWeightedAverage()) {
-                normaliser = 0.0;
-                double w = Math.pow(gammaF, first);
-                for (int step = first; step < length; step++, w *= gammaF) {
-                    normaliser += w;
-                }
-                if (normaliser == 0.0) {
-                    continue;
-                }
+            double normaliser = settings.influenceWeightedAverage()
+                    ? GammaReplayIndex.influenceNormaliser(gammaF, first, length) : 1.0;
+            if (normaliser == 0.0) {
+                continue;
             }
             double scale = settings.responseWeight() * benefit / (lambda * n * normaliser);
             double w = Math.pow(gammaF, first);

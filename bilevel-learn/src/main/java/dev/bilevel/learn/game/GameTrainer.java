@@ -43,6 +43,16 @@ public final class GameTrainer {
             return id;
         }
 
+        /** Whether it needs an exact evaluator. */
+        public boolean exact() {
+            return this == EXACT_DISCOUNTED || this == EXACT_UNDISCOUNTED;
+        }
+
+        /** Whether it is the {@code γ_L}-discounted return. */
+        public boolean discounted() {
+            return this == MC_DISCOUNTED || this == EXACT_DISCOUNTED;
+        }
+
         /** Parses a config value, naming {@code field} on failure. */
         public static Objective parse(String id, String field) {
             for (Objective o : values()) {
@@ -223,7 +233,15 @@ public final class GameTrainer {
         return PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), discount, horizon);
     }
 
-    private static double column(double[] returns, int k) {
+    /**
+     * The mean over episodes of one column of the samplers' per-episode returns (4 values per episode: leader
+     * discounted, leader undiscounted, follower discounted, follower undiscounted).
+     *
+     * @param returns {@code [episodes·4]}
+     * @param k the column
+     * @return the mean
+     */
+    public static double column(double[] returns, int k) {
         double sum = 0.0;
         int n = returns.length / 4;
         for (int e = 0; e < n; e++) {

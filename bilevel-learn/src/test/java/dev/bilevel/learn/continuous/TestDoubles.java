@@ -98,11 +98,6 @@ final class TestDoubles {
         }
 
         @Override
-        public int inputs() {
-            return 4;
-        }
-
-        @Override
         public double[] values(double[] rows, int count) {
             for (int i = 0; i < count; i++) {
                 out[i] = q(rows, 4 * i);
