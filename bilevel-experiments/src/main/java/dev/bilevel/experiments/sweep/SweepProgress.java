@@ -2,7 +2,6 @@ package dev.bilevel.experiments.sweep;
 
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.ProgressReporters;
-import java.io.Console;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -298,10 +298,15 @@ public final class ContinuousHypergradientEstimator {
             successors[r] = batch.successor(r);
         }
 
-        // φ, Φ (per episode, backwards) and the MC leader return.
-        double[] phi = new double[rows * d];
-        double[] bigPhi = new double[rows * d];
-        followerSensitivity(batch, gammaF, settings.sensitivity() == Sensitivity.CENTRED, phi, bigPhi);
+        // φ, Φ (per episode, backwards; Naive-PGD reads neither, BC-HG's model sensitivity replaces Φ) and the MC
+        // leader return.
+        double[] phi = null;
+        double[] bigPhi = null;
+        if (method != Method.NAIVE && sensitivityCritic == null) {
+            phi = new double[rows * d];
+            bigPhi = new double[rows * d];
+            followerSensitivity(batch, gammaF, settings.sensitivity() == Sensitivity.CENTRED, phi, bigPhi);
+        }
         double[] mcReturn = method == Method.HPGD_MC ? leaderReturns(batch, gammaL) : null;
 
         // Fit the critics on every row.

@@ -74,6 +74,7 @@ public final class QuadraticTdCritic implements TdCritic {
         DMatrixRMaj b = new DMatrixRMaj(features, outputs);
         double[] f = new double[features];
         double[] g = new double[features];
+        double[] h = new double[features];
         double[] ad = a.data;
         double[] bd = b.data;
         for (int r = 0; r < rows; r++) {
@@ -83,11 +84,14 @@ public final class QuadraticTdCritic implements TdCritic {
             }
             features(inputs, r * n, f);
             features(inputs, s * n, g);
+            for (int j = 0; j < features; j++) {
+                h[j] = f[j] - discount * g[j];
+            }
             for (int i = 0; i < features; i++) {
                 double fi = f[i];
                 int row = i * features;
                 for (int j = 0; j < features; j++) {
-                    ad[row + j] += fi * (f[j] - discount * g[j]);
+                    ad[row + j] += fi * h[j];
                 }
                 for (int o = 0; o < outputs; o++) {
                     bd[i * outputs + o] += fi * rewards[r * outputs + o];
@@ -112,12 +116,12 @@ public final class QuadraticTdCritic implements TdCritic {
             }
         }
         System.arraycopy(solution.data, 0, theta, 0, theta.length);
-        return new FitResult(0, tdError(inputs, successors, rewards, rows, f, g));
+        return new FitResult(0, tdError(inputs, successors, rewards, rows));
     }
 
-    private double tdError(double[] inputs, int[] successors, double[] rewards, int rows, double[] f, double[] g) {
-        double[] y = new double[outputs];
-        double[] next = new double[outputs];
+    private double tdError(double[] inputs, int[] successors, double[] rewards, int rows) {
+        double[] y = new double[rows * outputs];
+        predict(inputs, rows, y);
         double sum = 0.0;
         long count = 0;
         for (int r = 0; r < rows; r++) {
@@ -125,10 +129,8 @@ public final class QuadraticTdCritic implements TdCritic {
             if (s < 0) {
                 continue;
             }
-            predict(inputs, r * n, f, y);
-            predict(inputs, s * n, g, next);
             for (int o = 0; o < outputs; o++) {
-                double e = y[o] - rewards[r * outputs + o] - discount * next[o];
+                double e = y[r * outputs + o] - rewards[r * outputs + o] - discount * y[s * outputs + o];
                 sum += e * e;
                 count++;
             }

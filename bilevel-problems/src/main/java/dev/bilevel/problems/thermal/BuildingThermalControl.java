@@ -229,19 +229,33 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
         private final double[] levelSlope;
         private final double[] a;
         private final double parameterCost;
+        /** {@code ‖il‖²} and {@code ‖aa‖²}, the raw cost components; constant for a design. */
+        private final double insulationNorm;
+        private final double airflowNorm;
+        /** {@code ∇_w f}, which does not depend on {@code x, u}. */
+        private final double[] rewardGradient;
 
         private Design(double[] weights, double[] il, double[] aa) {
             this.weights = weights;
             this.il = il;
             this.aa = aa;
             this.levelSlope = new double[DECISION_DIMENSION];
+            this.rewardGradient = new double[DECISION_DIMENSION];
             double cost = 0.0;
+            double ins = 0.0;
+            double air = 0.0;
             for (int i = 0; i < ZONES; i++) {
                 levelSlope[i] = il[i] * (1.0 - il[i]);
                 levelSlope[ZONES + i] = aa[i] * (1.0 - aa[i]);
                 cost += INSULATION_WEIGHT * il[i] * il[i] + AIRFLOW_WEIGHT * aa[i] * aa[i];
+                ins += il[i] * il[i];
+                air += aa[i] * aa[i];
+                rewardGradient[i] = -2.0 * INSULATION_WEIGHT * il[i] * levelSlope[i];
+                rewardGradient[ZONES + i] = -2.0 * AIRFLOW_WEIGHT * aa[i] * levelSlope[ZONES + i];
             }
             this.parameterCost = cost;
+            this.insulationNorm = ins;
+            this.airflowNorm = air;
             this.a = BuildingThermalControl.stateMatrix(il, aa);
         }
 
@@ -337,14 +351,8 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
             if (components != null) {
                 components[0] = -var;
                 components[1] = energy;
-                double ins = 0.0;
-                double air = 0.0;
-                for (int i = 0; i < ZONES; i++) {
-                    ins += il[i] * il[i];
-                    air += aa[i] * aa[i];
-                }
-                components[2] = ins;
-                components[3] = air;
+                components[2] = insulationNorm;
+                components[3] = airflowNorm;
             }
             return -STABILITY_WEIGHT * var - ENERGY_WEIGHT * energy - parameterCost;
         }
@@ -352,10 +360,7 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
         /** {@code ∇_w f = −2κ·level⊙level(1−level)} per group; independent of {@code x, u}. */
         @Override
         public void leaderRewardGradient(double[] x, double[] u, double[] out) {
-            for (int i = 0; i < ZONES; i++) {
-                out[i] = -2.0 * INSULATION_WEIGHT * il[i] * levelSlope[i];
-                out[ZONES + i] = -2.0 * AIRFLOW_WEIGHT * aa[i] * levelSlope[ZONES + i];
-            }
+            System.arraycopy(rewardGradient, 0, out, 0, DECISION_DIMENSION);
         }
 
         /**
@@ -516,20 +521,14 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
                     }
                 }
             }
-            double ins = 0.0;
-            double air = 0.0;
-            for (int i = 0; i < ZONES; i++) {
-                ins += il[i] * il[i];
-                air += aa[i] * aa[i];
-            }
             if (components != null) {
                 components[0] = stability;
                 components[1] = energy;
-                components[2] = ins * weightSum;
-                components[3] = air * weightSum;
+                components[2] = insulationNorm * weightSum;
+                components[3] = airflowNorm * weightSum;
             }
             return STABILITY_WEIGHT * stability - ENERGY_WEIGHT * energy
-                    - (INSULATION_WEIGHT * ins + AIRFLOW_WEIGHT * air) * weightSum;
+                    - (INSULATION_WEIGHT * insulationNorm + AIRFLOW_WEIGHT * airflowNorm) * weightSum;
         }
     }
 
