@@ -15,7 +15,6 @@ import dev.bilevel.learn.game.DiscreteGameLeader;
 import dev.bilevel.learn.game.GameFollower;
 import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.problems.discretetoy.DiscreteToy4;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -184,10 +183,7 @@ public final class DiscreteToyJob implements ExperimentJob {
                 behaviour.suboptimal());
 
         Set<String> integers = Set.of("iteration", "follower_sweeps", "total_env_steps");
-        List<MetricColumn> columns = new ArrayList<>();
-        for (String name : trainer.columns()) {
-            columns.add(integers.contains(name) ? MetricColumn.integer(name) : MetricColumn.real(name));
-        }
+        List<MetricColumn> columns = MetricColumn.of(trainer.columns(), integers::contains);
         List<String> names = trainer.columns();
         int objectiveColumn = names.indexOf("leader_objective");
         int exactColumn = names.indexOf(config.optionalString("evaluation.objective").orElseThrow().endsWith("undiscounted")

@@ -17,10 +17,10 @@ import dev.bilevel.learn.cmdp.TabularEstimators;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -145,12 +145,8 @@ public final class FourRoomsJob implements ExperimentJob {
         CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator, new CmdpTrainer.Settings(
                 iterations, config.optionalReal("learning_rate").getAsDouble(), config.real("max_grad_norm"), envs, samples / envs));
 
-        List<MetricColumn> columns = new ArrayList<>();
-        for (String name : trainer.columns()) {
-            boolean integer = name.equals("iteration") || name.equals("completed_episodes")
-                    || name.equals("follower_steps");
-            columns.add(integer ? MetricColumn.integer(name) : MetricColumn.real(name));
-        }
+        List<MetricColumn> columns = MetricColumn.of(trainer.columns(),
+                Set.of("iteration", "completed_episodes", "follower_steps")::contains);
         int window = Math.min(1000, Math.max(iterations, 1));
         double[] tail = {0.0};
         double[] optimalTail = {0.0};

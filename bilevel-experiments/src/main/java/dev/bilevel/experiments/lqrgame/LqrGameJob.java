@@ -16,7 +16,6 @@ import dev.bilevel.learn.continuous.LinearGaussianPolicy;
 import dev.bilevel.learn.continuous.MaxEntLqrGameFollower;
 import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.problems.lqr.LqrGame;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,10 +198,7 @@ public final class LqrGameJob implements ExperimentJob {
 
         Set<String> integers = Set.of("iteration", "follower_iterations", "follower_converged", "exploring",
                 "total_env_steps");
-        List<MetricColumn> columns = new ArrayList<>();
-        for (String name : trainer.columns()) {
-            columns.add(integers.contains(name) ? MetricColumn.integer(name) : MetricColumn.real(name));
-        }
+        List<MetricColumn> columns = MetricColumn.of(trainer.columns(), integers::contains);
         List<String> names = trainer.columns();
         int objectiveColumn = names.indexOf("leader_objective");
         int exactColumn = names.indexOf(objective.discounted() ? "exact_leader_return_discounted"

@@ -1,6 +1,9 @@
 package dev.bilevel.experiments.run;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -46,5 +49,20 @@ public record MetricColumn(String name, boolean integerValued) {
      */
     public static MetricColumn integer(String name) {
         return new MetricColumn(name, true);
+    }
+
+    /**
+     * Columns for a trainer's names, in order.
+     *
+     * @param names the header names
+     * @param integerValued which of them hold whole numbers
+     * @return the columns
+     */
+    public static List<MetricColumn> of(List<String> names, Predicate<String> integerValued) {
+        List<MetricColumn> columns = new ArrayList<>(names.size());
+        for (String name : names) {
+            columns.add(new MetricColumn(name, integerValued.test(name)));
+        }
+        return columns;
     }
 }

@@ -252,10 +252,7 @@ public final class ThermalJob implements ExperimentJob {
                 config.real("max_grad_norm")), w0, extras);
 
         Set<String> integers = Set.of("iteration", "lqr_iterations", "lqr_converged");
-        List<MetricColumn> columns = new ArrayList<>();
-        for (String name : trainer.columns()) {
-            columns.add(integers.contains(name) ? MetricColumn.integer(name) : MetricColumn.real(name));
-        }
+        List<MetricColumn> columns = MetricColumn.of(trainer.columns(), integers::contains);
         int exactColumn = trainer.columns().indexOf("exact_leader_return");
         int window = Math.min(config.integer("last_window"), Math.max(iterations, 1));
         int selection = Math.min(config.integer("selection_window"), Math.max(iterations, 1));

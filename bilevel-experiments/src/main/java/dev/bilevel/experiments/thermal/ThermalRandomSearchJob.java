@@ -113,11 +113,8 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
         for (int i = 0; i < BuildingThermalControl.ZONES; i++) {
             names.add("airflow_" + i);
         }
-        List<MetricColumn> columns = new ArrayList<>();
-        for (String name : names) {
-            boolean integer = name.equals("iteration") || name.startsWith("lqr_");
-            columns.add(integer ? MetricColumn.integer(name) : MetricColumn.real(name));
-        }
+        List<MetricColumn> columns = MetricColumn.of(names,
+                name -> name.equals("iteration") || name.startsWith("lqr_"));
         double[] objectives = new double[draws];
         int unconverged = 0;
         int diverged = 0;
