@@ -1,6 +1,7 @@
 package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.experiments.plot.Plots;
+import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.io.UncheckedIOException;
@@ -44,14 +45,27 @@ public final class ThermalResults {
             "naive", Map.of("0.1", -211.2, "0.01", -243.1, "0.001", -257.4),
             "hpgd-mc", Map.of("0.1", -410.9, "0.01", -300.7, "0.001", -267.0),
             "hpgd-td", Map.of("0.1", -435.3, "0.01", -236.8, "0.001", -256.0));
-    /** The paper's end value at its best learning rate per method (the acceptance targets). */
-    static final Map<String, Double> PAPER_BEST = Map.of("bchg", -196.2, "naive", -211.2, "hpgd-td", -236.8,
-            "hpgd-mc", -267.0);
     static final List<String> METHODS = List.of("bchg", "naive", "hpgd-td", "hpgd-mc");
-    static final Map<String, String> LABELS = Map.of("bchg", "BC-HG", "naive", "Naive-PGD", "hpgd-td",
-            "HPGD (TD)", "hpgd-mc", "HPGD (MC)");
 
     private ThermalResults() {
+    }
+
+    private static String label(String method) {
+        return Method.parse(method, "method").label();
+    }
+
+    /** The paper's best learning rate for a method (the shipped configs' default), as the tables print it. */
+    private static String paperBestLr(String method) {
+        return lrText(ThermalProtocol.paperBestLearningRate(Method.parse(method, "method")));
+    }
+
+    private static String lrText(double lr) {
+        return BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString();
+    }
+
+    /** The paper's end value at its best learning rate (the acceptance target). */
+    private static double paperBest(String method) {
+        return PAPER.get(method).get(paperBestLr(method));
     }
 
     /** One grid point's seeds. */
@@ -110,8 +124,7 @@ public final class ThermalResults {
                         columns.get("return_UL_energy_cost"), columns.get("return_UL_insulation_cost"),
                         columns.get("return_UL_airflow_cost")});
                 }
-                points.add(new Point(method, BigDecimal.valueOf(lr.getKey()).stripTrailingZeros()
-                        .toPlainString(), seeds, objective, exact, components));
+                points.add(new Point(method, lrText(lr.getKey()), seeds, objective, exact, components));
             }
         }
         return points;
@@ -305,7 +318,7 @@ public final class ThermalResults {
             sb.append(String.format(Locale.ROOT,
                     "| %s | %s | %d | %.1f | %s | %s | **%.1f ± %.1f** | %s | %.1f | %.1f ± %.1f | %.1f ± %.1f | "
                             + "%.1f / %.1f / %.1f / %.1f |%n",
-                    LABELS.get(p.method()), p.lr(), p.n(), windowMean(trimmed, 0, 1),
+                    label(p.method()), p.lr(), p.n(), windowMean(trimmed, 0, 1),
                     len > 500 ? String.format(Locale.ROOT, "%.1f", windowMean(trimmed, 500, 50)) : "–",
                     len > 1000 ? String.format(Locale.ROOT, "%.1f", windowMean(trimmed, 1000, 50)) : "–",
                     tailMean(trimmed, 50), trimmedSe(perSeed), paper == null ? "–" : String.format(Locale.ROOT,
@@ -319,15 +332,14 @@ public final class ThermalResults {
         sb.append("\nBest learning rate per method (selection: last-10 mean of the (trimmed) seed-mean curve on the seeds"
                 + " every learning rate has):\n\n");
         sb.append("| method | best lr | seeds | ours: end ± SE | paper (best lr) |\n|---|---|---|---|---|\n");
-        Map<String, String> paperBest = Map.of("bchg", "−196.2 (lr 0.1)", "naive", "−211.2 (lr 0.1)", "hpgd-td",
-                "−236.8 (lr 0.01)", "hpgd-mc", "−267.0 (lr 0.001)");
         for (Map.Entry<String, Point> e : best.entrySet()) {
             Point p = e.getValue();
             int len = p.length();
             double[] trimmed = trimmedCurve(p.objective(), len);
             double[] perSeed = p.objective().stream().mapToDouble(c -> tailMean(Arrays.copyOf(c, len), 50)).toArray();
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f ± %.1f | %s |%n", LABELS.get(p.method()),
-                    p.lr(), p.n(), tailMean(trimmed, 50), trimmedSe(perSeed), paperBest.get(p.method())));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f ± %.1f | %s |%n", label(p.method()),
+                    p.lr(), p.n(), tailMean(trimmed, 50), trimmedSe(perSeed), String.format(Locale.ROOT, "%.1f (lr %s)",
+                    paperBest(p.method()), paperBestLr(p.method())).replace('-', '−')));
         }
         return sb.toString();
     }
@@ -372,8 +384,8 @@ public final class ThermalResults {
                 mean[t] = windowMean(trimmed, t, 50);
                 se[t] = windowMean(perIterationSe, t, 50);
             }
-            bands.add(new Plots.Band(String.format(Locale.ROOT, "%s (lr %s, %d seeds)", LABELS.get(p.method()), p.lr(),
-                    p.n()), x, mean, se, PAPER_BEST.get(p.method())));
+            bands.add(new Plots.Band(String.format(Locale.ROOT, "%s (lr %s, %d seeds)", label(p.method()), p.lr(),
+                    p.n()), x, mean, se, paperBest(p.method())));
         }
         org.knowm.xchart.XYChart chart = Plots.bandChart(
                 "Thermal: return_UL, trimmed seed mean, rolling 50 (dashed: paper, best lr)",
