@@ -1,10 +1,12 @@
 package dev.bilevel.experiments.thermal;
 
+import dev.bilevel.experiments.aggregate.MetricsTable;
+import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.plot.Plots;
+import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,13 +118,13 @@ public final class ThermalResults {
                 List<double[]> exact = new ArrayList<>();
                 List<double[][]> components = new ArrayList<>();
                 for (Map.Entry<String, Path> seed : lr.getValue().entrySet()) {
-                    Map<String, double[]> columns = csv(seed.getValue().resolve("metrics.csv"));
+                    MetricsTable table = MetricsTable.read(seed.getValue().resolve(RunDirectory.METRICS_FILE));
                     seeds.add(seed.getKey());
-                    objective.add(columns.get("leader_objective"));
-                    exact.add(columns.get("exact_leader_return"));
-                    components.add(new double[][] {columns.get("return_UL_stability"),
-                        columns.get("return_UL_energy_cost"), columns.get("return_UL_insulation_cost"),
-                        columns.get("return_UL_airflow_cost")});
+                    objective.add(table.column("leader_objective"));
+                    exact.add(table.column("exact_leader_return"));
+                    components.add(new double[][] {table.column("return_UL_stability"),
+                        table.column("return_UL_energy_cost"), table.column("return_UL_insulation_cost"),
+                        table.column("return_UL_airflow_cost")});
                 }
                 points.add(new Point(method, lrText(lr.getKey()), seeds, objective, exact, components));
             }
@@ -149,7 +151,7 @@ public final class ThermalResults {
             for (Path lrDir : lrDirs) {
                 double lr = Double.parseDouble(lrDir.getFileName().toString().substring(3));
                 try (Stream<Path> s = Files.list(lrDir)) {
-                    s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).forEach(p -> runs
+                    s.filter(p -> Files.isRegularFile(p.resolve(RunDirectory.SUMMARY_FILE))).forEach(p -> runs
                             .computeIfAbsent(method, k -> byLearningRate())
                             .computeIfAbsent(lr, k -> new TreeMap<>()).put(p.getFileName().toString(), p));
                 }
@@ -162,48 +164,15 @@ public final class ThermalResults {
         Map<String, TreeMap<Double, TreeMap<String, Path>>> runs = new LinkedHashMap<>();
         List<Path> dirs;
         try (Stream<Path> s = Files.list(trials)) {
-            dirs = s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).toList();
+            dirs = s.filter(p -> Files.isRegularFile(p.resolve(RunDirectory.SUMMARY_FILE))).toList();
         }
         for (Path dir : dirs) {
-            Map<String, String> top = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(dir.resolve("config.yaml"))) {
-                int colon = line.indexOf(": ");
-                if (!line.startsWith(" ") && colon > 0) {
-                    top.put(line.substring(0, colon), line.substring(colon + 2).trim());
-                }
-            }
-            String method = top.get("method");
-            String seed = top.get("seed");
-            String lr = top.get("learning_rate");
-            if (method == null || seed == null || lr == null) {
-                throw new IOException(dir.resolve("config.yaml") + ": not a thermal run (method, seed, learning_rate)");
-            }
-            runs.computeIfAbsent(method, k -> byLearningRate()).computeIfAbsent(Double.parseDouble(lr),
-                    k -> new TreeMap<>()).put("seed-" + seed, dir);
+            ResolvedConfig config = ThermalJob.SCHEMA.resolve(dir.resolve(RunDirectory.CONFIG_FILE), List.of());
+            runs.computeIfAbsent(config.string("method"), k -> byLearningRate())
+                    .computeIfAbsent(config.optionalReal("learning_rate").orElseThrow(), k -> new TreeMap<>())
+                    .put("seed-" + config.longInt("seed"), dir);
         }
         return runs;
-    }
-
-    private static Map<String, double[]> csv(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            String[] header = lines.get(0).split(",");
-            Map<String, double[]> out = new LinkedHashMap<>();
-            double[][] cols = new double[header.length][lines.size() - 1];
-            for (int r = 1; r < lines.size(); r++) {
-                String[] cells = lines.get(r).split(",");
-                for (int c = 0; c < header.length; c++) {
-                    cols[c][r - 1] = c < cells.length && !cells[c].isEmpty() ? Double.parseDouble(cells[c])
-                            : Double.NaN;
-                }
-            }
-            for (int c = 0; c < header.length; c++) {
-                out.put(header[c], cols[c]);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Per iteration, the mean over seeds without the largest and the smallest (with ≥ 5 seeds). */
