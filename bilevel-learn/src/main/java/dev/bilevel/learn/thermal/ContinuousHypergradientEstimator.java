@@ -596,6 +596,7 @@ public final class ContinuousHypergradientEstimator {
         double[] at = new double[d];
         double[] pair = new double[d];
         double[] eps = new double[m];
+        double[] mean = new double[m];
         for (int r : kept) {
             System.arraycopy(batch.states, r * n, x, 0, n);
             System.arraycopy(batch.actions, r * m, u, 0, m);
@@ -603,8 +604,9 @@ public final class ContinuousHypergradientEstimator {
             for (int c = 0; c < m; c++) {
                 eps[c] = rng.nextGaussian();
             }
+            follower.meanAction(x, 0, mean, 0);
             for (int sign = -1; sign <= 1; sign += 2) {
-                follower.meanAction(x, 0, u, 0);
+                System.arraycopy(mean, 0, u, 0, m);
                 follower.addNoise(eps, sign, u, 0);
                 g.evaluate(x, u, pair);
                 for (int i = 0; i < d; i++) {
