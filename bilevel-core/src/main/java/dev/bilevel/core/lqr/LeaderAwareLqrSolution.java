@@ -170,6 +170,14 @@ public final class LeaderAwareLqrSolution {
     }
 
     /**
+     * Writes the policy mean's (constant) Jacobian {@code [∂μ/∂x | ∂μ/∂a]}, {@code m×(n+l)} row-major: the mean is
+     * {@code μ(x, a) = [∂μ/∂x | ∂μ/∂a]·[x; a]}.
+     */
+    public void meanJacobian(double[] out) {
+        System.arraycopy(meanGain, 0, out, 0, meanGain.length);
+    }
+
+    /**
      * Draws {@code u ~ N(mean, Σ)} into {@code out[outOffset…]}: the mean plus the lower Cholesky factor of
      * {@code Σ} times {@code m} standard normal draws.
      */

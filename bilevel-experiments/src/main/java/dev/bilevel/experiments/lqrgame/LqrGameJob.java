@@ -88,6 +88,12 @@ public final class LqrGameJob implements ExperimentJob {
                     "naive: clip too (the reference's Baseline path returns before the clip, §7.7: false)")
             .choice("leader.critic_target", "means", List.of("means", "samples"),
                     "critic bootstrap actions at x': the target policy's and the follower's means (reference) or draws")
+            .choice("leader.direct", "score", List.of("score", "pathwise"),
+                    "direct term: score function times the critic's advantage (reference) or pathwise through the "
+                            + "leader's model along the buffer's episodes")
+            .choice("leader.influence", "score", List.of("score", "value-lstd"),
+                    "bchg: the follower's sensitivity from a score-function sum (reference) or γ_F·Ψ̂(x') with "
+                            + "Ψ̂ ≈ ∇_K V_F fitted by LSTD to mirrored-draw differences of the follower's value")
             .integerOrNull("replay.capacity", 1, Integer.MAX_VALUE,
                     "replay size; null = one iteration's transitions on-policy, 1,000,000 off-policy")
             .integer("replay.min_size", 400, 0, Integer.MAX_VALUE, "leader updates start at this many transitions")
@@ -162,7 +168,9 @@ public final class LqrGameJob implements ExperimentJob {
                 config.real("leader.response_weight"),
                 config.real("leader.max_grad_norm"),
                 config.bool("leader.clip_naive"),
-                ContinuousGameLeader.CriticTarget.parse(config.string("leader.critic_target"), "leader.critic_target"));
+                ContinuousGameLeader.CriticTarget.parse(config.string("leader.critic_target"), "leader.critic_target"),
+                ContinuousGameLeader.DirectTerm.parse(config.string("leader.direct"), "leader.direct"),
+                ContinuousGameLeader.Influence.parse(config.string("leader.influence"), "leader.influence"));
         LeaderAwareMaxEntLqr solver = new LeaderAwareMaxEntLqr(config.real("follower.tolerance"),
                 config.integer("follower.max_iterations"), config.bool("follower.relative_tolerance"));
         int iterations = config.integer("iterations");
@@ -188,7 +196,7 @@ public final class LqrGameJob implements ExperimentJob {
         }
         LinearGaussianPolicy initial = new LinearGaussianPolicy(n, k0, noise);
         ContinuousGameLeader leader = new ContinuousGameLeader(n, game.followerActionDimension(), initial,
-                leaderSettings, root.split());
+                leaderSettings, root.split(), game);
         MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(
                 game.followerModel(config.real("follower.discount"), config.real("follower.temperature")), solver);
         SplittableRandom sampling = root.split();

@@ -57,6 +57,27 @@ class LqrGameJobTest {
         assertThatThrownBy(() -> config("evaluation.objective=best")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("evaluation.objective");
         assertThatThrownBy(() -> config("variant=R1")).isInstanceOf(ConfigException.class).hasMessageContaining("variant");
+        assertThatThrownBy(() -> config("leader.direct=exact")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("leader.direct");
+        assertThatThrownBy(() -> config("leader.influence=model")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("leader.influence");
+    }
+
+    @Test
+    void pathwiseVariantIsDeterministicAndMovesK(@TempDir Path dir) throws Exception {
+        String[] overrides = {"iterations=16", "seed=5", "leader.direct=pathwise", "leader.influence=value-lstd",
+            "leader.policy_lr=0.01", "leader.critic_lr=0.001"};
+        for (String name : new String[] {"a", "b"}) {
+            JOB.run(config(overrides), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
+        }
+        assertThat(Files.readAllBytes(dir.resolve("a").resolve("metrics.csv")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve("metrics.csv")));
+        List<String> lines = Files.readAllLines(dir.resolve("a").resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        String[] last = lines.get(lines.size() - 1).split(",");
+        for (String column : new String[] {"direct_norm", "response_norm", "mean_influence", "K_1"}) {
+            assertThat(Double.parseDouble(last[header.indexOf(column)])).as(column).isFinite().isNotZero();
+        }
     }
 
     @Test
@@ -106,7 +127,8 @@ class LqrGameJobTest {
                 s.batchSize(), s.actorSteps(), s.criticSteps(), s.withReplacement(), s.targetTau(), s.discount(),
                 s.discountSampling(), s.directAdvantage(), s.leaderSamples(), s.followerSamples(),
                 s.influenceAdvantage(), s.influenceWeightedAverage(), s.influenceFromNextStep(), s.directWeight(),
-                s.responseWeight(), s.maxGradNorm(), config.bool("leader.clip_naive"), s.criticTarget());
+                s.responseWeight(), s.maxGradNorm(), config.bool("leader.clip_naive"), s.criticTarget(),
+                s.directTerm(), s.influence());
         ContinuousGameLeader leader = new ContinuousGameLeader(2, 1,
                 new LinearGaussianPolicy(2, k0, new double[] {1e-3}), s, root.split());
         MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(game.followerModel(0.95, 0.1),

@@ -1,5 +1,6 @@
 package dev.bilevel.learn.continuous;
 
+import dev.bilevel.core.game.DifferentiableMarkovGame;
 import dev.bilevel.learn.replay.GammaReplayIndex;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -17,7 +18,14 @@ import java.util.SplittableRandom;
  *
  * The response term is the Boltzmann-covariance estimate {@code (1/β)·Cov_{π_F}(Q_L, ∇Q_F)} of how the
  * follower's best response moves, with {@code ∇Q_F} from a score-function sum along the sample's own future
- * in which {@code W_F} plays the reward. Naive-PGD is the direct term alone. Scratch is allocated once.
+ * in which {@code W_F} plays the reward. Naive-PGD is the direct term alone.
+ *
+ * <p>Two options replace the terms whose variance grows like {@code 1/W} as the leader's noise {@code W}
+ * shrinks (both off in the reference configs): {@link ContinuousGameLeader.DirectTerm#PATHWISE} takes the direct
+ * term from a {@link PathwiseDirectTerm} over the buffer's episodes, and
+ * {@link ContinuousGameLeader.Influence#VALUE_LSTD} replaces the influence by {@code γ_F·Ψ̂(x'_i)} of a
+ * {@link FollowerValueSensitivity} refitted to the buffer on every call:
+ * {@code response = (λ2/(βN)) Σ_i benefit_i·γ_F Ψ̂(x'_i)}. Scratch is allocated once.
  */
 public final class ContinuousBchgEstimator {
 
@@ -30,15 +38,20 @@ public final class ContinuousBchgEstimator {
     private final double[] leaderDraws;
     private final double[] followerDraws;
     private final double[] leaderDraw;
+    private final PathwiseDirectTerm pathwise;
+    private FollowerValueSensitivity sensitivity;
+    private final double[] influenceRow;
 
     /**
      * @param settings the leader's settings (method, draws, influence options, weights)
      * @param stateDimension {@code n}
      * @param followerActionDimension {@code m}
      * @param leaderActionDimension {@code l}
+     * @param model the leader's model of the game, needed by the pathwise direct term (else may be null)
+     * @throws IllegalArgumentException when the pathwise direct term is asked for without a model
      */
     public ContinuousBchgEstimator(ContinuousGameLeader.Settings settings, int stateDimension,
-            int followerActionDimension, int leaderActionDimension) {
+            int followerActionDimension, int leaderActionDimension, DifferentiableMarkovGame model) {
         this.settings = settings;
         n = stateDimension;
         m = followerActionDimension;
@@ -48,6 +61,15 @@ public final class ContinuousBchgEstimator {
         leaderDraws = new double[settings.leaderSamples() * l];
         followerDraws = new double[settings.followerSamples() * m];
         leaderDraw = new double[l];
+        if (settings.directTerm() == ContinuousGameLeader.DirectTerm.PATHWISE) {
+            if (model == null) {
+                throw new IllegalArgumentException("leader.direct: pathwise needs a differentiable model of the game");
+            }
+            pathwise = new PathwiseDirectTerm(model, settings.discount());
+        } else {
+            pathwise = null;
+        }
+        influenceRow = new double[l * n];
     }
 
     /**
@@ -58,7 +80,8 @@ public final class ContinuousBchgEstimator {
      * @param critic {@code Q_L}
      * @param policy {@code π_θ}
      * @param follower the follower's response
-     * @return {mean benefit, mean influence, mean subsequence length} ({@code NaN}s for Naive-PGD)
+     * @return {mean benefit, mean influence (with {@code value-lstd}: the mean norm of {@code γ_F Ψ̂(x')}), mean
+     *     subsequence length} ({@code NaN}s for Naive-PGD)
      */
     public double[] estimate(ContinuousReplayBuffer buffer, int[] indices, int count, LeaderQFunction critic,
             LinearGaussianPolicy policy, ContinuousFollowerResponse follower, SplittableRandom rng, double[] direct,
@@ -75,6 +98,18 @@ public final class ContinuousBchgEstimator {
         boolean withResponse = settings.method() == ContinuousGameLeader.Method.BCHG;
         double beta = follower.temperature();
         double gammaF = follower.discount();
+        boolean scoreDirect = pathwise == null;
+        if (!scoreDirect) {
+            pathwise.estimate(buffer, policy, follower, settings.directWeight(), direct);
+        }
+        boolean valueInfluence = withResponse && settings.influence() == ContinuousGameLeader.Influence.VALUE_LSTD;
+        if (valueInfluence) {
+            if (sensitivity == null) {
+                sensitivity = new FollowerValueSensitivity(n, l, settings.leaderSamples(), gammaF);
+            }
+            sensitivity.fit(buffer, policy, follower, rng);
+        }
+        double[] nextStates = buffer.nextStates();
         int first = settings.influenceFromNextStep() ? 1 : 0;
         int leaderSamples = settings.leaderSamples();
         int followerSamples = settings.followerSamples();
@@ -84,13 +119,15 @@ public final class ContinuousBchgEstimator {
         for (int k = 0; k < count; k++) {
             int i = indices[k];
             int row = k * d;
-            double advantage = q[k];
-            if (settings.directAdvantage()) {
-                policy.sampleMany(rows, row, rng, leaderDraws, leaderSamples);
-                advantage -= critic.blockMean(rows, row, n + m, l, leaderDraws, leaderSamples);
+            if (scoreDirect) {
+                double advantage = q[k];
+                if (settings.directAdvantage()) {
+                    policy.sampleMany(rows, row, rng, leaderDraws, leaderSamples);
+                    advantage -= critic.blockMean(rows, row, n + m, l, leaderDraws, leaderSamples);
+                }
+                policy.accumulateScore(states, i * n, leaderActions, i * l,
+                        settings.directWeight() * advantage / count, direct);
             }
-            policy.accumulateScore(states, i * n, leaderActions, i * l, settings.directWeight() * advantage / count,
-                    direct);
             if (!withResponse) {
                 continue;
             }
@@ -99,6 +136,17 @@ public final class ContinuousBchgEstimator {
             benefitSum += benefit;
             int length = buffer.subsequenceLength(i);
             lengthSum += length;
+            if (valueInfluence) {
+                sensitivity.influence(nextStates, i * n, influenceRow);
+                double scale = settings.responseWeight() * benefit / (beta * count);
+                double norm = 0.0;
+                for (int c = 0; c < influenceRow.length; c++) {
+                    response[c] += scale * influenceRow[c];
+                    norm += influenceRow[c] * influenceRow[c];
+                }
+                influenceSum += Math.sqrt(norm);
+                continue;
+            }
             double normaliser = settings.influenceWeightedAverage()
                     ? GammaReplayIndex.influenceNormaliser(gammaF, first, length) : 1.0;
             if (normaliser == 0.0) {

@@ -34,6 +34,37 @@ public interface ContinuousFollowerResponse {
         }
     }
 
+    /**
+     * Writes the Jacobian of the policy mean {@code [∂μ/∂x | ∂μ/∂a_L]} at {@code (x, a_L)}, {@code m×(n+l)}
+     * row-major. The default takes central differences of {@link #mean} with steps {@code 10⁻⁶·max(1, |v|)}
+     * and allocates; implementations with a closed form override it.
+     *
+     * @param n {@code dim x}
+     * @param l {@code dim a_L}
+     * @param m {@code dim a_F}
+     */
+    default void meanJacobian(double[] x, int xOffset, double[] leaderAction, int leaderOffset, int n, int l, int m,
+            double[] out) {
+        double[] xs = java.util.Arrays.copyOfRange(x, xOffset, xOffset + n);
+        double[] as = java.util.Arrays.copyOfRange(leaderAction, leaderOffset, leaderOffset + l);
+        double[] plus = new double[m];
+        double[] minus = new double[m];
+        for (int c = 0; c < n + l; c++) {
+            double[] v = c < n ? xs : as;
+            int k = c < n ? c : c - n;
+            double saved = v[k];
+            double h = 1e-6 * Math.max(1.0, Math.abs(saved));
+            v[k] = saved + h;
+            mean(xs, 0, as, 0, plus, 0);
+            v[k] = saved - h;
+            mean(xs, 0, as, 0, minus, 0);
+            v[k] = saved;
+            for (int r = 0; r < m; r++) {
+                out[r * (n + l) + c] = (plus[r] - minus[r]) / (2 * h);
+            }
+        }
+    }
+
     /** {@code W_F(x, a_L)}, the follower's soft value having seen the leader's action. */
     double softValue(double[] x, int xOffset, double[] leaderAction, int leaderOffset);
 }

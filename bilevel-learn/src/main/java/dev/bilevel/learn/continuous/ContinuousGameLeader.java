@@ -1,5 +1,6 @@
 package dev.bilevel.learn.continuous;
 
+import dev.bilevel.core.game.DifferentiableMarkovGame;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
 import java.util.Arrays;
@@ -83,6 +84,67 @@ public final class ContinuousGameLeader {
         }
     }
 
+    /** How the direct term (the gradient with the follower's policy held fixed) is estimated. */
+    public enum DirectTerm {
+        /** The reference: the score function times the critic's advantage on the batch. */
+        SCORE("score"),
+        /**
+         * Pathwise through the leader's model of the game along the buffer's episodes ({@link PathwiseDirectTerm};
+         * needs a {@link DifferentiableMarkovGame}).
+         */
+        PATHWISE("pathwise");
+
+        private final String id;
+
+        DirectTerm(String id) {
+            this.id = id;
+        }
+
+        /** The config value. */
+        public String id() {
+            return id;
+        }
+
+        /** Parses {@code score} or {@code pathwise}. */
+        public static DirectTerm parse(String id, String field) {
+            for (DirectTerm t : values()) {
+                if (t.id.equals(id)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException(field + ": unknown direct term '" + id + "', expected score or pathwise");
+        }
+    }
+
+    /** How BC-HG's response term gets the follower's sensitivity {@code ∇_K Q_F}. */
+    public enum Influence {
+        /** The reference: a score-function sum along the sample's episode future with {@code W_F} as reward. */
+        SCORE("score"),
+        /** {@code γ_F·Ψ̂(x')} with {@code Ψ̂ ≈ ∇_K V_F} fitted by LSTD ({@link FollowerValueSensitivity}). */
+        VALUE_LSTD("value-lstd");
+
+        private final String id;
+
+        Influence(String id) {
+            this.id = id;
+        }
+
+        /** The config value. */
+        public String id() {
+            return id;
+        }
+
+        /** Parses {@code score} or {@code value-lstd}. */
+        public static Influence parse(String id, String field) {
+            for (Influence t : values()) {
+                if (t.id.equals(id)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException(field + ": unknown influence '" + id + "', expected score or value-lstd");
+        }
+    }
+
     /**
      * Hyper-parameters ({@link #reference} gives the reference's).
      *
@@ -112,13 +174,15 @@ public final class ContinuousGameLeader {
      * @param clipNaive clip Naive-PGD's gradient too (the reference's no-guidance branch returns before the
      *     clip, §7.7: {@code false} reproduces it)
      * @param criticTarget the bootstrap actions
+     * @param directTerm how the direct term is estimated (reference: {@link DirectTerm#SCORE})
+     * @param influence how BC-HG's response term gets {@code ∇_K Q_F} (reference: {@link Influence#SCORE})
      */
     public record Settings(Method method, int[] hidden, double policyLearningRate, double criticLearningRate,
             int batchSize, int actorSteps, int criticSteps, boolean withReplacement, double targetTau,
             double discount, boolean discountSampling, boolean directAdvantage, int leaderSamples,
             int followerSamples, boolean influenceAdvantage, boolean influenceWeightedAverage,
             boolean influenceFromNextStep, double directWeight, double responseWeight, double maxGradNorm,
-            boolean clipNaive, CriticTarget criticTarget) {
+            boolean clipNaive, CriticTarget criticTarget, DirectTerm directTerm, Influence influence) {
 
         /** Checks ranges, naming the config key. */
         public Settings {
@@ -163,7 +227,8 @@ public final class ContinuousGameLeader {
         public static Settings reference(Method method, boolean offPolicy) {
             int actor = method == Method.NAIVE && offPolicy ? 2 : 10;
             return new Settings(method, new int[] {64, 64}, 0.1, 0.1, 64, actor, 5, !offPolicy, 0.01, 0.99, true,
-                    true, 32, 256, false, false, false, 1.0, 1.0, 1.0, false, CriticTarget.MEANS);
+                    true, 32, 256, false, false, false, 1.0, 1.0, 1.0, false, CriticTarget.MEANS, DirectTerm.SCORE,
+                    Influence.SCORE);
         }
 
         /** Whether actor steps clip the gradient. */
@@ -210,15 +275,22 @@ public final class ContinuousGameLeader {
     private final double[] response;
     private final double[] gradient;
 
+    /** A leader without a model of the game (the score-function direct term only). */
+    public ContinuousGameLeader(int stateDimension, int followerActionDimension, LinearGaussianPolicy policy,
+            Settings settings, SplittableRandom rng) {
+        this(stateDimension, followerActionDimension, policy, settings, rng, null);
+    }
+
     /**
      * @param stateDimension {@code n}
      * @param followerActionDimension {@code m}
      * @param policy the initial policy (copied; its noise {@code W} stays fixed)
      * @param settings hyper-parameters
      * @param rng initialises the critic
+     * @param model the leader's model of the game, needed by {@link DirectTerm#PATHWISE} (else may be null)
      */
     public ContinuousGameLeader(int stateDimension, int followerActionDimension, LinearGaussianPolicy policy,
-            Settings settings, SplittableRandom rng) {
+            Settings settings, SplittableRandom rng, DifferentiableMarkovGame model) {
         this.settings = settings;
         n = stateDimension;
         m = followerActionDimension;
@@ -232,7 +304,7 @@ public final class ContinuousGameLeader {
         critic = new ContinuousCritic(d, settings.hidden(), settings.criticLearningRate(), settings.batchSize(),
                 Math.max(settings.leaderSamples(), settings.followerSamples()), rng);
         policyOptimizer = new Adam(l * n, settings.policyLearningRate());
-        estimator = new ContinuousBchgEstimator(settings, n, m, l);
+        estimator = new ContinuousBchgEstimator(settings, n, m, l, model);
         indices = new int[settings.batchSize()];
         rows = new double[settings.batchSize() * d];
         nextRows = new double[settings.batchSize() * d];

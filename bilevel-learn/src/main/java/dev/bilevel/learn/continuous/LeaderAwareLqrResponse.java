@@ -42,6 +42,13 @@ public record LeaderAwareLqrResponse(LeaderAwareLqrSolution solution, double tem
         }
     }
 
+    /** The closed form: the mean is linear in {@code (x, a_L)}. */
+    @Override
+    public void meanJacobian(double[] x, int xOffset, double[] leaderAction, int leaderOffset, int n, int l, int m,
+            double[] out) {
+        solution.meanJacobian(out);
+    }
+
     @Override
     public double softValue(double[] x, int xOffset, double[] leaderAction, int leaderOffset) {
         return solution.softValue(x, xOffset, leaderAction, leaderOffset);

@@ -148,10 +148,16 @@ public final class LinearGaussianPolicy {
 
     /** {@code grad += weight·∇_K log π(a|x) = weight·Σ⁻¹(a − Kx)xᵀ} ({@code grad} is {@code l×n}). */
     public void accumulateScore(double[] x, int xOffset, double[] a, int aOffset, double weight, double[] grad) {
+        accumulateScore(x, xOffset, a, aOffset, weight, grad, 0);
+    }
+
+    /** {@link #accumulateScore(double[], int, double[], int, double, double[])} into {@code grad[gradOffset…]}. */
+    public void accumulateScore(double[] x, int xOffset, double[] a, int aOffset, double weight, double[] grad,
+            int gradOffset) {
         if (l == 1) {
             double c = weight * precision[0] * (a[aOffset] - dot(0, x, xOffset));
             for (int j = 0; j < n; j++) {
-                grad[j] += c * x[xOffset + j];
+                grad[gradOffset + j] += c * x[xOffset + j];
             }
             return;
         }
@@ -162,7 +168,7 @@ public final class LinearGaussianPolicy {
             }
             c *= weight;
             for (int j = 0; j < n; j++) {
-                grad[i * n + j] += c * x[xOffset + j];
+                grad[gradOffset + i * n + j] += c * x[xOffset + j];
             }
         }
     }

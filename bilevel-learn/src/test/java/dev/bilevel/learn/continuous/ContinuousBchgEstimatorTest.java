@@ -19,7 +19,8 @@ class ContinuousBchgEstimatorTest {
         return new ContinuousGameLeader.Settings(bchg ? ContinuousGameLeader.Method.BCHG
                 : ContinuousGameLeader.Method.NAIVE, new int[] {4}, 0.1, 0.1, 16, 1, 1, true, 0.01, 0.9, true,
                 directAdvantage, 5, 7, influenceAdvantage, weighted, fromNext, 0.7, 1.3, 1.0, false,
-                ContinuousGameLeader.CriticTarget.MEANS);
+                ContinuousGameLeader.CriticTarget.MEANS, ContinuousGameLeader.DirectTerm.SCORE,
+                ContinuousGameLeader.Influence.SCORE);
     }
 
     /** Three episodes of lengths 5, 9, 4 on n = 2 with arbitrary values. */
@@ -57,7 +58,7 @@ class ContinuousBchgEstimatorTest {
         int count = indices.length;
         double[] direct = new double[2];
         double[] response = new double[2];
-        double[] stats = new ContinuousBchgEstimator(s, 2, 1, 1).estimate(buffer, indices, count, critic, policy,
+        double[] stats = new ContinuousBchgEstimator(s, 2, 1, 1, null).estimate(buffer, indices, count, critic, policy,
                 follower, new SplittableRandom(3), direct, response);
 
         // The definition, with the same draws in the same order.

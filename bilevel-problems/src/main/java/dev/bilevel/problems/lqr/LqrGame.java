@@ -1,8 +1,9 @@
 package dev.bilevel.problems.lqr;
 
-import dev.bilevel.core.game.ContinuousMarkovGame;
+import dev.bilevel.core.game.DifferentiableMarkovGame;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -13,10 +14,13 @@ import java.util.SplittableRandom;
  * {@code λ·exp(−Σ_i (x_i − x*_i)² / (2σ_i²))}, both on the pre-transition state. Episodes never terminate;
  * they are cut by the horizon.
  *
+ * <p>The game is differentiable ({@link DifferentiableMarkovGame}): the transition's Jacobians are the constant
+ * {@code A}, {@code C}, {@code B}, and the leader reward's gradient is that of the Gaussian bump.
+ *
  * <p>Because the closed loop of a linear-Gaussian leader and the MaxEnt-LQR follower is linear with Gaussian
  * noise, the expected leader return has a closed form ({@link #expectedLeaderReturn}).
  */
-public final class LqrGame implements ContinuousMarkovGame {
+public final class LqrGame implements DifferentiableMarkovGame {
 
     /** The registered horizon of {@code LQREnv-v0…v4}. */
     public static final int HORIZON = 100;
@@ -160,6 +164,26 @@ public final class LqrGame implements ContinuousMarkovGame {
             exponent += d * d;
         }
         return costLambda * Math.exp(-0.5 * exponent);
+    }
+
+    @Override
+    public void transitionJacobians(double[] x, int xo, double[] leaderAction, int lo, double[] followerAction,
+            int fo, double[] dx, double[] dLeader, double[] dFollower) {
+        System.arraycopy(a, 0, dx, 0, n * n);
+        System.arraycopy(c, 0, dLeader, 0, n * l);
+        System.arraycopy(b, 0, dFollower, 0, n * m);
+    }
+
+    /** The reward depends on the state only: {@code ∂r_L/∂x_i = −r_L·(x_i − x*_i)/σ_i²}, zero action gradients. */
+    @Override
+    public void leaderRewardGradient(double[] x, int xo, double[] leaderAction, int lo, double[] followerAction,
+            int fo, double[] dx, double[] dLeader, double[] dFollower) {
+        double reward = leaderReward(x, xo);
+        for (int i = 0; i < n; i++) {
+            dx[i] = -reward * (x[xo + i] - targetState[i]) / (stateStd[i] * stateStd[i]);
+        }
+        Arrays.fill(dLeader, 0, l, 0.0);
+        Arrays.fill(dFollower, 0, m, 0.0);
     }
 
     @Override
@@ -382,7 +406,7 @@ public final class LqrGame implements ContinuousMarkovGame {
         double[] unit = new double[Math.max(n, l)];
         double[] out = new double[m];
         for (int j = 0; j < n; j++) {
-            java.util.Arrays.fill(unit, 0.0);
+            Arrays.fill(unit, 0.0);
             unit[j] = 1.0;
             follower.followerMean(unit, 0, zeroA, 0, out, 0);
             for (int i = 0; i < m; i++) {
@@ -390,7 +414,7 @@ public final class LqrGame implements ContinuousMarkovGame {
             }
         }
         for (int k = 0; k < l; k++) {
-            java.util.Arrays.fill(unit, 0.0);
+            Arrays.fill(unit, 0.0);
             unit[k] = 1.0;
             follower.followerMean(zeroX, 0, unit, 0, out, 0);
             for (int i = 0; i < m; i++) {
