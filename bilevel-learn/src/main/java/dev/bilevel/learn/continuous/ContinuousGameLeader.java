@@ -1,6 +1,7 @@
 package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.DifferentiableMarkovGame;
+import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
 import java.util.Arrays;
@@ -45,12 +46,7 @@ public final class ContinuousGameLeader {
 
         /** Parses a config value, naming {@code field} on failure. */
         public static Method parse(String id, String field) {
-            for (Method m : values()) {
-                if (m.id.equals(id)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown method '" + id + "', expected bchg or naive");
+            return Identifiers.parse(values(), Method::id, id, field, "method");
         }
     }
 
@@ -74,13 +70,7 @@ public final class ContinuousGameLeader {
 
         /** Parses {@code means} or {@code samples}. */
         public static CriticTarget parse(String id, String field) {
-            for (CriticTarget t : values()) {
-                if (t.id.equals(id)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown critic target '" + id
-                    + "', expected means or samples");
+            return Identifiers.parse(values(), CriticTarget::id, id, field, "critic target");
         }
     }
 
@@ -107,12 +97,7 @@ public final class ContinuousGameLeader {
 
         /** Parses {@code score} or {@code pathwise}. */
         public static DirectTerm parse(String id, String field) {
-            for (DirectTerm t : values()) {
-                if (t.id.equals(id)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown direct term '" + id + "', expected score or pathwise");
+            return Identifiers.parse(values(), DirectTerm::id, id, field, "direct term");
         }
     }
 
@@ -136,12 +121,7 @@ public final class ContinuousGameLeader {
 
         /** Parses {@code score} or {@code value-lstd}. */
         public static Influence parse(String id, String field) {
-            for (Influence t : values()) {
-                if (t.id.equals(id)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown influence '" + id + "', expected score or value-lstd");
+            return Identifiers.parse(values(), Influence::id, id, field, "influence");
         }
     }
 

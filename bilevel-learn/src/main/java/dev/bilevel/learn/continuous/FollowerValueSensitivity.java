@@ -60,10 +60,9 @@ public final class FollowerValueSensitivity {
     /**
      * Fits {@code Ψ̂} to every transition in the buffer.
      *
-     * @return the fit's mean squared TD error
      * @throws ArithmeticException when the LSTD system is singular
      */
-    public double fit(ContinuousReplayBuffer buffer, LinearGaussianPolicy policy, ContinuousFollowerResponse follower,
+    public void fit(ContinuousReplayBuffer buffer, LinearGaussianPolicy policy, ContinuousFollowerResponse follower,
             SplittableRandom rng) {
         int size = buffer.size();
         if (successors.length < 2 * size) {
@@ -92,7 +91,7 @@ public final class FollowerValueSensitivity {
                 policy.accumulateScore(states, i * n, draw, 0, 0.5 * difference / draws, rewards, i * p);
             }
         }
-        return fit.fit(inputs, successors, rewards, 2 * size, 0, 0, rng).lastLoss();
+        fit.fit(inputs, successors, rewards, 2 * size, 0, 0, rng);
     }
 
     /** Writes {@code γ_F·Ψ̂(x)}, the estimate of {@code ∇_K Q_F} at a transition whose successor is {@code x}. */

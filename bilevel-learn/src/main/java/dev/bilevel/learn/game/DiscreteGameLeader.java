@@ -2,6 +2,7 @@ package dev.bilevel.learn.game;
 
 import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.nn.Initializer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -48,12 +49,7 @@ public final class DiscreteGameLeader {
 
         /** Parses a config value, naming {@code field} on failure. */
         public static Method parse(String id, String field) {
-            for (Method m : values()) {
-                if (m.id.equals(id)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown method '" + id + "', expected bchg, naive or biac");
+            return Identifiers.parse(values(), Method::id, id, field, "method");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.GameFollowerSolution;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
+import dev.bilevel.core.text.Identifiers;
 import java.util.SplittableRandom;
 
 /**
@@ -38,13 +39,7 @@ public final class GameFollower {
 
         /** Parses a config value ({@code reference}, {@code exact}, {@code reset-q}, {@code carry-q}). */
         public static Behaviour parse(String id, String field) {
-            for (Behaviour b : values()) {
-                if (b.id().equals(id)) {
-                    return b;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown follower behaviour '" + id
-                    + "', expected reference, exact, reset-q or carry-q");
+            return Identifiers.parse(values(), Behaviour::id, id, field, "follower behaviour");
         }
 
         /** The config value. */

@@ -4,6 +4,7 @@ import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.PolicyEvaluation;
+import dev.bilevel.core.text.Identifiers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,13 +56,7 @@ public final class GameTrainer {
 
         /** Parses a config value, naming {@code field} on failure. */
         public static Objective parse(String id, String field) {
-            for (Objective o : values()) {
-                if (o.id.equals(id)) {
-                    return o;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown objective '" + id
-                    + "', expected mc-discounted, mc-undiscounted, exact-discounted or exact-undiscounted");
+            return Identifiers.parse(values(), Objective::id, id, field, "objective");
         }
     }
 

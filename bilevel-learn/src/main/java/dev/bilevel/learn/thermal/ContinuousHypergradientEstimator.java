@@ -1,6 +1,7 @@
 package dev.bilevel.learn.thermal;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
+import dev.bilevel.core.text.Identifiers;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -84,13 +85,7 @@ public final class ContinuousHypergradientEstimator {
          * @return the method
          */
         public static Method parse(String name, String field) {
-            for (Method m : values()) {
-                if (m.key.equals(name)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown method '" + name
-                    + "', expected bchg, naive, hpgd-mc or hpgd-td");
+            return Identifiers.parse(values(), Method::key, name, field, "method");
         }
     }
 
@@ -130,13 +125,7 @@ public final class ContinuousHypergradientEstimator {
          * @return the sensitivity
          */
         public static Sensitivity parse(String name, String field) {
-            for (Sensitivity v : values()) {
-                if (v.key.equals(name)) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown sensitivity '" + name
-                    + "', expected monte-carlo, centred or model");
+            return Identifiers.parse(values(), Sensitivity::key, name, field, "sensitivity");
         }
     }
 

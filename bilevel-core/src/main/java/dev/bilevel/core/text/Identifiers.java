@@ -1,0 +1,36 @@
+package dev.bilevel.core.text;
+
+import java.util.function.Function;
+
+/** Parsing of enum constants by their config identifiers, with one error format for every choice. */
+public final class Identifiers {
+
+    private Identifiers() {
+    }
+
+    /**
+     * The constant whose identifier equals {@code value}.
+     *
+     * @param values the constants, in the order the error lists them
+     * @param id each constant's identifier
+     * @param value the text to parse
+     * @param field the config key, named in the error
+     * @param what what the constants are ("method", "critic target"), named in the error
+     * @throws IllegalArgumentException {@code "FIELD: unknown WHAT 'VALUE', expected a, b or c"}
+     */
+    public static <E> E parse(E[] values, Function<E, String> id, String value, String field, String what) {
+        for (E e : values) {
+            if (id.apply(e).equals(value)) {
+                return e;
+            }
+        }
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                expected.append(i == values.length - 1 ? " or " : ", ");
+            }
+            expected.append(id.apply(values[i]));
+        }
+        throw new IllegalArgumentException(field + ": unknown " + what + " '" + value + "', expected " + expected);
+    }
+}
