@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     private Path config;
 
     @Option(names = "--method", paramLabel = "NAME",
-            description = {"four-rooms: bchg, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact;",
+            description = {"four-rooms: bchg, bchg-sr, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact;",
                 "discrete-toy: bchg, naive, biac; thermal: bchg, naive, hpgd-mc, hpgd-td."})
     private String method;
 

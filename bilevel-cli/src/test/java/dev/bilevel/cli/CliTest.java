@@ -64,6 +64,17 @@ class CliTest {
     }
 
     @Test
+    void trainingLoopOnlyEstimatorHasNoOneShotHypergradient() throws IOException {
+        Path file = dir.resolve("p.json");
+        Files.writeString(file, ProblemFiles.write(RandomProblems.configurableMdp(7, 12, 3, 6, 0.9, 0.3)));
+        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg-sr");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        assertThat(r.err()).contains("bchg-sr", "use bchg");
+    }
+
+    @Test
     void hypergradientOfGameMatchesLibrary() throws IOException {
         MarkovGameProblem problem = RandomProblems.markovGame(3, 5, 2, 3, 0.9, 0.5, FollowerOperator.AVERAGED);
         Path file = dir.resolve("g.json");
@@ -132,7 +143,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--method=magic", "--learning-rate=-0.1", "--samples=0", "bogus_key=1", "samples",
-        "samples=abc", "--reg-lambda=0", "five-rooms"})
+        "samples=abc", "--reg-lambda=0", "five-rooms", "sr_step=0", "sr_from=-1"})
     void badRunInputIsOneLineStatusTwoAndWritesNothing(String bad) {
         Path out = dir.resolve("never");
         Result r = run("run", "four-rooms", bad, "--iterations", "3", "--out", out.toString());

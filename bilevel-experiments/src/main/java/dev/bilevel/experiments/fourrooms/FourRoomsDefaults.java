@@ -17,7 +17,8 @@ import java.util.List;
  * number of seeds the selection used and the selected point's score.
  *
  * <p>A setting missing from the table takes the entry of the same method and temperature with the
- * nearest sample count, else learning rate 0.1 and SARSA step 0.5.
+ * nearest sample count, else learning rate 0.1 and SARSA step 0.5. {@code bchg-sr} was not tuned: it
+ * takes BC-HG's point, since its exploration phase is BC-HG.
  */
 public final class FourRoomsDefaults {
 
@@ -40,9 +41,10 @@ public final class FourRoomsDefaults {
 
     /** The tuned point for a setting (see the class comment for the fallback). */
     public static Tuned lookup(String method, double temperature, int samples) {
+        String tunedMethod = method.equals("bchg-sr") ? "bchg" : method;
         Tuned best = null;
         for (Tuned t : TABLE) {
-            if (t.method().equals(method) && t.temperature() == temperature
+            if (t.method().equals(tunedMethod) && t.temperature() == temperature
                     && (best == null || Math.abs(Math.log((double) t.samples() / samples))
                             < Math.abs(Math.log((double) best.samples() / samples)))) {
                 best = t;

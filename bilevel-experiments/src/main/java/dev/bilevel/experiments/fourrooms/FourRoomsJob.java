@@ -51,6 +51,10 @@ public final class FourRoomsJob implements ExperimentJob {
                     "SGD step; null = the tuned default for this method and setting")
             .realOrNull("sarsa_alpha", new Bound(0.0, false, 1.0, true),
                     "SARSA step of the leader critic (bchg, hpgd-sarsa); null = tuned default")
+            .real("sr_step", 0.5, new Bound(0.0, false, 1.0, true),
+                    "bchg-sr: TD step of the follower's successor representation")
+            .integerOrNull("sr_from", 0, Integer.MAX_VALUE,
+                    "bchg-sr: first iteration of the refinement phase; null = half the iterations")
             .real("max_grad_norm", 1.0, Bound.POSITIVE, "clip the hypergradient to this global norm")
             .real("init_std", 0.01, Bound.NON_NEGATIVE, "initial incentive weights ~ N(0, init_std²)")
             .choice("coordinates", "all", List.of("all", "corridors"),
@@ -108,6 +112,9 @@ public final class FourRoomsJob implements ExperimentJob {
         if (config.optionalReal("sarsa_alpha").isEmpty()) {
             out = out.with("sarsa_alpha", tuned.sarsaAlpha());
         }
+        if (config.optionalInteger("sr_from").isEmpty()) {
+            out = out.with("sr_from", config.integer("iterations") / 2);
+        }
         return out;
     }
 
@@ -139,7 +146,8 @@ public final class FourRoomsJob implements ExperimentJob {
                 Math.max(1, oracleSamples / envs));
         TabularEstimators.Kind kind = TabularEstimators.Kind.parse(config.string("method"), "method");
         CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(kind, false,
-                config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false), oracle, criticRng);
+                config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false,
+                config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
         CmdpFollower follower = new CmdpFollower(model, behaviour(config.string("follower.behaviour")),
                 config.integer("follower.rounds"), followerRng);
         CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator, new CmdpTrainer.Settings(

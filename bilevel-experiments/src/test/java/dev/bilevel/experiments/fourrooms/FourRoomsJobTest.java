@@ -57,4 +57,27 @@ class FourRoomsJobTest {
         assertThat((Double) summary.get("leader_objective_final"))
                 .isGreaterThan((Double) summary.get("leader_objective_initial") + 0.5);
     }
+
+    @Test
+    void successorRefinementTakesBchgsPointAndRefinesTheSecondHalf() {
+        ResolvedConfig c = config("method=bchg-sr", "reg_lambda=0.001", "samples=100", "iterations=600");
+        FourRoomsDefaults.Tuned bchg = FourRoomsDefaults.lookup("bchg", 0.001, 100);
+        assertThat(c.optionalReal("learning_rate").getAsDouble()).isEqualTo(bchg.learningRate());
+        assertThat(c.optionalReal("sarsa_alpha").getAsDouble()).isEqualTo(bchg.sarsaAlpha());
+        assertThat(c.optionalInteger("sr_from").getAsInt()).isEqualTo(300);
+    }
+
+    @Test
+    void successorRefinementExploresAsBchgThenDeparts() {
+        Map<String, Object> plain = run("method=bchg", "iterations=60");
+        Map<String, Object> neverRefined = run("method=bchg-sr", "iterations=60", "sr_from=60");
+        Map<String, Object> refined = run("method=bchg-sr", "iterations=60", "sr_from=30");
+        assertThat(neverRefined.get("leader_objective_final")).isEqualTo(plain.get("leader_objective_final"));
+        assertThat(refined.get("leader_objective_final")).isNotEqualTo(plain.get("leader_objective_final"));
+        assertThat(run("method=bchg-sr", "iterations=60", "sr_from=30")).isEqualTo(refined);
+    }
+
+    private static Map<String, Object> run(String... overrides) {
+        return new FourRoomsJob().run(config(overrides), null, ProgressReporter.silent());
+    }
 }

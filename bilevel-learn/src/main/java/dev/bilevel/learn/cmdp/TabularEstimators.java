@@ -20,6 +20,8 @@ public final class TabularEstimators {
     public enum Kind {
         /** BC-HG. */
         BCHG("bchg"),
+        /** BC-HG, then refinement with all-action centring and a successor representation. */
+        BCHG_SR("bchg-sr"),
         /** HPGD with Monte-Carlo advantages. */
         HPGD_MC("hpgd-mc"),
         /** HPGD with BC-HG's SARSA critic. */
@@ -48,7 +50,7 @@ public final class TabularEstimators {
 
         /** Whether the estimator has a SARSA critic (and so a {@code sarsa_alpha}). */
         public boolean usesSarsa() {
-            return this == BCHG || this == HPGD_SARSA;
+            return this == BCHG || this == BCHG_SR || this == HPGD_SARSA;
         }
 
         /** Parses a name, naming {@code field} in the error. */
@@ -73,8 +75,16 @@ public final class TabularEstimators {
      * @param episodic one-shot estimates from independent episodes (unbiased options, a SARSA critic
      *     starting from zero) rather than the reference's training-loop options (every-visit averaging,
      *     completed-episode normalisation, a persistent N(0,1)-initialised critic)
+     * @param successorStep {@link Kind#BCHG_SR}: TD step of the successor representation
+     * @param refineFrom {@link Kind#BCHG_SR}: first iteration of the refinement phase
      */
-    public record Settings(Kind kind, boolean exactCritic, double sarsaAlpha, double perturbation, boolean episodic) {
+    public record Settings(Kind kind, boolean exactCritic, double sarsaAlpha, double perturbation, boolean episodic,
+            double successorStep, int refineFrom) {
+
+        /** Settings for every estimator but {@link Kind#BCHG_SR}. */
+        public Settings(Kind kind, boolean exactCritic, double sarsaAlpha, double perturbation, boolean episodic) {
+            this(kind, exactCritic, sarsaAlpha, perturbation, episodic, 0.5, 0);
+        }
     }
 
     /**
@@ -90,6 +100,15 @@ public final class TabularEstimators {
             case BCHG -> new BoltzmannCovarianceEstimator(critic(model, settings, criticInit),
                     settings.episodic() ? BoltzmannCovarianceEstimator.Options.unbiased()
                             : BoltzmannCovarianceEstimator.Options.reference());
+            case BCHG_SR -> {
+                if (settings.episodic()) {
+                    throw new IllegalArgumentException("estimator: bchg-sr learns the follower's successor"
+                            + " representation across outer iterations and has no one-shot estimate; use bchg");
+                }
+                yield new SuccessorRefinedEstimator(critic(model, settings, criticInit),
+                        new SuccessorRepresentation(model.states(), model.actions(), settings.successorStep()),
+                        settings.refineFrom());
+            }
             case HPGD_MC -> HpgdEstimator.monteCarlo(direct);
             case HPGD_SARSA -> HpgdEstimator.sarsa(critic(model, settings, criticInit), direct);
             case HPGD_ORACLE -> {
