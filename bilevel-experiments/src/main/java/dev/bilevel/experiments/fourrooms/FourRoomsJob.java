@@ -17,12 +17,17 @@ import dev.bilevel.learn.cmdp.TabularEstimators;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -57,6 +62,10 @@ public final class FourRoomsJob implements ExperimentJob {
                     "bchg-sr: first iteration of the refinement phase; null = half the iterations")
             .real("max_grad_norm", 1.0, Bound.POSITIVE, "clip the hypergradient to this global norm")
             .real("init_std", 0.01, Bound.NON_NEGATIVE, "initial incentive weights ~ N(0, init_std²)")
+            .stringOrNull("initial_decision", "file of initial incentive weights, one per line (e.g. a run's "
+                    + "final_decision.txt); null = N(0, init_std²)")
+            .choice("critic", "sarsa", List.of("sarsa", "exact"), "bchg, bchg-sr, hpgd-sarsa: the leader critic; "
+                    + "exact = the model's Q_L (a diagnostic: not decentralised)")
             .choice("coordinates", "all", List.of("all", "corridors"),
                     "incentive cells: all (d = 105) or the four corridors (d = 5)")
             .real("incentive_cost", 5.0, Bound.FINITE, "leader's cost c per unit of incentive budget spent")
@@ -96,6 +105,7 @@ public final class FourRoomsJob implements ExperimentJob {
     @Override
     public ResolvedConfig complete(ResolvedConfig config) {
         ResolvedConfig out = config;
+        initialDecision(config, new FourRooms(problemConfig(config)).dimension()); // fails early on a bad file
         int samples = config.integer("samples");
         if (config.optionalInteger("num_envs").isEmpty()) {
             out = out.with("num_envs", (samples + 199) / 200);
@@ -133,10 +143,13 @@ public final class FourRoomsJob implements ExperimentJob {
         SplittableRandom followerRng = root.split();
         SplittableRandom runRng = root.split();
 
-        double[] x0 = new double[fourRooms.dimension()];
-        double initStd = config.real("init_std");
-        for (int j = 0; j < x0.length; j++) {
-            x0[j] = initStd * initRng.nextGaussian();
+        double[] x0 = initialDecision(config, fourRooms.dimension());
+        if (x0 == null) {
+            x0 = new double[fourRooms.dimension()];
+            double initStd = config.real("init_std");
+            for (int j = 0; j < x0.length; j++) {
+                x0[j] = initStd * initRng.nextGaussian();
+            }
         }
         TabularSampler sampler = new TabularSampler(fourRooms.simulatorDynamics(), problemConfig.maxEpisodeSteps());
         double[] uniform = new double[FourRooms.STATES];
@@ -145,7 +158,8 @@ public final class FourRoomsJob implements ExperimentJob {
         HpgdEstimator.OracleAccess oracle = new HpgdEstimator.OracleAccess(sampler, uniform, envs,
                 Math.max(1, oracleSamples / envs));
         TabularEstimators.Kind kind = TabularEstimators.Kind.parse(config.string("method"), "method");
-        CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(kind, false,
+        CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(kind,
+                config.string("critic").equals("exact"),
                 config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false,
                 config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
         CmdpFollower follower = new CmdpFollower(model, behaviour(config.string("follower.behaviour")),
@@ -241,6 +255,35 @@ public final class FourRoomsJob implements ExperimentJob {
                         : FourRooms.Coordinates.CORRIDORS,
                 config.real("fail_prob"), 0.2, config.real("incentive_cost"), 0.99, 0.99,
                 config.integer("max_episode_steps"));
+    }
+
+    /** The weights in {@code initial_decision}, or null when the key is unset. */
+    private static double[] initialDecision(ResolvedConfig config, int dimension) {
+        Optional<String> file = config.optionalString("initial_decision");
+        if (file.isEmpty()) {
+            return null;
+        }
+        double[] x;
+        try {
+            x = Files.readAllLines(Path.of(file.get())).stream().map(String::strip).filter(l -> !l.isEmpty())
+                    .mapToDouble(Double::parseDouble).toArray();
+        } catch (IOException | InvalidPathException e) {
+            throw new IllegalArgumentException("initial_decision: cannot read " + file.get() + " (" + e.getMessage()
+                    + ")");
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("initial_decision: " + file.get() + " holds a line that is not a number ("
+                    + e.getMessage() + ")");
+        }
+        if (x.length != dimension) {
+            throw new IllegalArgumentException("initial_decision: " + file.get() + " holds " + x.length
+                    + " weights, the decision has " + dimension);
+        }
+        for (double v : x) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("initial_decision: " + file.get() + " holds " + v);
+            }
+        }
+        return x;
     }
 
     private static CmdpFollower.Behaviour behaviour(String id) {

@@ -2,12 +2,23 @@ package dev.bilevel.experiments.fourrooms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.problems.fourrooms.FourRooms;
+import dev.bilevel.problems.fourrooms.FourRoomsConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FourRoomsJobTest {
 
@@ -75,6 +86,37 @@ class FourRoomsJobTest {
         assertThat(neverRefined.get("leader_objective_final")).isEqualTo(plain.get("leader_objective_final"));
         assertThat(refined.get("leader_objective_final")).isNotEqualTo(plain.get("leader_objective_final"));
         assertThat(run("method=bchg-sr", "iterations=60", "sr_from=30")).isEqualTo(refined);
+    }
+
+    @Test
+    void startsFromAnInitialDecisionFile(@TempDir Path dir) throws IOException {
+        double[] w = new double[FourRooms.STATES + 1];
+        w[FourRooms.STATES] = 3.0; // most of the budget unused
+        Path file = dir.resolve("w.txt");
+        Files.writeString(file, Arrays.stream(w).mapToObj(Double::toString).collect(Collectors.joining("\n")));
+        Map<String, Object> summary = run("initial_decision=" + file, "iterations=1");
+        ConfigurableMdp model = new FourRooms(FourRoomsConfig.paper(0.003)).model();
+        assertThat((Double) summary.get("leader_objective_initial"))
+                .isCloseTo(ExactHypergradient.objective(model, w), within(1e-12)); // −0.613, not −0.74 at w ≈ 0
+    }
+
+    @Test
+    void badInitialDecisionFilesNameTheKey(@TempDir Path dir) throws IOException {
+        Path shortFile = dir.resolve("short.txt");
+        Files.writeString(shortFile, "0.1\n0.2\n");
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, "zero\n");
+        assertThatThrownBy(() -> config("initial_decision=" + shortFile))
+                .hasMessageStartingWith("initial_decision: ").hasMessageContaining("holds 2 weights, the decision has 105");
+        assertThatThrownBy(() -> config("initial_decision=" + text)).hasMessageStartingWith("initial_decision: ");
+        assertThatThrownBy(() -> config("initial_decision=" + dir.resolve("absent.txt")))
+                .hasMessageStartingWith("initial_decision: cannot read");
+    }
+
+    @Test
+    void exactCriticChangesBchgsEstimates() {
+        assertThat(run("method=bchg", "iterations=30", "critic=exact").get("leader_objective_final"))
+                .isNotEqualTo(run("method=bchg", "iterations=30").get("leader_objective_final"));
     }
 
     private static Map<String, Object> run(String... overrides) {
