@@ -16,11 +16,15 @@ import dev.bilevel.learn.thermal.LqrFollowerResponse;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class ThermalJobTest {
 
@@ -102,12 +106,48 @@ class ThermalJobTest {
         }
     }
 
+    /**
+     * The paper protocol (refit from scratch, iid {@code V̂} samples, per-batch normalisation, cold LQR) writes the
+     * same {@code metrics.csv} columns and the same summary keys, in the same order, as the default protocol; two
+     * iterations with a handful of critic steps each, so the slow protocol stays cheap.
+     */
     @Test
     void paperProtocolRunsTheSameColumns(@TempDir Path dir) throws Exception {
-        Map<String, Object> summary = JOB.run(tiny("protocol=paper", "iterations=2", "critic.steps=3",
-                "critic.initial_steps=3", "critic.value_samples=4"), null, ProgressReporter.silent());
-        assertThat(summary.get("status")).isEqualTo("completed");
-        assertThat((Double) summary.get("leader_objective_last_window")).isFinite();
+        String[] small = {"iterations=2", "critic.steps=3", "critic.initial_steps=3", "critic.value_samples=4"};
+        Map<String, Map<String, Object>> summaries = new LinkedHashMap<>();
+        for (String protocol : new String[] {"default", "paper"}) {
+            String[] overrides = Arrays.copyOf(small, small.length + 1);
+            overrides[small.length] = "protocol=" + protocol;
+            summaries.put(protocol, JOB.run(tiny(overrides), RunDirectory.prepare(dir.resolve(protocol)),
+                    ProgressReporter.silent()));
+        }
+        Map<String, Object> paper = summaries.get("paper");
+        Map<String, Object> def = summaries.get("default");
+        assertThat(paper.get("protocol")).isEqualTo("paper");
+        assertThat(def.get("protocol")).isEqualTo("default");
+        assertThat(paper.get("status")).isEqualTo("completed");
+        assertThat((Double) paper.get("leader_objective_last_window")).isFinite();
+        // The returned summaries and the written summary.json files have the same keys, in the same order.
+        assertThat(paper.keySet()).containsExactlyElementsOf(def.keySet());
+        JsonMapper json = JsonMapper.builder().build();
+        JsonNode paperJson = json.readTree(Files.readString(dir.resolve("paper").resolve("summary.json")));
+        JsonNode defJson = json.readTree(Files.readString(dir.resolve("default").resolve("summary.json")));
+        assertThat(paperJson.propertyNames()).containsExactlyElementsOf(defJson.propertyNames());
+        assertThat(paperJson.propertyNames()).containsExactlyElementsOf(def.keySet());
+        assertThat(paperJson.get("protocol").asString()).isEqualTo("paper");
+        // The same metrics.csv header, one row per iteration, every row as wide as the header.
+        List<String> paperLines = Files.readAllLines(dir.resolve("paper").resolve("metrics.csv"));
+        List<String> defLines = Files.readAllLines(dir.resolve("default").resolve("metrics.csv"));
+        assertThat(defLines.get(0)).startsWith("iteration,leader_objective,return_UL_stability")
+                .contains("exact_leader_return", "insulation_0", "airflow_3");
+        assertThat(paperLines.get(0)).isEqualTo(defLines.get(0));
+        assertThat(paperLines).hasSize(3);
+        int width = paperLines.get(0).split(",", -1).length;
+        for (String line : paperLines.subList(1, paperLines.size())) {
+            String[] fields = line.split(",", -1);
+            assertThat(fields).hasSize(width);
+            assertThat(Double.parseDouble(fields[1])).isFinite();
+        }
     }
 
     @Test
