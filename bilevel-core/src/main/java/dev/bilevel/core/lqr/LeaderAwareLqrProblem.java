@@ -37,7 +37,7 @@ public record LeaderAwareLqrProblem(int stateDimension, int followerActionDimens
         r = checked("R", r, m, m);
         symmetric("Q", q, n);
         symmetric("R", r, m);
-        if (!positiveDefinite(r, m)) {
+        if (!Cholesky.isPositiveDefinite(r, m)) {
             throw new IllegalArgumentException("R must be positive definite");
         }
         if (!(discount >= 0.0 && discount < 1.0)) {
@@ -103,27 +103,5 @@ public record LeaderAwareLqrProblem(int stateDimension, int followerActionDimens
                 }
             }
         }
-    }
-
-    /** Cholesky succeeds. */
-    private static boolean positiveDefinite(double[] v, int n) {
-        double[] l = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = v[i * n + j];
-                for (int k = 0; k < j; k++) {
-                    sum -= l[i * n + k] * l[j * n + k];
-                }
-                if (i == j) {
-                    if (!(sum > 0.0)) {
-                        return false;
-                    }
-                    l[i * n + i] = Math.sqrt(sum);
-                } else {
-                    l[i * n + j] = sum / l[j * n + j];
-                }
-            }
-        }
-        return true;
     }
 }

@@ -50,7 +50,8 @@ public final class LeaderAwareLqrSolution {
         this.kx = kx;
         this.ka = ka;
         this.sigma = sigma;
-        this.sigmaCholesky = cholesky(sigma, m);
+        this.sigmaCholesky =
+                Cholesky.factorOrThrow(sigma, m, "the follower's covariance Σ is not positive definite");
         this.leaderGain = leaderGain;
         double trace = 0.0;
         for (int i = 0; i < n; i++) {
@@ -192,29 +193,21 @@ public final class LeaderAwareLqrSolution {
         for (int i = 0; i < m; i++) {
             z[i] = rng.nextGaussian();
         }
-        for (int i = 0; i < m; i++) {
-            double sum = 0.0;
-            for (int k = 0; k <= i; k++) {
-                sum += sigmaCholesky[i * m + k] * z[k];
-            }
-            out[outOffset + i] += sum;
-        }
+        Cholesky.multiplyLowerAdd(sigmaCholesky, m, z, out, outOffset);
     }
 
     /** {@code log N(u; mean(x, a), Σ)}. */
     public double logDensity(double[] x, int xOffset, double[] a, int aOffset, double[] u, int uOffset) {
-        double[] mean = new double[m];
-        followerMean(x, xOffset, a, aOffset, mean, 0);
-        // Solve L y = u − mean; log N = −½|y|² − Σ log L_ii − (m/2) log 2π.
         double[] y = new double[m];
+        followerMean(x, xOffset, a, aOffset, y, 0);
+        // Solve L y = u − mean (in place); log N = −½|y|² − Σ log L_ii − (m/2) log 2π.
+        for (int i = 0; i < m; i++) {
+            y[i] = u[uOffset + i] - y[i];
+        }
+        Cholesky.solveLower(sigmaCholesky, m, y, y);
         double quad = 0.0;
         double logDet = 0.0;
         for (int i = 0; i < m; i++) {
-            double sum = u[uOffset + i] - mean[i];
-            for (int k = 0; k < i; k++) {
-                sum -= sigmaCholesky[i * m + k] * y[k];
-            }
-            y[i] = sum / sigmaCholesky[i * m + i];
             quad += y[i] * y[i];
             logDet += Math.log(sigmaCholesky[i * m + i]);
         }
@@ -228,27 +221,6 @@ public final class LeaderAwareLqrSolution {
             logDet += 2.0 * Math.log(sigmaCholesky[i * m + i]);
         }
         return 0.5 * (m * (1.0 + Math.log(2.0 * Math.PI)) + logDet);
-    }
-
-    private static double[] cholesky(double[] s, int m) {
-        double[] lower = new double[m * m];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = s[i * m + j];
-                for (int k = 0; k < j; k++) {
-                    sum -= lower[i * m + k] * lower[j * m + k];
-                }
-                if (i == j) {
-                    if (!(sum > 0.0)) {
-                        throw new SoftLqrException("the follower's covariance Σ is not positive definite");
-                    }
-                    lower[i * m + i] = Math.sqrt(sum);
-                } else {
-                    lower[i * m + j] = sum / lower[j * m + j];
-                }
-            }
-        }
-        return lower;
     }
 
     /** {@code n}. */

@@ -141,7 +141,7 @@ public final class LeaderAwareMaxEntLqr {
                         format(leaderGain), norm, iterations));
             }
             gainTerms(b, r, gamma, pNext, ws);
-            double logDet = logDetPositiveDefinite(ws.s, m);
+            double logDet = Cholesky.factorLogDeterminant(ws.s.data, m, ws.lower);
             if (Double.isNaN(logDet)) {
                 throw new SoftLqrException("S = R + γBᵀPB lost positive definiteness for K = " + format(leaderGain));
             }
@@ -277,30 +277,6 @@ public final class LeaderAwareMaxEntLqr {
         LqrMath.symmetrise(out);
     }
 
-    /** log det by Cholesky of a small symmetric matrix; NaN when not positive definite. */
-    private static double logDetPositiveDefinite(DMatrixRMaj s, int m) {
-        double[] lower = new double[m * m];
-        double logDet = 0.0;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = s.get(i, j);
-                for (int k = 0; k < j; k++) {
-                    sum -= lower[i * m + k] * lower[j * m + k];
-                }
-                if (i == j) {
-                    if (!(sum > 0.0)) {
-                        return Double.NaN;
-                    }
-                    lower[i * m + i] = Math.sqrt(sum);
-                    logDet += Math.log(sum);
-                } else {
-                    lower[i * m + j] = sum / lower[j * m + j];
-                }
-            }
-        }
-        return logDet;
-    }
-
     private static String format(double[] k) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < k.length; i++) {
@@ -320,6 +296,8 @@ public final class LeaderAwareMaxEntLqr {
         final DMatrixRMaj x;
         final DMatrixRMaj diff;
         final DMatrixRMaj paa;
+        /** The Cholesky factor of {@code S}, {@code m×m}, for its log-determinant. */
+        final double[] lower;
 
         Workspace(int n, int m) {
             pa = new DMatrixRMaj(n, n);
@@ -331,6 +309,7 @@ public final class LeaderAwareMaxEntLqr {
             x = new DMatrixRMaj(m, n);
             diff = new DMatrixRMaj(n, n);
             paa = new DMatrixRMaj(n, n);
+            lower = new double[m * m];
         }
     }
 }

@@ -121,25 +121,8 @@ public record SoftLqrSolution(DMatrixRMaj p, double v, DMatrixRMaj gain, DMatrix
      *     {@code u = −Kx + Lε} with {@code ε ~ N(0, I)} samples the policy
      */
     public double[] covarianceCholeskyArray() {
-        int m = covariance.numRows;
-        double[] l = new double[m * m];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = covariance.get(i, j);
-                for (int k = 0; k < j; k++) {
-                    sum -= l[i * m + k] * l[j * m + k];
-                }
-                if (i == j) {
-                    if (!(sum > 0.0)) {
-                        throw new SoftLqrException("policy covariance is not positive definite");
-                    }
-                    l[i * m + i] = Math.sqrt(sum);
-                } else {
-                    l[i * m + j] = sum / l[j * m + j];
-                }
-            }
-        }
-        return l;
+        return Cholesky.factorOrThrow(covariance.data, covariance.numRows,
+                "policy covariance is not positive definite");
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.bilevel.learn.continuous;
 
-import dev.bilevel.learn.thermal.QuadraticTdCritic;
+import dev.bilevel.learn.critic.QuadraticTdCritic;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -91,7 +91,7 @@ public final class FollowerValueSensitivity {
                 policy.accumulateScore(states, i * n, draw, 0, 0.5 * difference / draws, rewards, i * p);
             }
         }
-        fit.fit(inputs, successors, rewards, 2 * size, 0, 0, rng);
+        fit.fitLstd(inputs, successors, rewards, 2 * size);
     }
 
     /** Writes {@code γ_F·Ψ̂(x)}, the estimate of {@code ∇_K Q_F} at a transition whose successor is {@code x}. */

@@ -2,6 +2,7 @@ package dev.bilevel.learn.thermal;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.learn.critic.QuadraticTdCritic;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -579,7 +580,7 @@ public final class ContinuousHypergradientEstimator {
                 rewards[r * d + i] = gammaF * one[i];
             }
         }
-        sensitivityCritic.fit(batch.states, successors, rewards, rows, 0, 0, rng);
+        sensitivityCritic.fitLstd(batch.states, successors, rewards, rows);
 
         double[] out = new double[rows * d];
         double[] at = new double[d];

@@ -1,6 +1,7 @@
 package dev.bilevel.learn.thermal;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
+import dev.bilevel.learn.critic.QuadraticTdCritic;
 
 /**
  * The follower's sensitivity {@code ∇_w Q_F(x,u)} from the leader's model, the observed follower value and a

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.learn.critic.QuadraticTdCritic;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -261,7 +262,7 @@ class ContinuousEstimatorTest {
             rewards[2 * r] = MDP.followerDiscount() * one[0];
             rewards[2 * r + 1] = MDP.followerDiscount() * one[1];
         }
-        psi.fit(b.states, succ, rewards, rows, 0, 0, null);
+        psi.fitLstd(b.states, succ, rewards, rows);
         double h = 1e-5;
         double x = 0.8;
         double[] ga = new double[2];

@@ -1,9 +1,10 @@
-package dev.bilevel.learn.thermal;
+package dev.bilevel.learn.critic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.learn.thermal.TdCritic;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -81,11 +82,27 @@ class QuadraticTdCriticTest {
     }
 
     @Test
+    void fitLstdFitsTheSameParametersAsFit() {
+        Chain data = chain(20, 3);
+        QuadraticTdCritic reported = new QuadraticTdCritic(1, 2, GAMMA);
+        QuadraticTdCritic plain = new QuadraticTdCritic(1, 2, GAMMA);
+        reported.fit(data.x(), data.successors(), data.rewards(), data.x().length, 0, 0, null);
+        plain.fitLstd(data.x(), data.successors(), data.rewards(), data.x().length);
+        double[] a = new double[data.x().length * 2];
+        double[] b = new double[a.length];
+        reported.predict(data.x(), data.x().length, a);
+        plain.predict(data.x(), data.x().length, b);
+        assertThat(b).containsExactly(a);
+    }
+
+    @Test
     void rejectsBadArgumentsAndEmptyBatches() {
         assertThatThrownBy(() -> new QuadraticTdCritic(0, 1, 0.9)).hasMessageContaining("dimensions");
         assertThatThrownBy(() -> new QuadraticTdCritic(1, 1, 1.0)).hasMessageContaining("discount");
         QuadraticTdCritic critic = new QuadraticTdCritic(2, 1, 0.9);
         assertThatThrownBy(() -> critic.fit(new double[4], new int[] {-1, -1}, new double[2], 2, 0, 0, null))
+                .isInstanceOf(ArithmeticException.class).hasMessageContaining("LSTD");
+        assertThatThrownBy(() -> critic.fitLstd(new double[4], new int[] {-1, -1}, new double[2], 2))
                 .isInstanceOf(ArithmeticException.class).hasMessageContaining("LSTD");
     }
 }

@@ -1,5 +1,6 @@
-package dev.bilevel.learn.thermal;
+package dev.bilevel.learn.critic;
 
+import dev.bilevel.learn.thermal.TdCritic;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -18,7 +19,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * state–action value of exactly this form, so on linear-quadratic problems (BuildingThermalControl's leader
  * reward; the follower's sensitivity {@code ∇_w V_F} of a soft-LQR follower) the fit is exact up to the batch's
  * sampling noise: no gradient steps, no learning rate. The fit keeps no state between batches; the steps,
- * minibatch and random stream of {@link #fit} are ignored.
+ * minibatch and random stream of {@link #fit} are ignored. {@link #fitLstd} fits the same {@code θ} without
+ * the mean squared TD error that {@link #fit} reports, for callers that do not read it.
  */
 public final class QuadraticTdCritic implements TdCritic {
 
@@ -55,7 +57,8 @@ public final class QuadraticTdCritic implements TdCritic {
     }
 
     /**
-     * Fits {@code θ} to one batch in closed form (previous fits are discarded).
+     * Fits {@code θ} to one batch in closed form (previous fits are discarded), as {@link #fitLstd}, and reports
+     * the fit's mean squared TD error (the leader's critic losses of the thermal estimator).
      *
      * @param inputs row-major inputs, {@code [rows·n]}
      * @param successors each row's successor row, or {@code −1} (the row is left out)
@@ -70,6 +73,20 @@ public final class QuadraticTdCritic implements TdCritic {
     @Override
     public FitResult fit(double[] inputs, int[] successors, double[] rewards, int rows, int steps, int batchSize,
             SplittableRandom rng) {
+        fitLstd(inputs, successors, rewards, rows);
+        return new FitResult(0, tdError(inputs, successors, rewards, rows));
+    }
+
+    /**
+     * Fits {@code θ} to one batch in closed form (previous fits are discarded), without evaluating the fit.
+     *
+     * @param inputs row-major inputs, {@code [rows·n]}
+     * @param successors each row's successor row, or {@code −1} (the row is left out)
+     * @param rewards row-major per-step vector rewards {@code c_r}, {@code [rows·k]}
+     * @param rows the number of rows
+     * @throws ArithmeticException if the system is singular (too few distinct inputs) or the solution not finite
+     */
+    public void fitLstd(double[] inputs, int[] successors, double[] rewards, int rows) {
         DMatrixRMaj a = new DMatrixRMaj(features, features);
         DMatrixRMaj b = new DMatrixRMaj(features, outputs);
         double[] f = new double[features];
@@ -116,7 +133,6 @@ public final class QuadraticTdCritic implements TdCritic {
             }
         }
         System.arraycopy(solution.data, 0, theta, 0, theta.length);
-        return new FitResult(0, tdError(inputs, successors, rewards, rows));
     }
 
     private double tdError(double[] inputs, int[] successors, double[] rewards, int rows) {
