@@ -1,6 +1,5 @@
 package dev.bilevel.learn.critic;
 
-import dev.bilevel.learn.thermal.TdCritic;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;

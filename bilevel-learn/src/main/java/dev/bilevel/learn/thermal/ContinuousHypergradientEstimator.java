@@ -3,6 +3,7 @@ package dev.bilevel.learn.thermal;
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
+import dev.bilevel.learn.critic.TdCritic;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;

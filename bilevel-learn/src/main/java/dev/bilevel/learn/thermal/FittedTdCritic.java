@@ -1,5 +1,6 @@
 package dev.bilevel.learn.thermal;
 
+import dev.bilevel.learn.critic.TdCritic;
 import dev.bilevel.nn.Activation;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
