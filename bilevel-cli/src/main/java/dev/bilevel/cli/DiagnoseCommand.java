@@ -231,6 +231,10 @@ final class DiagnoseCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--estimators: hpgd-oracle is not supported by diagnose (it needs "
                         + "extra reset-anywhere rollouts)");
             }
+            if (kind == TabularEstimators.Kind.BCHG_SR) {
+                throw new IllegalArgumentException("--estimators: bchg-sr is not supported by diagnose (it learns "
+                        + "across outer iterations and has no one-shot estimate; use bchg)");
+            }
             if (kinds.contains(kind)) {
                 throw new IllegalArgumentException("--estimators: " + id + " is listed twice");
             }

@@ -90,7 +90,8 @@ class DiagnoseCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--episodes=0", "--episodes=10,abc", "--episodes=10,10", "--estimators=bogus",
-        "--estimators=bchg,,naive", "--estimators=hpgd-oracle", "--critic=nope", "--repeats=0", "--horizon=0",
+        "--estimators=bchg,,naive", "--estimators=hpgd-oracle", "--estimators=bchg-sr", "--critic=nope",
+        "--repeats=0", "--horizon=0",
         "--coordinates=diagonal", "--reg-lambda=0", "--perturbation=-1", "--sarsa-alpha=2", "--dimensions=10",
         "--frobnicate"})
     void badFlagsAreOneLineStatusTwoNamingTheFlag(String bad) {
