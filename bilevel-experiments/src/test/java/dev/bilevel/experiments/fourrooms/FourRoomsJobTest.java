@@ -39,7 +39,7 @@ class FourRoomsJobTest {
 
     @Test
     void everyShippedMethodAndSettingHasATunedPoint() {
-        for (String method : List.of("bchg", "hpgd-mc", "naive")) {
+        for (String method : List.of("bchg", "bchg-sr", "hpgd-mc", "hpgd-sarsa", "hpgd-oracle", "naive", "sobirl")) {
             for (double lambda : new double[] {0.001, 0.003, 0.005}) {
                 for (int samples : new int[] {100, 200, 400, 1000}) {
                     FourRoomsDefaults.Tuned t = FourRoomsDefaults.lookup(method, lambda, samples);
