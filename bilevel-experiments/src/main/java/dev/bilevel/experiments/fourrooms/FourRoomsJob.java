@@ -105,7 +105,9 @@ public final class FourRoomsJob implements ExperimentJob {
     @Override
     public ResolvedConfig complete(ResolvedConfig config) {
         ResolvedConfig out = config;
-        initialDecision(config, new FourRooms(problemConfig(config)).dimension()); // fails early on a bad file
+        if (config.optionalString("initial_decision").isPresent()) {
+            initialDecision(config, new FourRooms(problemConfig(config)).dimension()); // fails before any file is written
+        }
         int samples = config.integer("samples");
         if (config.optionalInteger("num_envs").isEmpty()) {
             out = out.with("num_envs", (samples + 199) / 200);
