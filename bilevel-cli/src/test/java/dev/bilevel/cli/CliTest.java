@@ -143,7 +143,8 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--method=magic", "--learning-rate=-0.1", "--samples=0", "bogus_key=1", "samples",
-        "samples=abc", "--reg-lambda=0", "five-rooms", "sr_step=0", "sr_from=-1"})
+        "samples=abc", "--reg-lambda=0", "five-rooms", "sr_step=0", "sr_from=-1",
+        "initial_decision=no-such-weights.txt", "critic=magic"})
     void badRunInputIsOneLineStatusTwoAndWritesNothing(String bad) {
         Path out = dir.resolve("never");
         Result r = run("run", "four-rooms", bad, "--iterations", "3", "--out", out.toString());
