@@ -1,11 +1,29 @@
 package dev.bilevel.core.text;
 
+import java.util.Locale;
 import java.util.function.Function;
 
 /** Parsing of enum constants by their config identifiers, with one error format for every choice. */
 public final class Identifiers {
 
     private Identifiers() {
+    }
+
+    /**
+     * The usual config identifier of an enum constant: its name in lower case, {@code _} written {@code -}
+     * ({@code VALUE_LSTD} → {@code value-lstd}).
+     */
+    public static String of(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The constant of {@code type} whose identifier ({@link #of}) equals {@code value}.
+     *
+     * @throws IllegalArgumentException as {@link #parse(Object[], Function, String, String, String)}
+     */
+    public static <E extends Enum<E>> E parse(Class<E> type, String value, String field, String what) {
+        return parse(type.getEnumConstants(), Identifiers::of, value, field, what);
     }
 
     /**

@@ -16,6 +16,14 @@ class IdentifiersTest {
     }
 
     @Test
+    void theUsualIdentifierIsTheLowerCaseNameWithHyphens() {
+        assertThat(Identifiers.of(Colour.LIGHT_GREEN)).isEqualTo("light-green");
+        assertThat(Identifiers.parse(Colour.class, "light-green", "paint", "colour")).isEqualTo(Colour.LIGHT_GREEN);
+        assertThatThrownBy(() -> Identifiers.parse(Colour.class, "green", "paint", "colour"))
+                .hasMessage("paint: unknown colour 'green', expected red, light-green or blue");
+    }
+
+    @Test
     void findsTheConstantByItsIdentifier() {
         assertThat(Identifiers.parse(Colour.values(), Colour::id, "light-green", "paint", "colour"))
                 .isEqualTo(Colour.LIGHT_GREEN);

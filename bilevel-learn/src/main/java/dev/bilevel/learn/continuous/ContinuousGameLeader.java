@@ -29,99 +29,75 @@ public final class ContinuousGameLeader {
     /** The leader algorithm. */
     public enum Method {
         /** BC-HG: direct term and Boltzmann-covariance response term. */
-        BCHG("bchg"),
+        BCHG,
         /** Naive-PGD: direct term only (the reference's {@code Baseline_Opt}). */
-        NAIVE("naive");
-
-        private final String id;
-
-        Method(String id) {
-            this.id = id;
-        }
+        NAIVE;
 
         /** The config value. */
         public String id() {
-            return id;
+            return Identifiers.of(this);
         }
 
         /** Parses a config value, naming {@code field} on failure. */
         public static Method parse(String id, String field) {
-            return Identifiers.parse(values(), Method::id, id, field, "method");
+            return Identifiers.parse(Method.class, id, field, "method");
         }
     }
 
     /** The critic's bootstrap actions at {@code x'}. */
     public enum CriticTarget {
         /** The reference: the target policy's mean and the follower's mean. */
-        MEANS("means"),
+        MEANS,
         /** One draw from each (the reference's {@code target_policy_smoothing: true}). */
-        SAMPLES("samples");
-
-        private final String id;
-
-        CriticTarget(String id) {
-            this.id = id;
-        }
+        SAMPLES;
 
         /** The config value. */
         public String id() {
-            return id;
+            return Identifiers.of(this);
         }
 
         /** Parses {@code means} or {@code samples}. */
         public static CriticTarget parse(String id, String field) {
-            return Identifiers.parse(values(), CriticTarget::id, id, field, "critic target");
+            return Identifiers.parse(CriticTarget.class, id, field, "critic target");
         }
     }
 
     /** How the direct term (the gradient with the follower's policy held fixed) is estimated. */
     public enum DirectTerm {
         /** The reference: the score function times the critic's advantage on the batch. */
-        SCORE("score"),
+        SCORE,
         /**
          * Pathwise through the leader's model of the game along the buffer's episodes ({@link PathwiseDirectTerm};
          * needs a {@link DifferentiableMarkovGame}).
          */
-        PATHWISE("pathwise");
-
-        private final String id;
-
-        DirectTerm(String id) {
-            this.id = id;
-        }
+        PATHWISE;
 
         /** The config value. */
         public String id() {
-            return id;
+            return Identifiers.of(this);
         }
 
         /** Parses {@code score} or {@code pathwise}. */
         public static DirectTerm parse(String id, String field) {
-            return Identifiers.parse(values(), DirectTerm::id, id, field, "direct term");
+            return Identifiers.parse(DirectTerm.class, id, field, "direct term");
         }
     }
 
     /** How BC-HG's response term gets the follower's sensitivity {@code ∇_K Q_F}. */
     public enum Influence {
         /** The reference: a score-function sum along the sample's episode future with {@code W_F} as reward. */
-        SCORE("score"),
+        SCORE,
         /** {@code γ_F·Ψ̂(x')} with {@code Ψ̂ ≈ ∇_K V_F} fitted by LSTD ({@link FollowerValueSensitivity}). */
-        VALUE_LSTD("value-lstd");
-
-        private final String id;
-
-        Influence(String id) {
-            this.id = id;
-        }
+        VALUE_LSTD;
 
         /** The config value. */
         public String id() {
-            return id;
+            return Identifiers.of(this);
         }
 
         /** Parses {@code score} or {@code value-lstd}. */
         public static Influence parse(String id, String field) {
-            return Identifiers.parse(values(), Influence::id, id, field, "influence");
+            return Identifiers.parse(Influence.class, id, field, "influence");
         }
     }
 

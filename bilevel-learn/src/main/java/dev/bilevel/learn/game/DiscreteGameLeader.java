@@ -30,26 +30,20 @@ public final class DiscreteGameLeader {
     /** The leader algorithm. */
     public enum Method {
         /** BC-HG: direct term and Boltzmann-covariance response term. */
-        BCHG("bchg"),
+        BCHG,
         /** Naive-PGD: direct term only. */
-        NAIVE("naive"),
+        NAIVE,
         /** Bi-AC: Stackelberg critic target, direct term only. */
-        BIAC("biac");
-
-        private final String id;
-
-        Method(String id) {
-            this.id = id;
-        }
+        BIAC;
 
         /** The config value. */
         public String id() {
-            return id;
+            return Identifiers.of(this);
         }
 
         /** Parses a config value, naming {@code field} on failure. */
         public static Method parse(String id, String field) {
-            return Identifiers.parse(values(), Method::id, id, field, "method");
+            return Identifiers.parse(Method.class, id, field, "method");
         }
     }
 
@@ -62,12 +56,7 @@ public final class DiscreteGameLeader {
 
         /** Parses {@code modes} or {@code expectation}. */
         public static CriticTarget parse(String id, String field) {
-            return switch (id) {
-                case "modes" -> MODES;
-                case "expectation" -> EXPECTATION;
-                default -> throw new IllegalArgumentException(field + ": unknown critic target '" + id
-                        + "', expected modes or expectation");
-            };
+            return Identifiers.parse(CriticTarget.class, id, field, "critic target");
         }
     }
 

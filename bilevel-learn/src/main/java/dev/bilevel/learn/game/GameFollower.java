@@ -39,12 +39,12 @@ public final class GameFollower {
 
         /** Parses a config value ({@code reference}, {@code exact}, {@code reset-q}, {@code carry-q}). */
         public static Behaviour parse(String id, String field) {
-            return Identifiers.parse(values(), Behaviour::id, id, field, "follower behaviour");
+            return Identifiers.parse(Behaviour.class, id, field, "follower behaviour");
         }
 
         /** The config value. */
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return Identifiers.of(this);
         }
 
         /** Whether the leader trains against a truncated follower. */

@@ -25,23 +25,17 @@ public final class GameTrainer {
     /** Which evaluation {@code leader_objective} reports. */
     public enum Objective {
         /** Monte-Carlo mean of {@code Σ_t γ_L^t r_L} over the evaluation episodes. */
-        MC_DISCOUNTED("mc-discounted"),
+        MC_DISCOUNTED,
         /** Monte-Carlo mean of {@code Σ_t r_L}. */
-        MC_UNDISCOUNTED("mc-undiscounted"),
+        MC_UNDISCOUNTED,
         /** Exact expectation of {@code Σ_{t<H} γ_L^t r_L} under the joint policy. */
-        EXACT_DISCOUNTED("exact-discounted"),
+        EXACT_DISCOUNTED,
         /** Exact expectation of {@code Σ_{t<H} r_L}. */
-        EXACT_UNDISCOUNTED("exact-undiscounted");
-
-        private final String id;
-
-        Objective(String id) {
-            this.id = id;
-        }
+        EXACT_UNDISCOUNTED;
 
         /** The config value. */
         public String id() {
-            return id;
+            return Identifiers.of(this);
         }
 
         /** Whether it needs an exact evaluator. */
@@ -56,7 +50,7 @@ public final class GameTrainer {
 
         /** Parses a config value, naming {@code field} on failure. */
         public static Objective parse(String id, String field) {
-            return Identifiers.parse(values(), Objective::id, id, field, "objective");
+            return Identifiers.parse(Objective.class, id, field, "objective");
         }
     }
 

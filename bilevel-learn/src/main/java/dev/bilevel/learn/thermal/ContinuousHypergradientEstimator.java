@@ -94,12 +94,12 @@ public final class ContinuousHypergradientEstimator {
     /** How the follower's sensitivity {@code ∇_w Q_F(x_k, u_k)} enters BC-HG's best-response term. */
     public enum Sensitivity {
         /** The reference: {@code Φ_k} from the scores times {@code V_F(x_{k+1})}. */
-        MONTE_CARLO("monte-carlo"),
+        MONTE_CARLO,
         /**
          * {@code Φ_k} with {@code V_F(x_{k+1})} centred by its model mean {@code E[V_F(x_{k+1})|x_k,u_k]} (the score
          * has conditional mean zero, so {@code Φ} keeps its expectation); not in the reference.
          */
-        CENTRED("centred"),
+        CENTRED,
         /**
          * From the leader's model instead of the sampled path: {@code G(x,u) = γ_F (∇_w E[V_F(x')|x,u] + Ψ̂(μ(x,u)))},
          * the first part in closed form from the observed {@code V_F} and the model's mean Jacobian, {@code Ψ̂ ≈ ∇_w V_F}
@@ -108,17 +108,11 @@ public final class ContinuousHypergradientEstimator {
          * independent antithetic pair of follower actions (unbiased: both are independent of {@code u_k}); not in
          * the reference.
          */
-        MODEL("model");
-
-        private final String key;
-
-        Sensitivity(String key) {
-            this.key = key;
-        }
+        MODEL;
 
         /** @return the config name */
         public String key() {
-            return key;
+            return Identifiers.of(this);
         }
 
         /**
@@ -127,7 +121,7 @@ public final class ContinuousHypergradientEstimator {
          * @return the sensitivity
          */
         public static Sensitivity parse(String name, String field) {
-            return Identifiers.parse(values(), Sensitivity::key, name, field, "sensitivity");
+            return Identifiers.parse(Sensitivity.class, name, field, "sensitivity");
         }
     }
 
