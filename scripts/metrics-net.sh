@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Refactoring net: runs every shipped run config (configs/, shortened, fixed seed) plus variants that reach
+# every follower behaviour, estimator option and evaluation mode, and records each run's metrics.csv and
+# final_*.txt. Run it before a restructuring and after, then compare: any difference is a bug until it is
+# explained as an intended fix.
+#
+#   scripts/metrics-net.sh record DIR [JOBS]    run every case into DIR (JOBS parallel runs, default 2)
+#   scripts/metrics-net.sh compare DIR_A DIR_B   byte-compare two recordings; exit 1 on any difference
+#   scripts/metrics-net.sh list                  print the cases (name and arguments)
+#
+# The runs use the jar that ./bilevel builds (or BILEVEL_JAR). summary.json is not compared (it names
+# the run's directory); config.yaml is compared, so a moved default shows up.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+cases() {
+  local f name
+  # Every shipped run config, shortened.
+  for f in $(find configs -name '*.yaml' -not -path 'configs/sweeps/*' | sort); do
+    name="$(echo "${f#configs/}" | sed 's|\.yaml$||; s|/|_|g')"
+    case "$f" in
+      configs/four-rooms/*) echo "$name|--config $f iterations=200" ;;
+      configs/discrete-toy/*) echo "$name|--config $f iterations=25" ;;
+      configs/lqr-game/*) echo "$name|--config $f iterations=20" ;;
+      configs/thermal/random-search.yaml) echo "$name|--config $f draws=40" ;;
+      configs/thermal/paper-*) echo "$name|--config $f iterations=2 critic.initial_steps=30 critic.steps=20" ;;
+      configs/thermal/*) echo "$name|--config $f iterations=6" ;;
+    esac
+  done
+  # FourRooms: methods without a shipped config, followers, critics, incentive cells, initial decision.
+  echo "fr_zero-order|four-rooms --method zero-order iterations=100"
+  echo "fr_exact|four-rooms --method exact iterations=100"
+  for b in reference-schedule reset-q carry-q; do
+    for m in bchg hpgd-mc naive; do
+      echo "fr_${b}_${m}|four-rooms --method $m follower.behaviour=$b iterations=60 follower.rounds=2"
+    done
+  done
+  echo "fr_exact-critic_bchg|four-rooms --method bchg critic=exact iterations=100"
+  echo "fr_exact-critic_hpgd-sarsa|four-rooms --method hpgd-sarsa critic=exact iterations=100"
+  echo "fr_corridors_bchg|four-rooms --method bchg coordinates=corridors iterations=200 --samples 400"
+  echo "fr_corridors_hpgd-oracle|four-rooms --method hpgd-oracle coordinates=corridors iterations=50 oracle_samples=2000"
+  echo "fr_corridors_bchg-sr|four-rooms --method bchg-sr coordinates=corridors iterations=200 sr_from=50"
+  # DiscreteToy4: followers, operators, critic targets, exact objectives, options of the response term.
+  for b in exact reset-q carry-q; do
+    for m in bchg naive biac; do
+      echo "dt_${b}_${m}|discrete-toy --method $m follower.behaviour=$b iterations=15 follower.stop_sweeps=3"
+    done
+  done
+  echo "dt_sequential|discrete-toy --method bchg follower.operator=sequential iterations=15"
+  echo "dt_R2_exact-objective|discrete-toy --variant R2 --method bchg evaluation.objective=exact-undiscounted iterations=15"
+  echo "dt_options|discrete-toy --method bchg leader.critic_target=expectation leader.follower_samples=0 leader.influence_advantage=false leader.influence_weighted_average=true leader.influence_from_next_step=true leader.direct_advantage=false leader.max_grad_norm=0.5 leader.discount_sampling=false evaluation.objective=exact-discounted iterations=15"
+  echo "dt_explore|discrete-toy --method naive --off-policy explore_steps=900 replay.reference_subsequence_edge=false evaluation.interval=2 iterations=15"
+  # LQR game: options of the critic, the direct and the response term, exact objectives.
+  echo "lq_options|lqr-game --method bchg leader.critic_target=samples leader.influence_advantage=true leader.influence_weighted_average=true leader.influence_from_next_step=true evaluation.objective=exact-discounted iterations=14 leader.follower_samples=16 leader.leader_samples=4"
+  echo "lq_naive-clip|lqr-game --method naive leader.clip_naive=true leader.direct_advantage=false leader.discount_sampling=false evaluation.objective=exact-undiscounted evaluation.interval=3 iterations=14"
+  echo "lq_pathwise_score|lqr-game --method bchg leader.direct=pathwise iterations=14"
+  echo "lq_value-lstd|lqr-game --method bchg leader.influence=value-lstd iterations=14"
+  echo "lq_relative-tol|lqr-game --method naive follower.relative_tolerance=true explore_steps=-1 replay.reference_subsequence_edge=false iterations=14"
+  # Thermal: every estimator option not in a shipped config.
+  for m in bchg naive hpgd-mc hpgd-td; do
+    echo "th_quadratic_${m}|thermal --method $m critic.kind=quadratic iterations=4"
+    echo "th_options_${m}|thermal --method $m estimator.direct=mirrored critic.subsample_from=20 critic.value_sampling=iid critic.v_normalisation=per-batch iterations=4 train_episodes=20"
+  done
+  echo "th_centred|thermal --method bchg estimator.sensitivity=centred iterations=4"
+  echo "th_model-mlp|thermal --method bchg estimator.sensitivity=model iterations=4"
+  echo "th_cold|thermal --method hpgd-td follower.warm_start=false critic.warm_start=false critic.steps=15 critic.batch_size=0 iterations=3 train_episodes=20"
+  echo "th_random-search_exact|thermal-random-search evaluation=exact draws=40"
+}
+
+jar() {
+  if [[ -z "${BILEVEL_JAR:-}" ]]; then
+    ./bilevel --version >/dev/null
+    BILEVEL_JAR="$root/bilevel-cli/target/bilevel.jar"
+  fi
+  echo "$BILEVEL_JAR"
+}
+
+run_case() { # DIR JAR NAME ARGS...
+  local dir="$1" jar="$2" name="$3"
+  shift 3
+  local out="$dir/$name"
+  rm -rf "$out"
+  # shellcheck disable=SC2068
+  if BILEVEL_PROGRESS=off java -Djava.awt.headless=true -jar "$jar" run $@ --seed 3 --out "$out" \
+      >"$dir/$name.log" 2>&1; then
+    :
+  else
+    echo "exit $?" >>"$dir/$name.log"
+  fi
+  rm -f "$out/summary.json" "$out"/*.png "$out"/*.svg
+}
+export -f run_case
+
+case "${1:-}" in
+  list) cases ;;
+  record)
+    dir="${2:?record DIR}"
+    jobs="${3:-2}"
+    mkdir -p "$dir"
+    dir="$(cd "$dir" && pwd)"
+    j="$(jar)"
+    start=$(date +%s)
+    cases | while IFS='|' read -r name args; do printf '%s\0%s\0' "$name" "$args"; done |
+      xargs -0 -n 2 -P "$jobs" bash -c 'run_case "$0" "$1" "$2" $3' "$dir" "$j"
+    echo "recorded $(cases | wc -l) cases in $dir in $(( $(date +%s) - start )) s"
+    ;;
+  compare)
+    a="${2:?compare A B}"
+    b="${3:?compare A B}"
+    status=0
+    while IFS='|' read -r name _; do
+      if ! diff -rq "$a/$name" "$b/$name" >/dev/null 2>&1; then
+        echo "DIFFERS: $name"
+        diff -rq "$a/$name" "$b/$name" 2>&1 | head -5 | sed 's/^/  /'
+        status=1
+      fi
+      if [[ -f "$a/$name.log" ]] && grep -q '^exit' "$a/$name.log"; then
+        echo "note: $name failed in $a: $(grep -v '^exit' "$a/$name.log" | tail -1)"
+      fi
+    done < <(cases)
+    [[ $status == 0 ]] && echo "identical: $(cases | wc -l) cases"
+    exit $status
+    ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
+esac
