@@ -8,6 +8,7 @@ import dev.bilevel.learn.cmdp.CmdpEstimationContext;
 import dev.bilevel.learn.cmdp.CmdpEstimator;
 import dev.bilevel.learn.cmdp.LeaderKnowledge;
 import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
@@ -61,7 +62,7 @@ public class EstimatorDimensionBenchmark {
         TabularBatch batch = new TabularSampler(mdp.dynamics(), 50).sampleEpisodes(follower.policy(), 1000, 50, rng);
         estimator = TabularEstimators.create(mdp, new TabularEstimators.Settings(
                 TabularEstimators.Kind.parse(method, "method"), true, 0.1, 0.1, true), null, rng.split());
-        context = new CmdpEstimationContext(0, x, follower.response(), batch,
+        context = new CmdpEstimationContext(0, x, TabularMdpFollower.response(mdp, follower), batch,
                 new LeaderKnowledge(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount()), rng);
     }
 

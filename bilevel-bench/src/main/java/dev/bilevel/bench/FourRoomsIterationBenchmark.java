@@ -2,10 +2,10 @@ package dev.bilevel.bench;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.learn.cmdp.CmdpEstimator;
-import dev.bilevel.learn.cmdp.CmdpFollower;
 import dev.bilevel.learn.cmdp.CmdpTrainer;
 import dev.bilevel.learn.cmdp.HpgdEstimator;
 import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
@@ -61,7 +61,7 @@ public class FourRoomsIterationBenchmark {
         CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(
                 TabularEstimators.Kind.parse(method, "method"), false, 0.5, 0.1, false),
                 new HpgdEstimator.OracleAccess(sampler, uniform, envs, 10_000 / envs), root.split());
-        CmdpFollower follower = new CmdpFollower(model, CmdpFollower.Behaviour.OPTIMAL, 0, root.split());
+        TabularMdpFollower follower = new TabularMdpFollower(model, TabularMdpFollower.Behaviour.OPTIMAL, 0, root.split());
         CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator,
                 new CmdpTrainer.Settings(ITERATIONS, 0.1, 1.0, envs, samples / envs));
         return trainer.run(new double[fourRooms.dimension()], root.split(), (it, row) -> { });

@@ -20,6 +20,9 @@ import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.game.GameBoltzmannCovarianceEstimator;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
@@ -139,8 +142,10 @@ final class HypergradientCommand implements Callable<Integer> {
         TabularLeaderCritic critic = exactCritic ? new ExactLeaderCritic(game.dynamics())
                 : SarsaCritic.zeroInitialized(game.states(), game.leaderActions() * game.followerActions(), sarsaAlpha);
         TabularBatch batch = new TabularSampler(game.dynamics(), horizon).sampleEpisodes(
-                JointPolicy.of(leaderPolicy, follower.response()), episodes, horizon, rng.split());
-        double[] g = new GameBoltzmannCovarianceEstimator(critic).estimate(batch, leaderPolicy, follower.response(),
+                JointPolicy.of(leaderPolicy, follower.policy(), game.leaderActions(), game.followerActions()), episodes,
+                horizon, rng.split());
+        double[] g = new GameBoltzmannCovarianceEstimator(critic).estimate(batch, leaderPolicy,
+                TabularGameFollower.response(game, follower),
                 game.leaderReward(), game.leaderDiscount(), rng.split());
         return new Hypergradient(exact.objective(), g);
     }
@@ -152,6 +157,7 @@ final class HypergradientCommand implements Callable<Integer> {
         FollowerSolution follower = SoftPolicyIteration.exact().solve(mdp.dynamics(), mdp.followerReward().evaluate(x),
                 mdp.followerDiscount(), mdp.temperature(), null);
         Hypergradient exact = ExactHypergradient.compute(mdp, x, follower.policy());
+        TabularResponse response = TabularMdpFollower.response(mdp, follower);
         if (kind == TabularEstimators.Kind.EXACT) {
             return exact;
         }
@@ -167,7 +173,7 @@ final class HypergradientCommand implements Callable<Integer> {
             g = new double[x.length];
             TabularBatch none = new TabularBatch(1, 1);
             for (int n = 0; n < episodes; n++) {
-                double[] one = est.estimate(new CmdpEstimationContext(0, x, follower.response(), none, leader,
+                double[] one = est.estimate(new CmdpEstimationContext(0, x, response, none, leader,
                         estimation)).gradient();
                 for (int j = 0; j < g.length; j++) {
                     g[j] += one[j] / episodes;
@@ -176,7 +182,7 @@ final class HypergradientCommand implements Callable<Integer> {
         } else {
             TabularBatch batch = new TabularSampler(mdp.dynamics(), horizon).sampleEpisodes(follower.policy(),
                     episodes, horizon, sampling);
-            CmdpEstimate estimate = est.estimate(new CmdpEstimationContext(0, x, follower.response(), batch, leader,
+            CmdpEstimate estimate = est.estimate(new CmdpEstimationContext(0, x, response, batch, leader,
                     estimation));
             g = estimate.gradient();
         }

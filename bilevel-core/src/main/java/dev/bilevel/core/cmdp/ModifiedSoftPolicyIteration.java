@@ -73,8 +73,7 @@ public final class ModifiedSoftPolicyIteration implements FollowerSolver {
             }
             value[s] = sum;
         }
-        FollowerResponse response = new FollowerResponse(states, actions, policy, value, temperature, discount);
-        return new FollowerSolution(q, response, rounds * sweepsPerRound, residual, true);
+        return new FollowerSolution(q, policy, value, rounds * sweepsPerRound, residual, true);
     }
 
     /** {@code π ← softmax(Q/λ)}, {@code bonus(s) ← λ·H(π(·|s))}. */

@@ -114,9 +114,7 @@ public final class SoftPolicyIteration implements FollowerSolver {
             }
             iterations++;
         }
-        FollowerResponse response = new FollowerResponse(states, actions, policy.clone(), value, temperature,
-                discount);
-        return new FollowerSolution(q.clone(), response, iterations, worst, converged);
+        return new FollowerSolution(q.clone(), policy.clone(), value, iterations, worst, converged);
     }
 
     private void prepare(TabularDynamics dynamics) {

@@ -70,7 +70,6 @@ public final class SoftValueIteration implements FollowerSolver {
         for (int s = 0; s < states; s++) {
             value[s] = LogSumExp.softmax(table, s * actions, actions, temperature, policy, s * actions);
         }
-        FollowerResponse response = new FollowerResponse(states, actions, policy, value, temperature, discount);
-        return new FollowerSolution(table, response, sweeps, residual, residual <= tolerance);
+        return new FollowerSolution(table, policy, value, sweeps, residual, residual <= tolerance);
     }
 }

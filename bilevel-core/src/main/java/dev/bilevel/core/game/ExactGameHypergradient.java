@@ -36,8 +36,8 @@ public final class ExactGameHypergradient {
         int states = game.states();
         int nb = game.leaderActions();
         int na = game.followerActions();
-        double[] piF = follower.response().policy();
-        double[] joint = JointPolicy.of(leaderPolicy, follower.response());
+        double[] piF = follower.policy();
+        double[] joint = JointPolicy.of(leaderPolicy, piF, nb, na);
 
         BandedLinearSystem leaderSystem = BandedLinearSystem.of(dynamics, joint, game.leaderDiscount());
         PolicyValues leader = PolicyEvaluation.evaluate(dynamics, leaderSystem, joint, game.leaderReward(),
@@ -95,7 +95,7 @@ public final class ExactGameHypergradient {
         int nb = game.leaderActions();
         int na = game.followerActions();
         if (game.operator() == FollowerOperator.SEQUENTIAL) {
-            return follower.response().softValue().clone();
+            return follower.softValue().clone();
         }
         // Averaged backup: σ(a|s) = chain(s,b,a)/π_θ(b|s) for any b with π_θ(b|s) > 0.
         double[] u = new double[states * nb];
@@ -126,7 +126,8 @@ public final class ExactGameHypergradient {
     public static double objective(MarkovGame game, double[] logits) {
         double[] leaderPolicy = TabularSoftmaxPolicy.probabilities(logits, game.states(), game.leaderActions());
         GameFollowerSolution follower = SoftQIteration.exact().solve(game, leaderPolicy, null);
-        double[] joint = JointPolicy.of(leaderPolicy, follower.response());
+        double[] joint = JointPolicy.of(leaderPolicy, follower.policy(), game.leaderActions(),
+                game.followerActions());
         PolicyValues leader = PolicyEvaluation.evaluate(game.dynamics(), joint, game.leaderReward(),
                 game.leaderDiscount());
         return PolicyEvaluation.initialValue(game.dynamics(), leader.stateValues());

@@ -9,17 +9,26 @@ public final class JointPolicy {
     private JointPolicy() {
     }
 
-    /** Joint probabilities at {@code [s·B·A + b·A + a]}. */
-    public static double[] of(double[] leaderPolicy, GameFollowerResponse follower) {
-        int nb = follower.leaderActions();
-        int na = follower.followerActions();
-        double[] joint = new double[follower.policy().length];
-        for (int s = 0; s < follower.states(); s++) {
+    /**
+     * Joint probabilities at {@code [s·B·A + b·A + a]}.
+     *
+     * @param leaderPolicy {@code π_θ(b|s)} at {@code [s·B + b]}
+     * @param followerPolicy {@code π_F(a|s,b)} at {@code [s·B·A + b·A + a]}
+     * @param leaderActions {@code B}
+     * @param followerActions {@code A}
+     */
+    public static double[] of(double[] leaderPolicy, double[] followerPolicy, int leaderActions,
+            int followerActions) {
+        int nb = leaderActions;
+        int na = followerActions;
+        int states = followerPolicy.length / (nb * na);
+        double[] joint = new double[followerPolicy.length];
+        for (int s = 0; s < states; s++) {
             for (int b = 0; b < nb; b++) {
                 double pb = leaderPolicy[s * nb + b];
                 int base = (s * nb + b) * na;
                 for (int a = 0; a < na; a++) {
-                    joint[base + a] = pb * follower.policy()[base + a];
+                    joint[base + a] = pb * followerPolicy[base + a];
                 }
             }
         }

@@ -196,8 +196,6 @@ public final class SoftQIteration {
         }
         double[] v = new double[states];
         stateValues(game, leaderPolicy, q, v, null);
-        GameFollowerResponse response = new GameFollowerResponse(states, nb, na, policy, w, game.temperature(),
-                game.followerDiscount());
-        return new GameFollowerSolution(q, v, response, sweeps, residual, converged);
+        return new GameFollowerSolution(q, v, policy, w, sweeps, residual, converged);
     }
 }

@@ -179,6 +179,22 @@ public final class LeaderAwareLqrSolution {
     }
 
     /**
+     * The policy mean's gain {@code G}, {@code m×(n+l)} row-major: the mean is {@code G·[x; a]} (a copy; the same
+     * numbers as {@link #meanJacobian}).
+     */
+    public double[] meanGain() {
+        return meanGain.clone();
+    }
+
+    /**
+     * The cost-to-go's quadratic form {@code M}, {@code (n+l)×(n+l)} row-major: {@code V_F(x, a) = −(zᵀMz + v)} at
+     * {@code z = [x; a]} (a copy).
+     */
+    public double[] valueQuadratic() {
+        return valueQuadratic.clone();
+    }
+
+    /**
      * Draws {@code u ~ N(mean, Σ)} into {@code out[outOffset…]}: the mean plus the lower Cholesky factor of
      * {@code Σ} times {@code m} standard normal draws.
      */

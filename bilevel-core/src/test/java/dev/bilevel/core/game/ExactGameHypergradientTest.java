@@ -83,7 +83,8 @@ class ExactGameHypergradientTest {
         GameFollowerSolution follower = SoftQIteration.exact().solve(game, leaderPolicy, null);
         // J with the follower held fixed at its response to θ0.
         double[] frozen = FiniteDifferences.central(t -> {
-            double[] joint = JointPolicy.of(TabularSoftmaxPolicy.probabilities(t, 6, 3), follower.response());
+            double[] joint = JointPolicy.of(TabularSoftmaxPolicy.probabilities(t, 6, 3), follower.policy(), 3,
+                    game.followerActions());
             return PolicyEvaluation.initialValue(game.dynamics(),
                     PolicyEvaluation.evaluate(game.dynamics(), joint, game.leaderReward(), game.leaderDiscount())
                             .stateValues());
@@ -141,14 +142,14 @@ class ExactGameHypergradientTest {
                 FollowerOperator.SEQUENTIAL);
         double[] leaderPolicy = TabularSoftmaxPolicy.probabilities(RandomInstances.logits(new SplittableRandom(906),
                 4, 2), 4, 2);
-        GameFollowerResponse r = SoftQIteration.exact().solve(game, leaderPolicy, null).response();
-        double[] joint = JointPolicy.of(leaderPolicy, r);
+        double[] piF = SoftQIteration.exact().solve(game, leaderPolicy, null).policy();
+        double[] joint = JointPolicy.of(leaderPolicy, piF, 2, 3);
         for (int s = 0; s < 4; s++) {
             double total = 0.0;
             for (int b = 0; b < 2; b++) {
                 for (int a = 0; a < 3; a++) {
                     double p = joint[s * 6 + b * 3 + a];
-                    assertThat(p).isCloseTo(leaderPolicy[s * 2 + b] * r.probability(s, b, a), within(1e-16));
+                    assertThat(p).isCloseTo(leaderPolicy[s * 2 + b] * piF[(s * 2 + b) * 3 + a], within(1e-16));
                     total += p;
                 }
             }

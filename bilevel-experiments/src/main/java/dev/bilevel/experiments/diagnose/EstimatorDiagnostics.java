@@ -11,6 +11,8 @@ import dev.bilevel.learn.cmdp.CmdpEstimator;
 import dev.bilevel.learn.cmdp.LeaderKnowledge;
 import dev.bilevel.learn.cmdp.TabularEstimators;
 import dev.bilevel.learn.cmdp.TabularEstimators.Kind;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import java.util.ArrayList;
@@ -349,6 +351,7 @@ public final class EstimatorDiagnostics {
         final ConfigurableMdp mdp;
         final double[] x;
         final FollowerSolution follower;
+        final TabularResponse response;
         final Hypergradient exact;
         final LeaderKnowledge leader;
         final TabularSampler sampler;
@@ -360,6 +363,7 @@ public final class EstimatorDiagnostics {
             this.settings = settings;
             follower = SoftPolicyIteration.exact().solve(mdp.dynamics(), mdp.followerReward().evaluate(x),
                     mdp.followerDiscount(), mdp.temperature(), null);
+            response = TabularMdpFollower.response(mdp, follower);
             exact = ExactHypergradient.compute(mdp, x, follower.policy());
             leader = new LeaderKnowledge(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
             sampler = new TabularSampler(mdp.dynamics(), settings.horizon());
@@ -385,7 +389,7 @@ public final class EstimatorDiagnostics {
                 TabularBatch none = new TabularBatch(1, 1);
                 long t0 = System.nanoTime();
                 for (int n = 0; n < budget; n++) {
-                    double[] one = estimator.estimate(new CmdpEstimationContext(0, x, follower.response(), none, leader,
+                    double[] one = estimator.estimate(new CmdpEstimationContext(0, x, response, none, leader,
                             rng)).gradient();
                     for (int j = 0; j < g.length; j++) {
                         g[j] += one[j] / budget;
@@ -395,7 +399,7 @@ public final class EstimatorDiagnostics {
             }
             TabularBatch data = batch != null ? batch : new TabularBatch(1, 1);
             long t0 = System.nanoTime();
-            double[] g = estimator.estimate(new CmdpEstimationContext(0, x, follower.response(), data, leader, rng))
+            double[] g = estimator.estimate(new CmdpEstimationContext(0, x, response, data, leader, rng))
                     .gradient();
             double seconds = (System.nanoTime() - t0) * 1e-9;
             return new Timed(g, seconds, usesEpisodes(kind) ? data.usedRows() : 0.0);

@@ -11,8 +11,8 @@ import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.game.DiscreteGameLeader;
-import dev.bilevel.learn.game.GameFollower;
 import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.problems.discretetoy.DiscreteToy4;
 import java.util.LinkedHashMap;
@@ -165,7 +165,7 @@ public final class DiscreteToyJob implements ExperimentJob {
                 config.real("leader.response_weight"),
                 config.optionalReal("leader.max_grad_norm").orElse(Double.POSITIVE_INFINITY),
                 DiscreteGameLeader.CriticTarget.parse(config.string("leader.critic_target"), "leader.critic_target"));
-        GameFollower.Behaviour behaviour = GameFollower.Behaviour.parse(config.string("follower.behaviour"),
+        TabularGameFollower.Behaviour behaviour = TabularGameFollower.Behaviour.parse(config.string("follower.behaviour"),
                 "follower.behaviour");
         int iterations = config.integer("iterations");
         GameTrainer.Settings trainerSettings = new GameTrainer.Settings(iterations, config.integer("episodes"),
@@ -176,7 +176,7 @@ public final class DiscreteToyJob implements ExperimentJob {
 
         SplittableRandom root = new SplittableRandom(config.longInt("seed"));
         DiscreteGameLeader leader = new DiscreteGameLeader(game, leaderSettings, root.split());
-        GameFollower follower = new GameFollower(game, behaviour, config.integer("follower.stop_sweeps"), root.split());
+        TabularGameFollower follower = new TabularGameFollower(game, behaviour, config.integer("follower.stop_sweeps"), root.split());
         SplittableRandom sampling = root.split();
         SplittableRandom evaluation = root.split();
         GameTrainer trainer = new GameTrainer(game, config.integer("horizon"), leader, follower, trainerSettings,

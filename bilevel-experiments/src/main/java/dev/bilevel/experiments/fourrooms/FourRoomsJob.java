@@ -10,10 +10,10 @@ import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.learn.cmdp.CmdpEstimator;
-import dev.bilevel.learn.cmdp.CmdpFollower;
 import dev.bilevel.learn.cmdp.CmdpTrainer;
 import dev.bilevel.learn.cmdp.HpgdEstimator;
 import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
@@ -164,7 +164,7 @@ public final class FourRoomsJob implements ExperimentJob {
                 config.string("critic").equals("exact"),
                 config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false,
                 config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
-        CmdpFollower follower = new CmdpFollower(model, behaviour(config.string("follower.behaviour")),
+        TabularMdpFollower follower = new TabularMdpFollower(model, behaviour(config.string("follower.behaviour")),
                 config.integer("follower.rounds"), followerRng);
         CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator, new CmdpTrainer.Settings(
                 iterations, config.optionalReal("learning_rate").getAsDouble(), config.real("max_grad_norm"), envs, samples / envs));
@@ -288,12 +288,12 @@ public final class FourRoomsJob implements ExperimentJob {
         return x;
     }
 
-    private static CmdpFollower.Behaviour behaviour(String id) {
+    private static TabularMdpFollower.Behaviour behaviour(String id) {
         return switch (id) {
-            case "reference-schedule" -> CmdpFollower.Behaviour.REFERENCE_SCHEDULE;
-            case "reset-q" -> CmdpFollower.Behaviour.RESET_Q;
-            case "carry-q" -> CmdpFollower.Behaviour.CARRY_Q;
-            default -> CmdpFollower.Behaviour.OPTIMAL;
+            case "reference-schedule" -> TabularMdpFollower.Behaviour.REFERENCE_SCHEDULE;
+            case "reset-q" -> TabularMdpFollower.Behaviour.RESET_Q;
+            case "carry-q" -> TabularMdpFollower.Behaviour.CARRY_Q;
+            default -> TabularMdpFollower.Behaviour.OPTIMAL;
         };
     }
 }

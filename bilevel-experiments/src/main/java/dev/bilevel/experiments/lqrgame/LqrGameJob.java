@@ -13,7 +13,7 @@ import dev.bilevel.experiments.run.WindowMean;
 import dev.bilevel.learn.continuous.ContinuousGameLeader;
 import dev.bilevel.learn.continuous.ContinuousGameTrainer;
 import dev.bilevel.learn.continuous.LinearGaussianPolicy;
-import dev.bilevel.learn.continuous.MaxEntLqrGameFollower;
+import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
 import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.Arrays;

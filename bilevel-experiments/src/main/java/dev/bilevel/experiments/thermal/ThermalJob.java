@@ -9,11 +9,11 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
 import dev.bilevel.learn.thermal.ContinuousTrainer;
 import dev.bilevel.learn.thermal.FittedTdCritic;
-import dev.bilevel.learn.thermal.SoftLqrFollower;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -232,7 +232,7 @@ public final class ThermalJob implements ExperimentJob {
         }
         ContinuousHypergradientEstimator estimator = new ContinuousHypergradientEstimator(env, method,
                 estimatorSettings(config), criticInit);
-        SoftLqrFollower follower = new SoftLqrFollower(new SoftLqr(config.real("follower.tolerance"),
+        SoftLqrFollower follower = new SoftLqrFollower(env, new SoftLqr(config.real("follower.tolerance"),
                 config.integer("follower.max_iterations")), Boolean.parseBoolean(config.string("follower.warm_start")));
         List<ContinuousTrainer.ExtraColumn> extras = new ArrayList<>();
         extras.add(new ContinuousTrainer.ExtraColumn("exact_leader_return",

@@ -11,9 +11,10 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.learn.follower.GaussianResponse;
+import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.thermal.ContinuousBatch;
 import dev.bilevel.learn.thermal.ContinuousSampler;
-import dev.bilevel.learn.thermal.LqrFollowerResponse;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -154,7 +155,7 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                     }
                     exact = design.expectedLeaderReturn(solution, env.horizon(), monteCarlo ? null : comps);
                     if (monteCarlo) {
-                        LqrFollowerResponse response = new LqrFollowerResponse(solution, env.temperature(),
+                        GaussianResponse response = SoftLqrFollower.response(solution, env.temperature(),
                                 env.followerDiscount());
                         ContinuousBatch batch = ContinuousSampler.sample(env, design, response, episodes, evalRng,
                                 false);

@@ -9,9 +9,10 @@ import dev.bilevel.learn.continuous.ContinuousBchgEstimator;
 import dev.bilevel.learn.continuous.ContinuousGameLeader;
 import dev.bilevel.learn.continuous.ContinuousGameSampler;
 import dev.bilevel.learn.continuous.ContinuousReplayBuffer;
-import dev.bilevel.learn.continuous.LeaderAwareLqrResponse;
 import dev.bilevel.learn.continuous.LeaderQFunction;
 import dev.bilevel.learn.continuous.LinearGaussianPolicy;
+import dev.bilevel.learn.follower.LinearGaussianGameResponse;
+import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -131,7 +132,7 @@ class BchgHypergradientTest {
         double scale = (1 - GAMMA_L) / (1 - Math.pow(GAMMA_L, HORIZON));
 
         LinearGaussianPolicy policy = new LinearGaussianPolicy(2, k, w);
-        LeaderAwareLqrResponse response = new LeaderAwareLqrResponse(follower, 0.1, 0.95);
+        LinearGaussianGameResponse response = MaxEntLqrGameFollower.response(follower, 0.1, 0.95);
         ExactCritic critic = new ExactCritic(game, game.leaderValue(k, w, follower, GAMMA_L, HORIZON));
         ContinuousGameSampler sampler = new ContinuousGameSampler(game, HORIZON, GAMMA_L, 0.95);
         // Fresh episodes for every batch, so that batches are independent and their spread is the error.

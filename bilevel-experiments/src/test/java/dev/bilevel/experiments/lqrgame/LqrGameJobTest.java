@@ -11,7 +11,7 @@ import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.learn.continuous.ContinuousGameLeader;
 import dev.bilevel.learn.continuous.ContinuousGameTrainer;
 import dev.bilevel.learn.continuous.LinearGaussianPolicy;
-import dev.bilevel.learn.continuous.MaxEntLqrGameFollower;
+import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
 import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.nio.file.Files;

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.SoftLqr;
+import dev.bilevel.learn.follower.GaussianResponse;
+import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Sensitivity;
 import dev.bilevel.learn.thermal.ContinuousSampler;
 import dev.bilevel.learn.thermal.FittedTdCritic;
-import dev.bilevel.learn.thermal.LqrFollowerResponse;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class ThermalHypergradientTest {
             exact[i] = (exactReturn(wp) - exactReturn(wm)) / (2 * h);
         }
         var configured = ENV.configure(w);
-        LqrFollowerResponse follower = new LqrFollowerResponse(new SoftLqr().solve(configured.followerModel()),
+        GaussianResponse follower = SoftLqrFollower.response(new SoftLqr().solve(configured.followerModel()),
                 ENV.temperature(), ENV.followerDiscount());
         ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(ENV, Method.BCHG,
                 new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,

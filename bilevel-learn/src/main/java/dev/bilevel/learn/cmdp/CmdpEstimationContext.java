@@ -1,6 +1,6 @@
 package dev.bilevel.learn.cmdp;
 
-import dev.bilevel.core.cmdp.FollowerResponse;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import java.util.SplittableRandom;
 
@@ -16,6 +16,6 @@ import java.util.SplittableRandom;
  * @param leader reward parameterisations and {@code γ_L}
  * @param rng this iteration's randomness for the estimator
  */
-public record CmdpEstimationContext(int iteration, double[] decision, FollowerResponse follower, TabularBatch batch,
+public record CmdpEstimationContext(int iteration, double[] decision, TabularResponse follower, TabularBatch batch,
         LeaderKnowledge leader, SplittableRandom rng) {
 }

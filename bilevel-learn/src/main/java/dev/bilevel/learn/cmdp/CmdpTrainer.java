@@ -1,8 +1,9 @@
 package dev.bilevel.learn.cmdp;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.tabular.PolicyEvaluation;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
  * estimator returns a hypergradient; the leader takes an SGD ascent step after clipping the gradient
  * to a global norm.
  *
- * <p>The estimator sees only the decision, the follower's {@link FollowerResponse}, the batch and the
+ * <p>The estimator sees only the decision, the follower's {@link TabularResponse}, the batch and the
  * leader's own knowledge. Randomness comes from one seed, split once per component, so a run's numbers
  * do not depend on anything else running in the process.
  */
@@ -60,7 +61,7 @@ public final class CmdpTrainer {
 
     private final ConfigurableMdp model;
     private final TabularSampler sampler;
-    private final CmdpFollower follower;
+    private final TabularMdpFollower follower;
     private final CmdpEstimator estimator;
     private final Settings settings;
     private final LeaderKnowledge leader;
@@ -73,7 +74,7 @@ public final class CmdpTrainer {
      * @param estimator the leader's hypergradient estimator
      * @param settings loop settings
      */
-    public CmdpTrainer(ConfigurableMdp model, TabularSampler sampler, CmdpFollower follower, CmdpEstimator estimator,
+    public CmdpTrainer(ConfigurableMdp model, TabularSampler sampler, TabularMdpFollower follower, CmdpEstimator estimator,
             Settings settings) {
         this.model = model;
         this.sampler = sampler;
@@ -111,7 +112,7 @@ public final class CmdpTrainer {
         double[] x = x0.clone();
         double[] row = new double[columns.size()];
         for (int it = 0; it < settings.iterations(); it++) {
-            FollowerResponse response = follower.respond(x);
+            TabularResponse response = follower.respond(x);
             double[] leaderReward = model.leaderReward().evaluate(x);
             double objective = objective(response.policy(), leaderReward);
             TabularBatch batch = sampler.sample(response.policy(), settings.streams(), settings.stepsPerStream(),

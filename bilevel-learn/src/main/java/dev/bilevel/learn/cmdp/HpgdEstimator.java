@@ -1,7 +1,7 @@
 package dev.bilevel.learn.cmdp;
 
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 
@@ -68,7 +68,7 @@ public final class HpgdEstimator implements CmdpEstimator {
     public CmdpEstimate estimate(CmdpEstimationContext context) {
         LeaderKnowledge leader = context.leader();
         TabularBatch batch = context.batch();
-        FollowerResponse follower = context.follower();
+        TabularResponse follower = context.follower();
         int states = leader.states();
         int actions = leader.actions();
         double[] x = context.decision();

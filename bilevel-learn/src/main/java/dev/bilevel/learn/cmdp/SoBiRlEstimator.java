@@ -1,6 +1,6 @@
 package dev.bilevel.learn.cmdp;
 
-import dev.bilevel.core.cmdp.FollowerResponse;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**
@@ -23,7 +23,7 @@ public final class SoBiRlEstimator implements CmdpEstimator {
     public CmdpEstimate estimate(CmdpEstimationContext context) {
         LeaderKnowledge leader = context.leader();
         TabularBatch batch = context.batch();
-        FollowerResponse follower = context.follower();
+        TabularResponse follower = context.follower();
         int states = leader.states();
         int actions = leader.actions();
         double[] leaderReward = leader.leaderReward().evaluate(context.decision());

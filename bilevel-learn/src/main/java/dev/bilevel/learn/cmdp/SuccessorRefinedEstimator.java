@@ -1,7 +1,7 @@
 package dev.bilevel.learn.cmdp;
 
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**
@@ -49,7 +49,7 @@ public final class SuccessorRefinedEstimator implements CmdpEstimator {
     @Override
     public CmdpEstimate estimate(CmdpEstimationContext context) {
         LeaderKnowledge leader = context.leader();
-        FollowerResponse follower = context.follower();
+        TabularResponse follower = context.follower();
         TabularBatch batch = context.batch();
         successor.update(batch, follower.discount());
         if (context.iteration() < refineFrom) {

@@ -1,6 +1,7 @@
 package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.DifferentiableMarkovGame;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.replay.GammaReplayIndex;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -84,7 +85,7 @@ public final class ContinuousBchgEstimator {
      *     subsequence length} ({@code NaN}s for Naive-PGD)
      */
     public double[] estimate(ContinuousReplayBuffer buffer, int[] indices, int count, LeaderQFunction critic,
-            LinearGaussianPolicy policy, ContinuousFollowerResponse follower, SplittableRandom rng, double[] direct,
+            LinearGaussianPolicy policy, GaussianGameResponse follower, SplittableRandom rng, double[] direct,
             double[] response) {
         Arrays.fill(direct, 0.0);
         Arrays.fill(response, 0.0);

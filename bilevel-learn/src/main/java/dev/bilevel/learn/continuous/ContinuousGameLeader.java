@@ -2,6 +2,7 @@ package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.DifferentiableMarkovGame;
 import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ import java.util.SplittableRandom;
  *   <li>one Polyak step of the target critic and target policy per {@link #trainOnce} (§7.9).</li>
  * </ul>
  *
- * The leader sees the follower only through its {@link ContinuousFollowerResponse}.
+ * The leader sees the follower only through its {@link GaussianGameResponse}.
  */
 public final class ContinuousGameLeader {
 
@@ -286,7 +287,7 @@ public final class ContinuousGameLeader {
      * @param buffer transitions, with the leader's discount as sampling discount
      * @param follower the follower that produced them (its current response)
      */
-    public Diagnostics trainOnce(ContinuousReplayBuffer buffer, ContinuousFollowerResponse follower,
+    public Diagnostics trainOnce(ContinuousReplayBuffer buffer, GaussianGameResponse follower,
             SplittableRandom rng) {
         double criticLoss = 0.0;
         double meanQ = 0.0;
@@ -312,7 +313,7 @@ public final class ContinuousGameLeader {
     }
 
     /** One TD step; returns the loss. */
-    private double criticStep(ContinuousReplayBuffer buffer, ContinuousFollowerResponse follower,
+    private double criticStep(ContinuousReplayBuffer buffer, GaussianGameResponse follower,
             SplittableRandom rng) {
         int count = settings.batchSize();
         buffer.sample(count, settings.withReplacement(), false, rng, indices);
@@ -343,7 +344,7 @@ public final class ContinuousGameLeader {
      * One actor step; returns {gradient norm, direct norm, response norm, mean benefit, mean influence, mean
      * subsequence length}.
      */
-    private double[] actorStep(ContinuousReplayBuffer buffer, ContinuousFollowerResponse follower,
+    private double[] actorStep(ContinuousReplayBuffer buffer, GaussianGameResponse follower,
             SplittableRandom rng) {
         int count = settings.batchSize();
         buffer.sample(count, settings.withReplacement(), settings.discountSampling(), rng, indices);

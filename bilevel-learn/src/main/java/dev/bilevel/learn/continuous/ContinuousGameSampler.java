@@ -1,6 +1,7 @@
 package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import java.util.SplittableRandom;
 
 /**
@@ -52,7 +53,7 @@ public final class ContinuousGameSampler {
      *     {@code 4·episodes}), or {@code null}
      * @return the number of transitions played
      */
-    public int play(LinearGaussianPolicy leader, ContinuousFollowerResponse follower, boolean exploreLeader,
+    public int play(LinearGaussianPolicy leader, GaussianGameResponse follower, boolean exploreLeader,
             int episodes, ContinuousReplayBuffer buffer, double[] returns, SplittableRandom rng) {
         int steps = 0;
         int l = leaderAction.length;

@@ -2,6 +2,8 @@ package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
+import dev.bilevel.learn.follower.GaussianGameResponse;
+import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
 import dev.bilevel.learn.game.GameTrainer;
 import dev.bilevel.learn.game.GameTrainer.Objective;
 import java.util.ArrayList;
@@ -136,25 +138,25 @@ public final class ContinuousGameTrainer {
         double[] evalReturns = new double[4 * settings.evaluationEpisodes()];
         LinearGaussianPolicy policy = leader.policy();
         double[] noise = policy.noise();
-        solveFollower(policy, -1);
+        GaussianGameResponse response = solveFollower(policy, -1);
         long totalSteps = 0;
         double[] row = new double[columns.size()];
         double leaderDiscount = leader.settings().discount();
         for (int it = 0; it < settings.iterations(); it++) {
             boolean explore = settings.exploreSteps() >= 0 && totalSteps <= settings.exploreSteps();
-            totalSteps += sampler.play(policy, follower.response(), explore, settings.episodesPerIteration(), buffer,
+            totalSteps += sampler.play(policy, response, explore, settings.episodesPerIteration(), buffer,
                     trainReturns, sampling);
             ContinuousGameLeader.Diagnostics d = ContinuousGameLeader.Diagnostics.NONE;
             if (buffer.size() >= settings.minBufferSize()) {
-                d = leader.trainOnce(buffer, follower.response(), sampling);
+                d = leader.trainOnce(buffer, response, sampling);
             }
-            solveFollower(policy, it);
+            response = solveFollower(policy, it);
             Arrays.fill(row, Double.NaN);
             int c = 0;
             row[c++] = it;
             c++; // leader_objective, filled below
             if ((it + 1) % settings.evaluationInterval() == 0) {
-                sampler.play(policy, follower.response(), false, settings.evaluationEpisodes(), null, evalReturns,
+                sampler.play(policy, response, false, settings.evaluationEpisodes(), null, evalReturns,
                         evaluation);
                 double mcDiscounted = GameTrainer.column(evalReturns, 0);
                 double mcUndiscounted = GameTrainer.column(evalReturns, 1);
@@ -200,9 +202,9 @@ public final class ContinuousGameTrainer {
         }
     }
 
-    private void solveFollower(LinearGaussianPolicy policy, int iteration) {
+    private GaussianGameResponse solveFollower(LinearGaussianPolicy policy, int iteration) {
         try {
-            follower.update(policy);
+            return follower.respond(policy);
         } catch (ArithmeticException e) {
             String when = iteration < 0 ? "before training" : "after the leader update of iteration " + iteration;
             throw new ArithmeticException(when + ": " + e.getMessage());

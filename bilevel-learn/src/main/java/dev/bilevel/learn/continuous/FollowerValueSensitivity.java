@@ -1,6 +1,7 @@
 package dev.bilevel.learn.continuous;
 
 import dev.bilevel.learn.critic.QuadraticTdCritic;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -17,7 +18,7 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * where {@code W_F(x, a)} is the follower's soft value having seen {@code a} ({@link
- * ContinuousFollowerResponse#softValue}); the mirrored pairs make {@code ĉ} unbiased with a variance that stays
+ * GaussianGameResponse#softValue}); the mirrored pairs make {@code ĉ} unbiased with a variance that stays
  * bounded as the leader's noise {@code W → 0} (the raw score times {@code W_F} grows like {@code 1/W}). {@code Ψ}
  * is fitted by LSTD with quadratic features ({@link QuadraticTdCritic}), exact in the span for a MaxEnt-LQR
  * follower, whose {@code ∇_K V_F(x) = −(xᵀ(∂P/∂K)x + ∂v/∂K)}. Terminal transitions are left out of the fit (the
@@ -62,7 +63,7 @@ public final class FollowerValueSensitivity {
      *
      * @throws ArithmeticException when the LSTD system is singular
      */
-    public void fit(ContinuousReplayBuffer buffer, LinearGaussianPolicy policy, ContinuousFollowerResponse follower,
+    public void fit(ContinuousReplayBuffer buffer, LinearGaussianPolicy policy, GaussianGameResponse follower,
             SplittableRandom rng) {
         int size = buffer.size();
         if (successors.length < 2 * size) {

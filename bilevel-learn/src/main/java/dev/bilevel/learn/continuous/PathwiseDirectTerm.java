@@ -1,6 +1,7 @@
 package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.DifferentiableMarkovGame;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import java.util.Arrays;
 
 /**
@@ -81,7 +82,7 @@ public final class PathwiseDirectTerm {
      * @return the number of episodes averaged
      */
     public int estimate(ContinuousReplayBuffer buffer, LinearGaussianPolicy policy,
-            ContinuousFollowerResponse follower, double weight, double[] out) {
+            GaussianGameResponse follower, double weight, double[] out) {
         Arrays.fill(out, 0.0);
         double[] gain = policy.gain();
         double[] states = buffer.states();

@@ -1,6 +1,6 @@
 package dev.bilevel.learn.game;
 
-import dev.bilevel.core.game.GameFollowerResponse;
+import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.replay.GammaReplayIndex;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -41,7 +41,7 @@ final class ActorCoefficients {
      * @return {mean benefit, mean subsequence length} ({@code NaN}s unless BC-HG)
      */
     double[] accumulate(GammaReplayBuffer buffer, int[] indices, int n, double[] q, double[] probabilities,
-            GameFollowerResponse follower, SplittableRandom rng, double[] direct, double[] response) {
+            TabularGameResponse follower, SplittableRandom rng, double[] direct, double[] response) {
         Arrays.fill(direct, 0.0);
         Arrays.fill(response, 0.0);
         boolean withResponse = settings.method() == DiscreteGameLeader.Method.BCHG;
@@ -94,7 +94,7 @@ final class ActorCoefficients {
     }
 
     /** {@code (1/M) Σ_m Q(s, ã_m)[b]} with {@code ã_m ~ π_F(·|s,b)}, or its expectation when {@code M = 0}. */
-    private double followerBaseline(double[] q, GameFollowerResponse follower, int s, int b, SplittableRandom rng) {
+    private double followerBaseline(double[] q, TabularGameResponse follower, int s, int b, SplittableRandom rng) {
         int m = settings.followerSamples();
         double sum = 0.0;
         if (m == 0) {

@@ -1,8 +1,8 @@
 package dev.bilevel.learn.game;
 
-import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.nn.Initializer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * <p>Policy network: one-hot state → hidden (ReLU) → logits, Xavier-uniform weights. Critic: one-hot
  * (state, follower action) → hidden (ReLU) → one value per leader action, Xavier-normal weights. Both
  * have Adam optimisers and Polyak target copies updated once per {@link #trainOnce}. The leader sees
- * the follower only through its {@link GameFollowerResponse}.
+ * the follower only through its {@link TabularGameResponse}.
  */
 public final class DiscreteGameLeader {
 
@@ -217,7 +217,7 @@ public final class DiscreteGameLeader {
      * @param buffer transitions, with the leader's discount as sampling discount
      * @param follower the follower that produced them (its current response)
      */
-    public Diagnostics trainOnce(GammaReplayBuffer buffer, GameFollowerResponse follower, SplittableRandom rng) {
+    public Diagnostics trainOnce(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng) {
         double criticLoss = 0.0;
         double meanQ = 0.0;
         for (int step = 0; step < settings.criticSteps(); step++) {
@@ -266,7 +266,7 @@ public final class DiscreteGameLeader {
     }
 
     /** One critic step; returns {loss, mean Q of the batch}. */
-    private double[] criticStep(GammaReplayBuffer buffer, GameFollowerResponse follower, SplittableRandom rng) {
+    private double[] criticStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng) {
         int n = settings.batchSize();
         buffer.sample(n, settings.withReplacement(), false, rng, indices);
         double[] targetQ = critic.targetTable();
@@ -300,7 +300,7 @@ public final class DiscreteGameLeader {
     }
 
     /** The bootstrap value of {@code s'} from the target networks. */
-    private double nextValue(int next, double[] targetQ, GameFollowerResponse follower) {
+    private double nextValue(int next, double[] targetQ, TabularGameResponse follower) {
         if (settings.method() == Method.BIAC) {
             double best = Double.NEGATIVE_INFINITY;
             for (int b = 0; b < nb; b++) {
@@ -320,7 +320,7 @@ public final class DiscreteGameLeader {
         return targetQ[(next * na + followerMode(follower, next, b)) * nb + b];
     }
 
-    private void expectedNextValues(double[] targetQ, GameFollowerResponse follower) {
+    private void expectedNextValues(double[] targetQ, TabularGameResponse follower) {
         for (int s = 0; s < states; s++) {
             for (int b = 0; b < nb; b++) {
                 double v = 0.0;
@@ -332,7 +332,7 @@ public final class DiscreteGameLeader {
         }
     }
 
-    private int followerMode(GameFollowerResponse follower, int s, int b) {
+    private int followerMode(TabularGameResponse follower, int s, int b) {
         return argmax(follower.policy(), (s * nb + b) * na, na);
     }
 
@@ -348,7 +348,7 @@ public final class DiscreteGameLeader {
     }
 
     /** One actor step; returns {gradient norm, direct norm, response norm, mean benefit, mean subsequence length}. */
-    private double[] actorStep(GammaReplayBuffer buffer, GameFollowerResponse follower, SplittableRandom rng) {
+    private double[] actorStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng) {
         int n = settings.batchSize();
         buffer.sample(n, settings.withReplacement(), settings.discountSampling(), rng, indices);
         double[] q = critic.table();

@@ -1,7 +1,7 @@
 package dev.bilevel.learn.game;
 
-import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
+import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import java.util.SplittableRandom;
 
@@ -40,7 +40,7 @@ public final class GameBoltzmannCovarianceEstimator {
      * @param leaderDiscount {@code γ_L}
      * @return the gradient with respect to the logits, row-major {@code [s][b]}
      */
-    public double[] estimate(TabularBatch batch, double[] leaderPolicy, GameFollowerResponse follower,
+    public double[] estimate(TabularBatch batch, double[] leaderPolicy, TabularGameResponse follower,
             double[] leaderReward, double leaderDiscount, SplittableRandom rng) {
         int states = follower.states();
         int nb = follower.leaderActions();

@@ -1,8 +1,8 @@
 package dev.bilevel.learn.game;
 
-import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.TabularDynamics;
+import dev.bilevel.learn.follower.TabularGameResponse;
 import java.util.SplittableRandom;
 
 /**
@@ -46,7 +46,7 @@ public final class GameEpisodeSampler {
      *     (length {@code 4·episodes}), or {@code null}
      * @return the number of transitions played
      */
-    public int play(double[] leaderPolicy, GameFollowerResponse follower, boolean exploreLeader, int episodes,
+    public int play(double[] leaderPolicy, TabularGameResponse follower, boolean exploreLeader, int episodes,
             GammaReplayBuffer buffer, double[] returns, SplittableRandom rng) {
         TabularDynamics dynamics = game.dynamics();
         int nb = game.leaderActions();

@@ -1,10 +1,11 @@
 package dev.bilevel.learn.game;
 
-import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -98,7 +99,7 @@ public final class GameTrainer {
     private final MarkovGame game;
     private final GameEpisodeSampler sampler;
     private final DiscreteGameLeader leader;
-    private final GameFollower follower;
+    private final TabularGameFollower follower;
     private final Settings settings;
     private final List<String> columns;
 
@@ -106,7 +107,7 @@ public final class GameTrainer {
      * @param game the game (for sampling and exact evaluation; the leader sees only the follower's response)
      * @param horizon steps per episode
      */
-    public GameTrainer(MarkovGame game, int horizon, DiscreteGameLeader leader, GameFollower follower,
+    public GameTrainer(MarkovGame game, int horizon, DiscreteGameLeader leader, TabularGameFollower follower,
             Settings settings, boolean suboptimalFollower) {
         this.game = game;
         this.sampler = new GameEpisodeSampler(game, horizon);
@@ -149,27 +150,28 @@ public final class GameTrainer {
         boolean suboptimal = columns.contains("kl_gap");
         long totalSteps = 0;
         double[] row = new double[columns.size()];
+        TabularGameResponse response = follower.initialResponse(leader.policy());
         for (int it = 0; it < settings.iterations(); it++) {
             boolean explore = settings.exploreSteps() >= 0 && totalSteps <= settings.exploreSteps();
-            totalSteps += sampler.play(leader.policy(), follower.response(), explore,
+            totalSteps += sampler.play(leader.policy(), response, explore,
                     settings.episodesPerIteration(), buffer, trainReturns, sampling);
             DiscreteGameLeader.Diagnostics d = DiscreteGameLeader.Diagnostics.NONE;
             if (buffer.size() >= settings.minBufferSize()) {
-                d = leader.trainOnce(buffer, follower.response(), sampling);
+                d = leader.trainOnce(buffer, response, sampling);
             }
             double[] policy = leader.policy();
-            follower.update(policy);
+            response = follower.respond(policy);
             java.util.Arrays.fill(row, Double.NaN);
             int c = 0;
             row[c++] = it;
             c++; // leader_objective, filled below
             if ((it + 1) % settings.evaluationInterval() == 0) {
-                sampler.play(policy, follower.response(), false, settings.evaluationEpisodes(), null, evalReturns,
+                sampler.play(policy, response, false, settings.evaluationEpisodes(), null, evalReturns,
                         evaluation);
                 double mcDiscounted = column(evalReturns, 0);
                 double mcUndiscounted = column(evalReturns, 1);
-                double exactDiscounted = exactReturn(policy, follower.response(), game.leaderDiscount(), horizon);
-                double exactUndiscounted = exactReturn(policy, follower.response(), 1.0, horizon);
+                double exactDiscounted = exactReturn(policy, response, game.leaderDiscount(), horizon);
+                double exactUndiscounted = exactReturn(policy, response, 1.0, horizon);
                 row[c++] = mcDiscounted;
                 row[c++] = mcUndiscounted;
                 row[c++] = exactDiscounted;
@@ -181,7 +183,7 @@ public final class GameTrainer {
                     case EXACT_UNDISCOUNTED -> exactUndiscounted;
                 };
                 if (suboptimal) {
-                    GameFollowerResponse best = follower.optimalResponse();
+                    TabularGameResponse best = follower.optimalResponse();
                     row[c++] = switch (settings.objective()) {
                         case MC_DISCOUNTED, EXACT_DISCOUNTED ->
                                 exactReturn(policy, best, game.leaderDiscount(), horizon);
@@ -217,8 +219,9 @@ public final class GameTrainer {
     }
 
     /** The exact expected leader return over {@code horizon} steps (discount 1: undiscounted). */
-    private double exactReturn(double[] leaderPolicy, GameFollowerResponse response, double discount, int horizon) {
-        double[] joint = JointPolicy.of(leaderPolicy, response);
+    private double exactReturn(double[] leaderPolicy, TabularGameResponse response, double discount, int horizon) {
+        double[] joint = JointPolicy.of(leaderPolicy, response.policy(), game.leaderActions(),
+                game.followerActions());
         return PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), discount, horizon);
     }
 

@@ -4,6 +4,7 @@ import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
 import dev.bilevel.learn.critic.TdCritic;
+import dev.bilevel.learn.follower.GaussianResponse;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -267,7 +268,7 @@ public final class ContinuousHypergradientEstimator {
      * @return the estimate
      */
     public Estimate estimate(ContinuousBatch batch, ContinuousConfigurableMdp.Configured configured,
-            LqrFollowerResponse follower, SplittableRandom rng) {
+            GaussianResponse follower, SplittableRandom rng) {
         int rows = batch.rows();
         int n = batch.stateDimension;
         int m = batch.actionDimension;
@@ -553,7 +554,7 @@ public final class ContinuousHypergradientEstimator {
      * rows, {@code [rows·d]}.
      */
     private double[] modelSensitivity(ContinuousBatch batch, ContinuousConfigurableMdp.Configured configured,
-            LqrFollowerResponse follower, int[] successors, int[] kept, SplittableRandom rng) {
+            GaussianResponse follower, int[] successors, int[] kept, SplittableRandom rng) {
         int rows = batch.rows();
         int n = batch.stateDimension;
         int m = batch.actionDimension;
@@ -651,7 +652,7 @@ public final class ContinuousHypergradientEstimator {
     }
 
     /** {@code V̂(x_r) = mean_j Q̂(x_r, u_j)} with {@code u_j ~ π_F(·|x_r)}, in blocks of rows of {@code states}. */
-    void sampledValue(double[] states, LqrFollowerResponse follower, SplittableRandom rng, int[] rowsToDo,
+    void sampledValue(double[] states, GaussianResponse follower, SplittableRandom rng, int[] rowsToDo,
             double[] out) {
         int n = follower.stateDimension();
         int m = follower.actionDimension();

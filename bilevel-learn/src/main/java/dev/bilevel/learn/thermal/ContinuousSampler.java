@@ -1,6 +1,7 @@
 package dev.bilevel.learn.thermal;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
+import dev.bilevel.learn.follower.GaussianResponse;
 import java.util.SplittableRandom;
 
 /**
@@ -23,7 +24,7 @@ public final class ContinuousSampler {
      * @return the batch
      */
     public static ContinuousBatch sample(ContinuousConfigurableMdp mdp, ContinuousConfigurableMdp.Configured configured,
-            LqrFollowerResponse follower, int episodes, SplittableRandom rng) {
+            GaussianResponse follower, int episodes, SplittableRandom rng) {
         return sample(mdp, configured, follower, episodes, rng, true);
     }
 
@@ -38,7 +39,7 @@ public final class ContinuousSampler {
      * @return the batch
      */
     public static ContinuousBatch sample(ContinuousConfigurableMdp mdp, ContinuousConfigurableMdp.Configured configured,
-            LqrFollowerResponse follower, int episodes, SplittableRandom rng, boolean leaderStatistics) {
+            GaussianResponse follower, int episodes, SplittableRandom rng, boolean leaderStatistics) {
         int n = mdp.stateDimension();
         int m = mdp.actionDimension();
         int d = mdp.decisionDimension();

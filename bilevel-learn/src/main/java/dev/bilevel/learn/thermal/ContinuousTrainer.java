@@ -2,6 +2,8 @@ package dev.bilevel.learn.thermal;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.learn.follower.GaussianResponse;
+import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -134,7 +136,7 @@ public final class ContinuousTrainer {
         int components = mdp.leaderRewardComponents().size();
         for (int it = 0; it < settings.iterations(); it++) {
             ContinuousConfigurableMdp.Configured configured = mdp.configure(weights);
-            LqrFollowerResponse response = follower.respond(configured);
+            GaussianResponse response = follower.respond(weights);
             SoftLqrSolution solution = follower.lastSolution();
             ContinuousBatch train = ContinuousSampler.sample(mdp, configured, response, settings.trainEpisodes(),
                     sampling);

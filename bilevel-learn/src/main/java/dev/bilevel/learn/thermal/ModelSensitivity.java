@@ -2,6 +2,7 @@ package dev.bilevel.learn.thermal;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
+import dev.bilevel.learn.follower.GaussianResponse;
 
 /**
  * The follower's sensitivity {@code ∇_w Q_F(x,u)} from the leader's model, the observed follower value and a
@@ -19,14 +20,14 @@ import dev.bilevel.learn.critic.QuadraticTdCritic;
 final class ModelSensitivity {
 
     private final ContinuousConfigurableMdp.Configured configured;
-    private final LqrFollowerResponse follower;
+    private final GaussianResponse follower;
     private final QuadraticTdCritic psi;
     private final double[] mean;
     private final double[] valueGradient;
     private final double[] features;
     private final double[] psiAtMean;
 
-    ModelSensitivity(ContinuousConfigurableMdp.Configured configured, LqrFollowerResponse follower,
+    ModelSensitivity(ContinuousConfigurableMdp.Configured configured, GaussianResponse follower,
             QuadraticTdCritic psi, int stateDimension, int decisionDimension) {
         this.configured = configured;
         this.follower = follower;

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.tabular.TabularDynamics;
-import dev.bilevel.learn.cmdp.CmdpFollower.Behaviour;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower.Behaviour;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
@@ -34,15 +35,15 @@ class CmdpFollowerTest {
     @Test
     void optimalAndReferenceScheduleGiveTheSameResponse() {
         Instance inst = instance();
-        CmdpFollower optimal = new CmdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1));
-        CmdpFollower reference = new CmdpFollower(inst.mdp(), Behaviour.REFERENCE_SCHEDULE, 0,
+        TabularMdpFollower optimal = new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1));
+        TabularMdpFollower reference = new TabularMdpFollower(inst.mdp(), Behaviour.REFERENCE_SCHEDULE, 0,
                 new SplittableRandom(1));
         SplittableRandom rng = new SplittableRandom(2);
         for (int k = 0; k < 5; k++) {
             // successive decisions exercise the optimal follower's warm start
             double[] x = Instances.uniformVector(rng, inst.dimension(), -1.0, 1.0);
-            FollowerResponse a = optimal.respond(x);
-            FollowerResponse b = reference.respond(x);
+            TabularResponse a = optimal.respond(x);
+            TabularResponse b = reference.respond(x);
             assertThat(maxDiff(a.policy(), b.policy())).isLessThanOrEqualTo(1e-10);
             assertThat(maxDiff(a.softValue(), b.softValue())).as("soft values").isLessThanOrEqualTo(1e-9);
             assertThat(maxDiff(a.policy(), inst.response(x).policy())).isLessThanOrEqualTo(1e-10);
@@ -59,8 +60,8 @@ class CmdpFollowerTest {
         Instance inst = instance();
         double[] best = inst.response().policy();
         for (Behaviour behaviour : new Behaviour[] {Behaviour.RESET_Q, Behaviour.CARRY_Q}) {
-            CmdpFollower follower = new CmdpFollower(inst.mdp(), behaviour, 1, new SplittableRandom(3));
-            FollowerResponse response = follower.respond(inst.x());
+            TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), behaviour, 1, new SplittableRandom(3));
+            TabularResponse response = follower.respond(inst.x());
             assertThat(follower.suboptimal()).isTrue();
             assertThat(maxDiff(response.policy(), best)).as(behaviour + " after one round").isGreaterThan(1e-2);
             assertThat(maxDiff(follower.optimalResponse().policy(), best)).isLessThanOrEqualTo(1e-10);
@@ -79,8 +80,8 @@ class CmdpFollowerTest {
     void resetQStartsAfreshEveryTimeWhileCarryQKeepsImproving() {
         Instance inst = instance();
         double[] best = inst.response().policy();
-        CmdpFollower reset = new CmdpFollower(inst.mdp(), Behaviour.RESET_Q, 2, new SplittableRandom(4));
-        CmdpFollower carry = new CmdpFollower(inst.mdp(), Behaviour.CARRY_Q, 2, new SplittableRandom(4));
+        TabularMdpFollower reset = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 2, new SplittableRandom(4));
+        TabularMdpFollower carry = new TabularMdpFollower(inst.mdp(), Behaviour.CARRY_Q, 2, new SplittableRandom(4));
         double firstReset = maxDiff(reset.respond(inst.x()).policy(), best);
         double firstCarry = maxDiff(carry.respond(inst.x()).policy(), best);
         assertThat(firstCarry).as("same seed, same first answer").isEqualTo(firstReset);
@@ -98,15 +99,15 @@ class CmdpFollowerTest {
     @Test
     void manyRoundsFromAFreshTableReachTheOptimum() {
         Instance inst = instance();
-        CmdpFollower reset = new CmdpFollower(inst.mdp(), Behaviour.RESET_Q, 100, new SplittableRandom(5));
+        TabularMdpFollower reset = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 100, new SplittableRandom(5));
         assertThat(maxDiff(reset.respond(inst.x()).policy(), inst.response().policy())).isLessThanOrEqualTo(1e-10);
     }
 
     @Test
     void zeroRoundsIsTheBoltzmannPolicyOfTheRandomTable() {
         Instance inst = instance();
-        CmdpFollower follower = new CmdpFollower(inst.mdp(), Behaviour.RESET_Q, 0, new SplittableRandom(6));
-        FollowerResponse response = follower.respond(inst.x());
+        TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 0, new SplittableRandom(6));
+        TabularResponse response = follower.respond(inst.x());
         SplittableRandom replay = new SplittableRandom(6);
         int actions = inst.actions();
         for (int s = 0; s < inst.states(); s++) {
@@ -149,9 +150,9 @@ class CmdpFollowerTest {
         LinearFeatureReward reward = new LinearFeatureReward(states, actions, 2, base, features);
         double temperature = 0.01 * scale;
         ConfigurableMdp mdp = new ConfigurableMdp(dynamics, reward, reward, 0.99, 0.99, temperature);
-        CmdpFollower follower = new CmdpFollower(mdp, Behaviour.OPTIMAL, 0, rng);
+        TabularMdpFollower follower = new TabularMdpFollower(mdp, Behaviour.OPTIMAL, 0, rng);
         for (double[] x : new double[][] {{0.1, 0.2}, {0.1, 0.2001}, {-0.3, 0.0}}) {
-            FollowerResponse response = follower.respond(x);
+            TabularResponse response = follower.respond(x);
             double[] exact = SoftPolicyIteration.exact().solve(dynamics, reward.evaluate(x), 0.99, temperature, null)
                     .policy();
             assertThat(maxDiff(response.policy(), exact)).as("seed %d, scale %s", seed, scale)
@@ -161,7 +162,7 @@ class CmdpFollowerTest {
 
     @Test
     void rejectsNegativeRounds() {
-        assertThatThrownBy(() -> new CmdpFollower(instance().mdp(), Behaviour.CARRY_Q, -1, new SplittableRandom(1)))
+        assertThatThrownBy(() -> new TabularMdpFollower(instance().mdp(), Behaviour.CARRY_Q, -1, new SplittableRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rounds");
     }
 }

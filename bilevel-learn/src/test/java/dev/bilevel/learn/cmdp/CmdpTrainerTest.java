@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.tabular.PolicyEvaluation;
-import dev.bilevel.learn.cmdp.CmdpFollower.Behaviour;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower.Behaviour;
 import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.BruteForce;
@@ -30,7 +31,7 @@ class CmdpTrainerTest {
     /** BC-HG with a SARSA critic: every source of randomness in the loop is used. */
     private static List<double[]> bchgRun(Instance inst, long seed, Behaviour behaviour) {
         SplittableRandom root = new SplittableRandom(seed);
-        CmdpFollower follower = new CmdpFollower(inst.mdp(), behaviour, 2, root.split());
+        TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), behaviour, 2, root.split());
         CmdpEstimator estimator = new BoltzmannCovarianceEstimator(
                 new SarsaCritic(inst.states(), inst.actions(), 0.5, root.split()),
                 BoltzmannCovarianceEstimator.Options.reference());
@@ -64,7 +65,7 @@ class CmdpTrainerTest {
     private static final class Recording implements CmdpEstimator {
         final CmdpEstimator inner;
         final List<double[]> decisions = new ArrayList<>();
-        final List<FollowerResponse> responses = new ArrayList<>();
+        final List<TabularResponse> responses = new ArrayList<>();
         final List<Integer> completed = new ArrayList<>();
         final List<TabularBatch> batches = new ArrayList<>();
         final List<CmdpEstimate> estimates = new ArrayList<>();
@@ -92,7 +93,7 @@ class CmdpTrainerTest {
                 new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplittableRandom(1)),
                 BoltzmannCovarianceEstimator.Options.unbiased()));
         CmdpTrainer trainer = new CmdpTrainer(inst.mdp(), new TabularSampler(inst.dynamics(), 40),
-                new CmdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(2)), estimator,
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(2)), estimator,
                 new CmdpTrainer.Settings(20, 0.2, 1.0, 3, 60));
         List<String> columns = trainer.columns();
         assertThat(columns).startsWith("iteration", "leader_objective").doesNotContain("kl_gap");
@@ -133,7 +134,7 @@ class CmdpTrainerTest {
         Instance inst = instance();
         Recording estimator = new Recording(new NaivePolicyGradient(DirectTerm.PER_STEP,
                 Normalization.COMPLETED_EPISODES));
-        CmdpFollower follower = new CmdpFollower(inst.mdp(), Behaviour.RESET_Q, 1, new SplittableRandom(4));
+        TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 1, new SplittableRandom(4));
         CmdpTrainer trainer = new CmdpTrainer(inst.mdp(), new TabularSampler(inst.dynamics(), 40), follower,
                 estimator, new CmdpTrainer.Settings(5, 0.1, 1.0, 2, 30));
         List<String> columns = trainer.columns();
@@ -163,7 +164,7 @@ class CmdpTrainerTest {
     void exactGradientAscentImprovesTheObjective() {
         Instance inst = instance();
         CmdpTrainer trainer = new CmdpTrainer(inst.mdp(), new TabularSampler(inst.dynamics(), 40),
-                new CmdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(6)),
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(6)),
                 new ExactEstimator(inst.mdp()), new CmdpTrainer.Settings(200, 0.02, 1.0, 1, 10));
         List<Double> objective = new ArrayList<>();
         double[] last = trainer.run(inst.x(), new SplittableRandom(7), (it, row) -> objective.add(row[1]));
@@ -192,11 +193,11 @@ class CmdpTrainerTest {
         Instance inst = instance();
         double[] g = {3.0, 0.0, 4.0, 0.0, 0.0};
         CmdpTrainer clipped = new CmdpTrainer(inst.mdp(), new TabularSampler(inst.dynamics(), 40),
-                new CmdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(8)), stub(g, 99),
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(8)), stub(g, 99),
                 new CmdpTrainer.Settings(10, 0.1, 1.0, 1, 5));
         double[] x = clipped.run(inst.x(), new SplittableRandom(9), (it, row) -> { });
         CmdpTrainer unclipped = new CmdpTrainer(inst.mdp(), new TabularSampler(inst.dynamics(), 40),
-                new CmdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(8)), stub(g, 99),
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(8)), stub(g, 99),
                 new CmdpTrainer.Settings(10, 0.1, Double.POSITIVE_INFINITY, 1, 5));
         double[] y = unclipped.run(inst.x(), new SplittableRandom(9), (it, row) -> { });
         for (int j = 0; j < g.length; j++) {
@@ -209,7 +210,7 @@ class CmdpTrainerTest {
     void aDecisionOfTheWrongLengthIsRejected() {
         Instance inst = instance();
         CmdpTrainer trainer = new CmdpTrainer(inst.mdp(), new TabularSampler(inst.dynamics(), 40),
-                new CmdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1)),
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1)),
                 new ExactEstimator(inst.mdp()), new CmdpTrainer.Settings(3, 0.1, 1.0, 1, 5));
         assertThatThrownBy(() -> trainer.run(new double[4], new SplittableRandom(1), (it, row) -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 5").hasMessageContaining(
@@ -220,7 +221,7 @@ class CmdpTrainerTest {
     void aNonFiniteGradientStopsTheRunNamingTheIteration() {
         Instance inst = instance();
         CmdpTrainer trainer = new CmdpTrainer(inst.mdp(), new TabularSampler(inst.dynamics(), 40),
-                new CmdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1)),
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1)),
                 stub(new double[] {0.1, 0.2, 0.3, 0.4, 0.5}, 3), new CmdpTrainer.Settings(10, 0.1, 1.0, 1, 5));
         List<Integer> logged = new ArrayList<>();
         assertThatThrownBy(() -> trainer.run(inst.x(), new SplittableRandom(1), (it, row) -> logged.add(it)))

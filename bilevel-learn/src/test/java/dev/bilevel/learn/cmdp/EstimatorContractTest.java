@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bilevel.core.Hypergradient;
 import dev.bilevel.core.cmdp.ExactHypergradient;
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.BatchAccess;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
@@ -52,14 +52,14 @@ class EstimatorContractTest {
                 Arguments.of(102L, Spec.of(7, 3, 5, 1, 0.9, 0.9, 0.6)));
     }
 
-    private static CmdpEstimationContext context(Instance inst, FollowerResponse follower, TabularBatch batch,
+    private static CmdpEstimationContext context(Instance inst, TabularResponse follower, TabularBatch batch,
             SplittableRandom rng) {
         return new CmdpEstimationContext(0, inst.x(), follower, batch, inst.leader(), rng);
     }
 
     /** Estimates from {@code BATCHES} independent episode batches. */
     private static List<CmdpEstimate> estimates(Instance inst, CmdpEstimator estimator, long seed) {
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);
         SplittableRandom rng = new SplittableRandom(seed);
         List<CmdpEstimate> out = new ArrayList<>();
@@ -93,7 +93,7 @@ class EstimatorContractTest {
     @MethodSource("instances")
     void bchgWithAnExactCriticIsUnbiased(long seed, Spec spec) {
         Instance inst = Instances.cmdp(seed, spec);
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         double[] exact = Exact.gradient(inst.mdp(), inst.x());
         double[] exactResponse = Exact.response(inst.mdp(), inst.x(), follower.policy());
         assertThat(Vectors.norm(exactResponse)).as("a non-trivial response term").isGreaterThan(0.3);
@@ -110,7 +110,7 @@ class EstimatorContractTest {
     @MethodSource("instances")
     void oneBchgEstimateFrom20000EpisodesPointsTheRightWay(long seed, Spec spec) {
         Instance inst = Instances.cmdp(seed, spec);
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         TabularBatch batch = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE).sampleEpisodes(
                 follower.policy(), 20_000, HORIZON, new SplittableRandom(seed + 2));
         CmdpEstimate est = new BoltzmannCovarianceEstimator(new ExactLeaderCritic(inst.dynamics()),
@@ -150,7 +150,7 @@ class EstimatorContractTest {
     @MethodSource("instances")
     void onTruncatedStreamsBothOptionSetsKeepTheDirection(long seed, Spec spec) {
         Instance inst = Instances.cmdp(seed, spec);
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         double[] exact = Exact.gradient(inst.mdp(), inst.x());
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);
         ExactLeaderCritic critic = new ExactLeaderCritic(inst.dynamics());
@@ -209,7 +209,7 @@ class EstimatorContractTest {
         // A deterministic chain visits each state exactly once per episode: with one episode,
         // Ḡ(s,a) − Ḡ(s) = 0 for every row, so HPGD's response is exactly zero while BC-HG's is not.
         Instance inst = Instances.onDynamics(61, Instances.chain(8, 3), 4, 0.9, 0.85, 0.5);
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         TabularBatch one = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE).sampleEpisodes(
                 follower.policy(), 1, 50, new SplittableRandom(62));
         assertThat(one.streamLength(0)).isEqualTo(8);
@@ -244,7 +244,7 @@ class EstimatorContractTest {
         Spec spec = Spec.of(6, 3, 4, 1, 0.9, 0.9, 0.5);
         for (boolean actionIndependent : new boolean[] {true, false}) {
             Instance inst = Instances.cmdp(71, actionIndependent ? spec.withActionIndependentFeatures() : spec);
-            FollowerResponse follower = inst.response();
+            TabularResponse follower = inst.response();
             TabularBatch batch = new TabularSampler(inst.dynamics(), 50).sample(follower.policy(), 4, 200,
                     new SplittableRandom(72));
             CmdpEstimate est = new SoBiRlEstimator(DirectTerm.EPISODE_START_MEAN).estimate(
@@ -265,7 +265,7 @@ class EstimatorContractTest {
         double[] exact = Exact.gradient(inst.mdp(), inst.x());
         ZeroOrderEstimator estimator = new ZeroOrderEstimator(x -> ExactHypergradient.objective(inst.mdp(), x), 0.01);
         SplittableRandom rng = new SplittableRandom(82);
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         List<double[]> draws = new ArrayList<>();
         for (int k = 0; k < 20_000; k++) {
             CmdpEstimate est = estimator.estimate(new CmdpEstimationContext(0, inst.x(), follower, null,
@@ -298,7 +298,7 @@ class EstimatorContractTest {
     @Test
     void exactEstimatorIsTheExactHypergradientAtTheObservedPolicy() {
         Instance inst = Instances.cmdp(91, Spec.of(7, 3, 5, 2, 0.9, 0.8, 0.4));
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         CmdpEstimate est = new ExactEstimator(inst.mdp()).estimate(context(inst, follower, null, null));
         Hypergradient exact = ExactHypergradient.compute(inst.mdp(), inst.x(), follower.policy());
         assertThat(est.gradient()).isEqualTo(exact.gradient());
@@ -317,8 +317,8 @@ class EstimatorContractTest {
     void paddingTheDecisionWithInertParametersChangesNothing() {
         Instance small = Instances.cmdp(95, Spec.of(6, 3, 10, 1, 0.9, 0.85, 0.5));
         Instance large = small.padded(2_000);
-        FollowerResponse follower = small.response();
-        FollowerResponse padded = large.response();
+        TabularResponse follower = small.response();
+        TabularResponse padded = large.response();
         assertThat(padded.policy()).isEqualTo(follower.policy());
         TabularBatch batch = new TabularSampler(small.dynamics(), 30).sample(follower.policy(), 4, 250,
                 new SplittableRandom(96));

@@ -2,9 +2,9 @@ package dev.bilevel.learn.cmdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.BruteForce;
@@ -29,7 +29,7 @@ class EstimatorFormulasTest {
 
     private static final double TOL = 1e-11;
 
-    record Setup(Instance inst, FollowerResponse follower, TabularBatch batch, double[] q, double[] v) {
+    record Setup(Instance inst, TabularResponse follower, TabularBatch batch, double[] q, double[] v) {
 
         int d() {
             return inst.dimension();
@@ -77,7 +77,7 @@ class EstimatorFormulasTest {
 
     static Setup setup(String kind) {
         Instance inst = Instances.cmdp(41, Spec.of(6, 3, 5, 1, 0.85, 0.8, 0.5));
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         TabularSampler sampler = new TabularSampler(inst.dynamics(), 9);
         TabularBatch batch = kind.equals("streams")
                 ? sampler.sample(follower.policy(), 3, 80, new SplittableRandom(42))

@@ -2,9 +2,9 @@ package dev.bilevel.learn.cmdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Exact;
@@ -59,7 +59,7 @@ class SuccessorRefinedEstimatorTest {
     @ValueSource(longs = {101L, 102L, 103L})
     void refinedEstimatesAverageToTheExactHypergradient(long seed) {
         Instance inst = Instances.cmdp(seed, SPEC);
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         SuccessorRefinedEstimator refined = new SuccessorRefinedEstimator(new ExactLeaderCritic(inst.dynamics()),
                 new SuccessorRepresentation(inst.states(), inst.actions(), 0.01), 0);
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);

@@ -3,8 +3,8 @@ package dev.bilevel.learn.cmdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.tabular.PolicyEvaluation;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Instances;
@@ -27,7 +27,7 @@ class SuccessorRepresentationTest {
     @Test
     void tdConvergesToTheExactSuccessorRepresentationDespiteTimeLimits() {
         Instance inst = Instances.cmdp(7L, Spec.of(6, 3, 2, 1, 0.8, 0.8, 3.0).withUniformStart());
-        FollowerResponse follower = inst.response();
+        TabularResponse follower = inst.response();
         int size = inst.states() * inst.actions();
         SuccessorRepresentation sr = new SuccessorRepresentation(inst.states(), inst.actions(), 0.002);
         TabularSampler sampler = new TabularSampler(inst.dynamics(), 6);

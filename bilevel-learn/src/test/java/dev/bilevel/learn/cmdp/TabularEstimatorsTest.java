@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.learn.cmdp.TabularEstimators.Kind;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Instances;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class TabularEstimatorsTest {
 
     private final Instance inst = Instances.cmdp(401, Spec.of(6, 3, 4, 1, 0.9, 0.85, 0.5));
-    private final FollowerResponse follower = inst.response();
+    private final TabularResponse follower = inst.response();
     private final TabularSampler sampler = new TabularSampler(inst.dynamics(), 25);
     private final TabularBatch batch = sampler.sample(follower.policy(), 3, 80, new SplittableRandom(402));
     private final double[] uniform = uniformStart();

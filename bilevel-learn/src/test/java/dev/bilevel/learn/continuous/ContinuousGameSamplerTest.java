@@ -3,13 +3,14 @@ package dev.bilevel.learn.continuous;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ContinuousGameSamplerTest {
 
     /** A follower on the line game: {@code a_F ~ N(−0.5·a_L, 0.1²)}. */
-    private static final ContinuousFollowerResponse FOLLOWER = new ContinuousFollowerResponse() {
+    private static final GaussianGameResponse FOLLOWER = new GaussianGameResponse() {
         @Override
         public double temperature() {
             return 1.0;

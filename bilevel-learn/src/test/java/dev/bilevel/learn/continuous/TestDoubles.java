@@ -1,6 +1,7 @@
 package dev.bilevel.learn.continuous;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import java.util.SplittableRandom;
 
 /** Small analytic stand-ins for a game, a follower and a critic. */
@@ -56,7 +57,7 @@ final class TestDoubles {
     /**
      * A follower on {@code n = 2}, {@code l = 1}: {@code u ~ N(0.5x₀ − a, 0.2²)}, {@code W_F = −(x₀² + (a − x₀)²) − x₁}.
      */
-    static final class Follower implements ContinuousFollowerResponse {
+    static final class Follower implements GaussianGameResponse {
         @Override
         public double temperature() {
             return 0.25;

@@ -13,6 +13,8 @@ import dev.bilevel.core.tabular.DiscountedOccupancy;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Vectors;
+import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,8 +47,10 @@ class ActorCoefficientsTest {
         }
         double[] leader = TabularSoftmaxPolicy.probabilities(logits, STATES, NB);
         GameFollowerSolution follower = SoftQIteration.exact().solve(game, leader, null);
+        TabularGameResponse observed = TabularGameFollower.response(game, follower);
         double[] exact = ExactGameHypergradient.compute(game, leader, follower).gradient();
-        double[] qRows = PolicyEvaluation.evaluate(game.dynamics(), JointPolicy.of(leader, follower.response()),
+        double[] qRows = PolicyEvaluation.evaluate(game.dynamics(),
+                JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions()),
                 game.leaderReward(), game.leaderDiscount()).actionValues();
         double[] exactDirect = exactDirectTerm(game, leader, follower, qRows);
         // The instance is informative: the follower's response is a large part of the hypergradient.
@@ -79,11 +83,11 @@ class ActorCoefficientsTest {
         double[] round = new double[STATES * NB];
         for (int r = 0; r < rounds; r++) {
             GammaReplayBuffer buffer = new GammaReplayBuffer(episodes * horizon, gamma, false);
-            sampler.play(leader, follower.response(), false, episodes, buffer, null, rng);
+            sampler.play(leader, observed, false, episodes, buffer, null, rng);
             java.util.Arrays.fill(round, 0.0);
             for (int k = 0; k < batchesPerRound; k++) {
                 buffer.sample(64, true, true, rng, indices);
-                coefficients.accumulate(buffer, indices, 64, q, leader, follower.response(), rng, direct, response);
+                coefficients.accumulate(buffer, indices, 64, q, leader, observed, rng, direct, response);
                 for (int s = 0; s < STATES; s++) {
                     double total = 0.0;
                     for (int b = 0; b < NB; b++) {
@@ -115,7 +119,8 @@ class ActorCoefficientsTest {
     /** {@code d_L(s)·π(b|s)·(Q_L(s,b) − V_L(s))}: the hypergradient with the follower held fixed. */
     private static double[] exactDirectTerm(MarkovGame game, double[] leader, GameFollowerSolution follower,
             double[] qRows) {
-        double[] d = DiscountedOccupancy.states(game.dynamics(), JointPolicy.of(leader, follower.response()),
+        double[] d = DiscountedOccupancy.states(game.dynamics(),
+                JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions()),
                 game.leaderDiscount());
         double[] out = new double[STATES * NB];
         for (int s = 0; s < STATES; s++) {
@@ -123,7 +128,7 @@ class ActorCoefficientsTest {
             double v = 0.0;
             for (int b = 0; b < NB; b++) {
                 for (int a = 0; a < NA; a++) {
-                    qb[b] += follower.response().probability(s, b, a) * qRows[(s * NB + b) * NA + a];
+                    qb[b] += follower.policy()[(s * NB + b) * NA + a] * qRows[(s * NB + b) * NA + a];
                 }
                 v += leader[s * NB + b] * qb[b];
             }

@@ -12,6 +12,8 @@ import dev.bilevel.core.game.TabularSoftmaxPolicy;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Instances;
+import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,9 +44,10 @@ class GameBoltzmannCovarianceEstimatorTest {
         }
         double[] leader = TabularSoftmaxPolicy.probabilities(logits, 5, 2);
         GameFollowerSolution follower = SoftQIteration.exact().solve(game, leader, null);
+        TabularGameResponse response = TabularGameFollower.response(game, follower);
         double[] exact = ExactGameHypergradient.compute(game, leader, follower).gradient();
         TabularSampler sampler = new TabularSampler(game.dynamics(), 120);
-        double[] joint = JointPolicy.of(leader, follower.response());
+        double[] joint = JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions());
         GameBoltzmannCovarianceEstimator estimator = new GameBoltzmannCovarianceEstimator(
                 new ExactLeaderCritic(game.dynamics()));
         int batches = 40;
@@ -52,7 +55,7 @@ class GameBoltzmannCovarianceEstimatorTest {
         double[] sumSq = new double[exact.length];
         for (int n = 0; n < batches; n++) {
             double[] g = estimator.estimate(sampler.sampleEpisodes(joint, 500, 120, rng), leader,
-                    follower.response(), game.leaderReward(), game.leaderDiscount(), rng);
+                    response, game.leaderReward(), game.leaderDiscount(), rng);
             for (int j = 0; j < g.length; j++) {
                 sum[j] += g[j];
                 sumSq[j] += g[j] * g[j];
@@ -68,7 +71,7 @@ class GameBoltzmannCovarianceEstimatorTest {
         }
         assertThat(cosine(mean, exact)).isGreaterThan(0.99);
         double[] single = estimator.estimate(sampler.sampleEpisodes(joint, 20_000, 120, rng), leader,
-                follower.response(), game.leaderReward(), game.leaderDiscount(), rng);
+                response, game.leaderReward(), game.leaderDiscount(), rng);
         assertThat(cosine(single, exact)).isGreaterThan(0.95);
     }
 }

@@ -3,11 +3,12 @@ package dev.bilevel.learn.game;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bilevel.core.game.FollowerOperator;
-import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.tabular.PolicyEvaluation;
+import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.testing.Instances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ class GameEpisodeSamplerTest {
 
     private final MarkovGame game = Instances.randomGame(new SplittableRandom(9), 5, 2, 3, FollowerOperator.SEQUENTIAL);
     private final double[] leader = {0.2, 0.8, 0.6, 0.4, 0.5, 0.5, 0.9, 0.1, 0.3, 0.7};
-    private final GameFollowerResponse follower = SoftQIteration.exact().solve(game, leader, null).response();
+    private final TabularGameResponse follower = TabularGameFollower.response(game,
+            SoftQIteration.exact().solve(game, leader, null));
 
     @Test
     void monteCarloReturnsMatchTheExactFiniteHorizonValues() {
@@ -24,7 +26,7 @@ class GameEpisodeSamplerTest {
         int episodes = 40_000;
         double[] returns = new double[4 * episodes];
         sampler.play(leader, follower, false, episodes, null, returns, new SplittableRandom(2));
-        double[] joint = JointPolicy.of(leader, follower);
+        double[] joint = JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions());
         double[][] expected = {
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), game.leaderDiscount(), 30)},
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), 1.0, 30)},

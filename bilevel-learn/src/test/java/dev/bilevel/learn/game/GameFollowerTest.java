@@ -6,6 +6,8 @@ import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.GameFollowerSolution;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
+import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.testing.Instances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -17,45 +19,47 @@ class GameFollowerTest {
 
     @Test
     void answersUniformlyUntilTheFirstUpdate() {
-        GameFollower follower = new GameFollower(game, GameFollower.Behaviour.REFERENCE, 0, new SplittableRandom(1));
-        for (double p : follower.response().policy()) {
+        TabularGameFollower follower = new TabularGameFollower(game, TabularGameFollower.Behaviour.REFERENCE, 0, new SplittableRandom(1));
+        for (double p : follower.initialResponse(leader).policy()) {
             assertThat(p).isEqualTo(1.0 / 3.0);
         }
     }
 
     @Test
     void referenceBehaviourIsWarmStartedSoftQIteration() {
-        GameFollower follower = new GameFollower(game, GameFollower.Behaviour.REFERENCE, 0, new SplittableRandom(1));
-        follower.update(leader);
+        TabularGameFollower follower = new TabularGameFollower(game, TabularGameFollower.Behaviour.REFERENCE, 0, new SplittableRandom(1));
+        TabularGameResponse response = follower.respond(leader);
         GameFollowerSolution expected = SoftQIteration.reference().solve(game, leader, null);
-        assertThat(follower.response().policy()).containsExactly(expected.response().policy());
+        assertThat(response.policy()).containsExactly(expected.policy());
         assertThat(follower.optimalityGap()).isNaN();
-        follower.update(leader);
+        follower.respond(leader);
         assertThat(follower.solution().sweeps()).isLessThanOrEqualTo(2);
     }
 
     @Test
     void truncatedFollowersReportTheirGapToTheConvergedOne() {
-        GameFollower carry = new GameFollower(game, GameFollower.Behaviour.CARRY_Q, 1, new SplittableRandom(1));
-        carry.update(leader);
+        TabularGameFollower carry = new TabularGameFollower(game, TabularGameFollower.Behaviour.CARRY_Q, 1, new SplittableRandom(1));
+        carry.respond(leader);
         double first = carry.optimalityGap();
         assertThat(first).isPositive();
         for (int k = 0; k < 200; k++) {
-            carry.update(leader);
+            carry.respond(leader);
         }
         // Carrying its table, one sweep per iteration converges to the best response.
         assertThat(carry.optimalityGap()).isLessThan(1e-6 * Math.max(first, 1e-3));
         assertThat(carry.optimalResponse().policy())
-                .containsExactly(SoftQIteration.reference().solve(game, leader, null).response().policy(),
+                .containsExactly(SoftQIteration.reference().solve(game, leader, null).policy(),
                         org.assertj.core.data.Offset.offset(1e-4));
 
-        GameFollower reset = new GameFollower(game, GameFollower.Behaviour.RESET_Q, 1, new SplittableRandom(1));
-        GameFollower resetAgain = new GameFollower(game, GameFollower.Behaviour.RESET_Q, 1, new SplittableRandom(1));
+        TabularGameFollower reset = new TabularGameFollower(game, TabularGameFollower.Behaviour.RESET_Q, 1, new SplittableRandom(1));
+        TabularGameFollower resetAgain = new TabularGameFollower(game, TabularGameFollower.Behaviour.RESET_Q, 1, new SplittableRandom(1));
+        TabularGameResponse last = null;
+        TabularGameResponse lastAgain = null;
         for (int k = 0; k < 5; k++) {
-            reset.update(leader);
-            resetAgain.update(leader);
+            last = reset.respond(leader);
+            lastAgain = resetAgain.respond(leader);
         }
         assertThat(reset.optimalityGap()).isGreaterThan(1e-3);
-        assertThat(reset.response().policy()).containsExactly(resetAgain.response().policy());
+        assertThat(last.policy()).containsExactly(lastAgain.policy());
     }
 }

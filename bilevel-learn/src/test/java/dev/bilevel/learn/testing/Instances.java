@@ -1,13 +1,14 @@
 package dev.bilevel.learn.testing;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.cmdp.LeaderKnowledge;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import java.util.SplittableRandom;
 
 /**
@@ -77,14 +78,14 @@ public final class Instances {
         }
 
         /** The follower's exact soft best response at {@link #x()}. */
-        public FollowerResponse response() {
+        public TabularResponse response() {
             return response(x);
         }
 
         /** The follower's exact soft best response at {@code decision}. */
-        public FollowerResponse response(double[] decision) {
-            return SoftPolicyIteration.exact().solve(mdp.dynamics(), mdp.followerReward().evaluate(decision),
-                    mdp.followerDiscount(), mdp.temperature(), null).response();
+        public TabularResponse response(double[] decision) {
+            return TabularMdpFollower.response(mdp, SoftPolicyIteration.exact().solve(mdp.dynamics(),
+                    mdp.followerReward().evaluate(decision), mdp.followerDiscount(), mdp.temperature(), null));
         }
 
         /**

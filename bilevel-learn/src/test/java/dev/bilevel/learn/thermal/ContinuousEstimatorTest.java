@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
+import dev.bilevel.learn.follower.GaussianResponse;
+import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -24,9 +26,9 @@ class ContinuousEstimatorTest {
                 1.0, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
     }
 
-    private static LqrFollowerResponse follower(double[] w) {
+    private static GaussianResponse follower(double[] w) {
         SoftLqrSolution sol = new SoftLqr().solve(MDP.configure(w).followerModel());
-        return new LqrFollowerResponse(sol, MDP.temperature(), MDP.followerDiscount());
+        return SoftLqrFollower.response(sol, MDP.temperature(), MDP.followerDiscount());
     }
 
     private static ContinuousBatch batch(double[] w, int episodes, long seed) {
@@ -37,7 +39,7 @@ class ContinuousEstimatorTest {
     void samplerRecordsCompleteEpisodesWithScoresIntoEachState() {
         double[] w = {0.3, -0.2};
         ContinuousBatch b = batch(w, 3, 1);
-        LqrFollowerResponse f = follower(w);
+        GaussianResponse f = follower(w);
         assertThat(b.rows()).isEqualTo(60);
         double[] score = new double[2];
         for (int r = 0; r < b.rows(); r++) {
@@ -155,7 +157,7 @@ class ContinuousEstimatorTest {
     void thinnedRowsGiveTheSameExpectedEstimate() {
         double[] w = {0.2, -0.1};
         ContinuousBatch b = batch(w, 6, 9);
-        LqrFollowerResponse f = follower(w);
+        GaussianResponse f = follower(w);
         ContinuousHypergradientEstimator.Settings full = new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0,
                 2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3,
                 1.0, 1.0, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
@@ -190,7 +192,7 @@ class ContinuousEstimatorTest {
     void transitionBaselineIsTheConditionalMeanOfTheNextFollowerValue() {
         double[] w = {0.3, 0.2};
         ContinuousBatch b = batch(w, 2, 12);
-        LqrFollowerResponse f = follower(w);
+        GaussianResponse f = follower(w);
         var configured = MDP.configure(w);
         SplittableRandom rng = new SplittableRandom(13);
         for (int r : new int[] {0, 7, 25}) {
@@ -220,7 +222,7 @@ class ContinuousEstimatorTest {
     /** {@code ∇_x V_F = −2Px} against central differences of the soft value. */
     @Test
     void followerValueGradientMatchesCentralDifferences() {
-        LqrFollowerResponse f = follower(new double[] {0.4, -0.3});
+        GaussianResponse f = follower(new double[] {0.4, -0.3});
         double[] g = new double[1];
         for (double x : new double[] {-2, 0.3, 1.7}) {
             f.valueGradient(new double[] {x}, g);
@@ -248,7 +250,7 @@ class ContinuousEstimatorTest {
     void modelSensitivityTracksTheExactFollowerSensitivityAcrossActions() {
         double[] w = {0.3, -0.2};
         var configured = MDP.configure(w);
-        LqrFollowerResponse f = follower(w);
+        GaussianResponse f = follower(w);
         ContinuousBatch b = batch(w, 500, 21);
         int rows = b.rows();
         QuadraticTdCritic psi = new QuadraticTdCritic(1, 2, MDP.followerDiscount());
@@ -340,7 +342,7 @@ class ContinuousEstimatorTest {
     void sampledValueIsTheCriticsMeanUnderThePolicy() {
         double[] w = {0.0, 0.0};
         ContinuousBatch b = batch(w, 2, 5);
-        LqrFollowerResponse f = follower(w);
+        GaussianResponse f = follower(w);
         ContinuousHypergradientEstimator pair = new ContinuousHypergradientEstimator(MDP, Method.BCHG,
                 settings(0, 2, true), new SplittableRandom(8));
         ContinuousHypergradientEstimator many = new ContinuousHypergradientEstimator(MDP, Method.BCHG,

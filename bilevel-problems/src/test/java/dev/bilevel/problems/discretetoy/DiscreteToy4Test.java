@@ -23,7 +23,7 @@ class DiscreteToy4Test {
         MarkovGame game = DiscreteToy4.game(variant, op);
         double[] leader = DiscreteToy4.leaderPolicy(p0);
         GameFollowerSolution follower = solver.solve(game, leader, null);
-        double[] joint = JointPolicy.of(leader, follower.response());
+        double[] joint = JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions());
         int h = DiscreteToy4.HORIZON;
         return new double[] {
             PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), 0.99, h),

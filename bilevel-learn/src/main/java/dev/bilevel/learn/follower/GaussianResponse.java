@@ -1,14 +1,14 @@
-package dev.bilevel.learn.thermal;
+package dev.bilevel.learn.follower;
 
-import dev.bilevel.core.lqr.SoftLqrSolution;
 import java.util.SplittableRandom;
 
 /**
- * What the leader observes of a soft-LQR follower: its Gaussian policy {@code u ~ N(−Kx, LLᵀ)} and its soft
- * value {@code V_F(x) = −(xᵀPx + v)}, with the temperature {@code β} and discount {@code γ_F}. Nothing of how
- * the follower solved for them crosses this line. Arrays are row-major copies, held for hot loops.
+ * What the leader observes of a linear-Gaussian follower in a continuous configurable MDP (the soft-LQR
+ * follower): its policy {@code u ~ N(−Kx, LLᵀ)} and its quadratic soft value {@code V_F(x) = −(xᵀPx + v)}, with
+ * the temperature {@code β} and discount {@code γ_F}. Nothing of how the follower solved for them crosses this
+ * line. Arrays are row-major, copied in and held for hot loops.
  */
-public final class LqrFollowerResponse {
+public final class GaussianResponse implements FollowerResponse {
 
     private final int n;
     private final int m;
@@ -20,17 +20,28 @@ public final class LqrFollowerResponse {
     private final double discount;
 
     /**
-     * @param solution the follower's solution (its policy and value are copied)
+     * @param stateDimension {@code n}
+     * @param actionDimension {@code m}
+     * @param gain {@code K}, {@code m×n} (copied)
+     * @param covarianceCholesky the lower Cholesky factor {@code L} of the policy covariance, {@code m×m} (copied)
+     * @param valueMatrix {@code P}, {@code n×n} (copied)
+     * @param valueOffset {@code v}
      * @param temperature {@code β}
      * @param discount {@code γ_F}
      */
-    public LqrFollowerResponse(SoftLqrSolution solution, double temperature, double discount) {
-        this.n = solution.stateDimension();
-        this.m = solution.actionDimension();
-        this.gain = solution.gainArray();
-        this.cholesky = solution.covarianceCholeskyArray();
-        this.valueMatrix = solution.pArray();
-        this.valueOffset = solution.v();
+    public GaussianResponse(int stateDimension, int actionDimension, double[] gain, double[] covarianceCholesky,
+            double[] valueMatrix, double valueOffset, double temperature, double discount) {
+        if (gain.length != actionDimension * stateDimension || covarianceCholesky.length != actionDimension
+                * actionDimension || valueMatrix.length != stateDimension * stateDimension) {
+            throw new IllegalArgumentException("gain, covariance factor or value matrix does not match n = "
+                    + stateDimension + ", m = " + actionDimension);
+        }
+        this.n = stateDimension;
+        this.m = actionDimension;
+        this.gain = gain.clone();
+        this.cholesky = covarianceCholesky.clone();
+        this.valueMatrix = valueMatrix.clone();
+        this.valueOffset = valueOffset;
         this.temperature = temperature;
         this.discount = discount;
     }
@@ -46,11 +57,13 @@ public final class LqrFollowerResponse {
     }
 
     /** @return {@code β} */
+    @Override
     public double temperature() {
         return temperature;
     }
 
     /** @return {@code γ_F} */
+    @Override
     public double discount() {
         return discount;
     }

@@ -1,9 +1,8 @@
-package dev.bilevel.core.game;
+package dev.bilevel.learn.follower;
 
 /**
- * What the leader may observe of a Markov-game follower: its policy {@code π_F(a|s,b)}, its soft value
- * after seeing the leader's action {@code W_F(s,b) = λ·log Σ_a exp(Q_F(s,b,a)/λ)}, {@code λ} and
- * {@code γ_F}. Leader-side code holds only this, never the follower's solver.
+ * What the leader observes of a tabular Markov-game follower: its policy {@code π_F(a|s,b)} after seeing the
+ * leader's action and its soft value {@code W_F(s,b) = λ·log Σ_a exp(Q_F(s,b,a)/λ)}.
  *
  * @param states {@code S}
  * @param leaderActions {@code B}
@@ -13,8 +12,8 @@ package dev.bilevel.core.game;
  * @param temperature {@code λ}
  * @param discount {@code γ_F}
  */
-public record GameFollowerResponse(int states, int leaderActions, int followerActions, double[] policy,
-        double[] softValue, double temperature, double discount) {
+public record TabularGameResponse(int states, int leaderActions, int followerActions, double[] policy,
+        double[] softValue, double temperature, double discount) implements FollowerResponse {
 
     /** {@code π_F(a|s,b)}. */
     public double probability(int s, int b, int a) {

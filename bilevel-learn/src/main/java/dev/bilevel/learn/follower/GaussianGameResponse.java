@@ -1,20 +1,15 @@
-package dev.bilevel.learn.continuous;
+package dev.bilevel.learn.follower;
 
 import java.util.SplittableRandom;
 
 /**
- * What the leader may observe of a continuous-action game follower (design notes: the decentralized
- * assumption): its policy {@code π_F(·|x, a_L)} (mean and draws), its soft value after seeing the leader's
- * action {@code W_F(x, a_L)}, its temperature {@code β} and discount {@code γ_F}. Vectors are read and
- * written at offsets of flat arrays.
+ * What the leader may observe of a continuous-action game follower: its Gaussian policy {@code π_F(·|x, a_L)}
+ * (mean and draws), its soft value after seeing the leader's action {@code W_F(x, a_L)}, its temperature
+ * {@code β} and discount {@code γ_F}. Vectors are read and written at offsets of flat arrays. The one
+ * response kind open to other implementations (a fitted or remote follower, a test's analytic stand-in);
+ * {@link LinearGaussianGameResponse} is the MaxEnt-LQR follower's.
  */
-public interface ContinuousFollowerResponse {
-
-    /** {@code β}. */
-    double temperature();
-
-    /** {@code γ_F}. */
-    double discount();
+public non-sealed interface GaussianGameResponse extends FollowerResponse {
 
     /** Writes the policy's mean (its mode) at {@code (x, a_L)} into {@code out[outOffset…]}. */
     void mean(double[] x, int xOffset, double[] leaderAction, int leaderOffset, double[] out, int outOffset);

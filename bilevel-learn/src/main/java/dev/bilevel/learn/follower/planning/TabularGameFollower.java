@@ -1,17 +1,19 @@
-package dev.bilevel.learn.game;
+package dev.bilevel.learn.follower.planning;
 
-import dev.bilevel.core.game.GameFollowerResponse;
 import dev.bilevel.core.game.GameFollowerSolution;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.learn.follower.Follower;
+import dev.bilevel.learn.follower.TabularGameResponse;
 import java.util.SplittableRandom;
 
 /**
  * The follower of a tabular Markov game: soft Q-iteration re-run against each new leader policy,
- * warm-started from its previous table. It exposes only a {@link GameFollowerResponse}
- * ({@code π_F(a|s,b)}, {@code W_F(s,b)}, {@code λ}, {@code γ_F}). Before the first update it answers
- * from {@code Q = 0} (uniform), as the reference does during its first iteration.
+ * warm-started from its previous table. It exposes only a {@link TabularGameResponse}
+ * ({@code π_F(a|s,b)}, {@code W_F(s,b)}, {@code λ}, {@code γ_F}). It re-optimises only after the leader has
+ * updated: its {@link #initialResponse} comes from {@code Q = 0} (uniform), as the reference's follower
+ * answers during the leader's first iteration.
  *
  * <p>Behaviours:
  * <ul>
@@ -24,7 +26,7 @@ import java.util.SplittableRandom;
  *       {@link #optimalityGap()}.</li>
  * </ul>
  */
-public final class GameFollower {
+public final class TabularGameFollower implements Follower<double[], TabularGameResponse> {
 
     /** How the follower answers. */
     public enum Behaviour {
@@ -70,7 +72,7 @@ public final class GameFollower {
      * @param stopSweeps {@code k} for the suboptimal behaviours (ignored otherwise)
      * @param rng randomness of the reset-Q tables
      */
-    public GameFollower(MarkovGame game, Behaviour behaviour, int stopSweeps, SplittableRandom rng) {
+    public TabularGameFollower(MarkovGame game, Behaviour behaviour, int stopSweeps, SplittableRandom rng) {
         if (behaviour.suboptimal() && stopSweeps < 0) {
             throw new IllegalArgumentException("follower.stop_sweeps: " + stopSweeps + " must be ≥ 0");
         }
@@ -86,14 +88,36 @@ public final class GameFollower {
         optimal = current;
     }
 
-    /** What the leader observes now. */
-    public GameFollowerResponse response() {
-        return current.response();
+    /** The answer from {@code Q = 0}, before any solve against the leader: uniform. */
+    @Override
+    public TabularGameResponse initialResponse(double[] leaderPolicy) {
+        return response(game, current);
     }
 
-    /** The converged best response to the last leader policy (equal to {@link #response()} unless suboptimal). */
-    public GameFollowerResponse optimalResponse() {
-        return optimal.response();
+    /**
+     * Re-solves against a new leader policy and answers.
+     *
+     * @param leaderPolicy {@code π_θ(b|s)} at {@code [s·B + b]}
+     * @throws ArithmeticException if the solve produces NaN
+     */
+    @Override
+    public TabularGameResponse respond(double[] leaderPolicy) {
+        update(leaderPolicy);
+        return response(game, current);
+    }
+
+    /** The converged best response to the last leader policy (equal to the response unless suboptimal). */
+    public TabularGameResponse optimalResponse() {
+        return response(game, optimal);
+    }
+
+    /**
+     * The observable part of a follower solve on {@code game}: its policy and soft value {@code W_F}, with the
+     * game's {@code λ} and {@code γ_F}.
+     */
+    public static TabularGameResponse response(MarkovGame game, GameFollowerSolution solution) {
+        return new TabularGameResponse(game.states(), game.leaderActions(), game.followerActions(), solution.policy(),
+                solution.softValue(), game.temperature(), game.followerDiscount());
     }
 
     /** The last solve (solver side: Q-table, sweeps, residual), for logging. */
@@ -106,13 +130,7 @@ public final class GameFollower {
         return optimalityGap;
     }
 
-    /**
-     * Re-solves against a new leader policy.
-     *
-     * @param leaderPolicy {@code π_θ(b|s)} at {@code [s·B + b]}
-     * @throws ArithmeticException if the solve produces NaN
-     */
-    public void update(double[] leaderPolicy) {
+    private void update(double[] leaderPolicy) {
         if (!behaviour.suboptimal()) {
             current = solver.solve(game, leaderPolicy, current);
             optimal = current;
@@ -129,7 +147,7 @@ public final class GameFollower {
         optimal = new SoftQIteration(1e-6, Math.max(0, 1000 - cut.sweeps()))
                 .solveFrom(game, leaderPolicy, cut.q().clone());
         current = cut;
-        optimalityGap = meanKl(current.response().policy(), optimal.response().policy());
+        optimalityGap = meanKl(current.policy(), optimal.policy());
     }
 
     private double meanKl(double[] p, double[] q) {

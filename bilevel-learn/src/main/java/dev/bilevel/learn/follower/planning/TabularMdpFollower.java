@@ -1,16 +1,17 @@
-package dev.bilevel.learn.cmdp;
+package dev.bilevel.learn.follower.planning;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
-import dev.bilevel.core.cmdp.FollowerResponse;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.math.LogSumExp;
+import dev.bilevel.learn.follower.Follower;
+import dev.bilevel.learn.follower.TabularResponse;
 import java.util.SplittableRandom;
 
 /**
  * The follower of a configurable MDP: it re-optimises against each new leader decision on its own
- * model and exposes only a {@link FollowerResponse}. Three behaviours:
+ * model and exposes only a {@link TabularResponse}. Three behaviours:
  *
  * <ul>
  *   <li>optimal, by warm-started {@link SoftPolicyIteration} (default; the same policy as the
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
  * </ul>
  * For a suboptimal follower {@link #optimalResponse()} is the converged best response, for logging.
  */
-public final class CmdpFollower {
+public final class TabularMdpFollower implements Follower<double[], TabularResponse> {
 
     /** How the follower answers. */
     public enum Behaviour {
@@ -54,7 +55,7 @@ public final class CmdpFollower {
      * @param rounds {@code k} for the suboptimal behaviours (ignored otherwise)
      * @param rng randomness for the suboptimal initial tables
      */
-    public CmdpFollower(ConfigurableMdp model, Behaviour behaviour, int rounds, SplittableRandom rng) {
+    public TabularMdpFollower(ConfigurableMdp model, Behaviour behaviour, int rounds, SplittableRandom rng) {
         if ((behaviour == Behaviour.RESET_Q || behaviour == Behaviour.CARRY_Q) && rounds < 0) {
             throw new IllegalArgumentException("follower.rounds: " + rounds + " must be ≥ 0");
         }
@@ -65,7 +66,8 @@ public final class CmdpFollower {
     }
 
     /** Re-optimises against {@code x} and returns what the leader may observe. */
-    public FollowerResponse respond(double[] x) {
+    @Override
+    public TabularResponse respond(double[] x) {
         double[] reward = model.followerReward().evaluate(x);
         double tolerance = tolerance(reward);
         if (tolerance != solverTolerance) {
@@ -93,7 +95,16 @@ public final class CmdpFollower {
                 current = suboptimal(reward);
             }
         }
-        return current.response();
+        return response(model, current);
+    }
+
+    /**
+     * The observable part of a follower solve on {@code model}: its policy and soft value, with the model's
+     * {@code λ} and {@code γ_F}.
+     */
+    public static TabularResponse response(ConfigurableMdp model, FollowerSolution solution) {
+        return new TabularResponse(model.states(), model.actions(), solution.policy(), solution.softValue(),
+                model.temperature(), model.followerDiscount());
     }
 
     /**
@@ -153,8 +164,7 @@ public final class CmdpFollower {
             }
             value[s] = sum;
         }
-        return new FollowerSolution(q.clone(), new FollowerResponse(states, actions, policy, value,
-                model.temperature(), model.followerDiscount()), 0, Double.NaN, false);
+        return new FollowerSolution(q.clone(), policy, value, 0, Double.NaN, false);
     }
 
     /** Whether the follower is deliberately suboptimal. */
@@ -163,8 +173,8 @@ public final class CmdpFollower {
     }
 
     /** The converged best response to the last decision (equal to the response for optimal followers). */
-    public FollowerResponse optimalResponse() {
-        return optimal.response();
+    public TabularResponse optimalResponse() {
+        return response(model, optimal);
     }
 
     /** Solver steps (Newton steps or sweeps) of the last response. */
