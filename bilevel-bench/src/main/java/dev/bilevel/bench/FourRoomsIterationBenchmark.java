@@ -1,11 +1,11 @@
 package dev.bilevel.bench;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
-import dev.bilevel.learn.cmdp.CmdpEstimator;
-import dev.bilevel.learn.cmdp.CmdpTrainer;
-import dev.bilevel.learn.cmdp.HpgdEstimator;
-import dev.bilevel.learn.cmdp.TabularEstimators;
+import dev.bilevel.learn.estimator.CmdpEstimator;
+import dev.bilevel.learn.estimator.HpgdEstimator;
+import dev.bilevel.learn.estimator.TabularEstimators;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
+import dev.bilevel.learn.loop.CmdpTrainer;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;

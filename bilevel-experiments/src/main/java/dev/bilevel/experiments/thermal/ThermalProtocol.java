@@ -1,6 +1,6 @@
 package dev.bilevel.experiments.thermal;
 
-import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
+import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
 
 /**
  * The two ways a thermal run fits its critics and solves its follower. Both compute the same estimators; they

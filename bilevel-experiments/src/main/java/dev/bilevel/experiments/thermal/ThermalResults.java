@@ -4,7 +4,7 @@ import dev.bilevel.experiments.aggregate.MetricsTable;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.RunDirectory;
-import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
+import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

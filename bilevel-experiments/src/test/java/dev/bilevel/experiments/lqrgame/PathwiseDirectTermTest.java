@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
-import dev.bilevel.learn.continuous.ContinuousGameSampler;
-import dev.bilevel.learn.continuous.ContinuousReplayBuffer;
-import dev.bilevel.learn.continuous.LinearGaussianPolicy;
-import dev.bilevel.learn.continuous.PathwiseDirectTerm;
+import dev.bilevel.learn.estimator.PathwiseDirectTerm;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
+import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.sampling.ContinuousGameSampler;
+import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;

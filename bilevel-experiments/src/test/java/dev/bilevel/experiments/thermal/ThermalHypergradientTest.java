@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.SoftLqr;
+import dev.bilevel.learn.critic.FittedTdCritic;
+import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
-import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator;
-import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Method;
-import dev.bilevel.learn.thermal.ContinuousHypergradientEstimator.Sensitivity;
-import dev.bilevel.learn.thermal.ContinuousSampler;
-import dev.bilevel.learn.thermal.FittedTdCritic;
+import dev.bilevel.learn.sampling.ContinuousSampler;
+import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
+import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Sensitivity;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

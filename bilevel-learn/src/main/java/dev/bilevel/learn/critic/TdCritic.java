@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * A vector-valued critic fitted by temporal differences on one batch of episodes: {@code net(z_r) ≈ r_r +
  * γ·net(z_{succ(r)})} over the rows with a successor. Implementations: the reference's MLP fitted by
- * semi-gradient TD ({@link dev.bilevel.learn.thermal.FittedTdCritic}) and a quadratic fitted by LSTD
+ * semi-gradient TD ({@link dev.bilevel.learn.critic.FittedTdCritic}) and a quadratic fitted by LSTD
  * ({@link QuadraticTdCritic}).
  */
 public interface TdCritic {

@@ -6,9 +6,9 @@ import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.TabularDynamics;
-import dev.bilevel.learn.cmdp.LeaderKnowledge;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
+import dev.bilevel.learn.leader.LeaderKnowledge;
 import java.util.SplittableRandom;
 
 /**

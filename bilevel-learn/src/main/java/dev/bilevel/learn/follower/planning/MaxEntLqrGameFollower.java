@@ -4,10 +4,10 @@ import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
 import dev.bilevel.core.lqr.SoftLqrException;
-import dev.bilevel.learn.continuous.LinearGaussianPolicy;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
+import dev.bilevel.learn.leader.LinearGaussianPolicy;
 import java.util.Objects;
 
 /**

@@ -1,0 +1,65 @@
+package dev.bilevel.learn.estimator;
+
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.leader.LeaderKnowledge;
+import dev.bilevel.learn.sampling.TabularBatch;
+
+/**
+ * SoBiRL (Yang, Gao, Yuan, AISTATS 2025) as in the BC-HG reference: a trajectory-level estimate of the
+ * follower-response term, for each episode start
+ * {@code (1/λ)·Q̂_L(s_0,a_0)·Σ_{k≥0} [∇_x r_F(s_k,a_k) − Σ_b π(b|s_k) ∇_x r_F(s_k,b)]} (undiscounted),
+ * averaged over episode starts, plus the direct term. When the incentive does not depend on the
+ * action (FourRooms) the bracket vanishes and SoBiRL equals Naive-PGD.
+ */
+public final class SoBiRlEstimator implements CmdpEstimator {
+
+    private final DirectTerm directTerm;
+
+    /** @param directTerm how the direct term is estimated */
+    public SoBiRlEstimator(DirectTerm directTerm) {
+        this.directTerm = directTerm;
+    }
+
+    @Override
+    public CmdpEstimate estimate(CmdpEstimationContext context) {
+        LeaderKnowledge leader = context.leader();
+        TabularBatch batch = context.batch();
+        TabularResponse follower = context.follower();
+        int states = leader.states();
+        int actions = leader.actions();
+        double[] leaderReward = leader.leaderReward().evaluate(context.decision());
+        double[] returns = TrajectorySums.returns(batch, TrajectorySums.rowValues(batch, leaderReward, actions),
+                leader.leaderDiscount());
+        double[] qMc = TrajectorySums.meanByStateAction(batch, returns, states, actions);
+        int starts = batch.startedEpisodes();
+        double[] weights = new double[states * actions];
+        if (starts > 0) {
+            int length = batch.length();
+            for (int e = 0; e < batch.streams(); e++) {
+                int start = e * length;
+                int end = start + batch.streamLength(e);
+                for (int t0 = start; t0 < end; t0++) {
+                    if (batch.times()[t0] != 0) {
+                        continue;
+                    }
+                    double c = qMc[t0] / (follower.temperature() * starts);
+                    for (int j = t0; j < end; j++) {
+                        int s = batch.states()[j];
+                        weights[s * actions + batch.actions()[j]] += c;
+                        for (int b = 0; b < actions; b++) {
+                            weights[s * actions + b] -= c * follower.policy()[s * actions + b];
+                        }
+                        if (!batch.hasSuccessor(j)) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        double[] response = new double[leader.dimension()];
+        leader.followerReward().accumulateGradient(context.decision(), weights, response);
+        double[] direct = BoltzmannCovarianceEstimator.direct(context, directTerm,
+                Normalization.COMPLETED_EPISODES.divisor(batch));
+        return new CmdpEstimate(direct, response);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.bilevel.learn.estimator;
+
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.learn.critic.ExactLeaderCritic;
+import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.critic.SuccessorRepresentation;
+import dev.bilevel.learn.critic.TabularLeaderCritic;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/** Builds the configurable-MDP estimators by name, for configs and the command line. */
+public final class TabularEstimators {
+
+    private TabularEstimators() {
+    }
+
+    /** The estimators, with their names in configs and on the command line. */
+    public enum Kind {
+        /** BC-HG. */
+        BCHG("bchg"),
+        /** BC-HG, then refinement with all-action centring and a successor representation. */
+        BCHG_SR("bchg-sr"),
+        /** HPGD with Monte-Carlo advantages. */
+        HPGD_MC("hpgd-mc"),
+        /** HPGD with BC-HG's SARSA critic. */
+        HPGD_SARSA("hpgd-sarsa"),
+        /** HPGD with an extra reset-anywhere batch. */
+        HPGD_ORACLE("hpgd-oracle"),
+        /** Direct term only. */
+        NAIVE("naive"),
+        /** SoBiRL. */
+        SOBIRL("sobirl"),
+        /** Two-point zero-order estimator on the exact objective. */
+        ZERO_ORDER("zero-order"),
+        /** The exact hypergradient from the model. */
+        EXACT("exact");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        /** The name used in configs and on the command line. */
+        public String id() {
+            return id;
+        }
+
+        /** Whether the estimator has a SARSA critic (and so a {@code sarsa_alpha}). */
+        public boolean usesSarsa() {
+            return this == BCHG || this == BCHG_SR || this == HPGD_SARSA;
+        }
+
+        /** Parses a name, naming {@code field} in the error. */
+        public static Kind parse(String name, String field) {
+            for (Kind k : values()) {
+                if (k.id.equals(name.toLowerCase(Locale.ROOT))) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException(field + ": unknown estimator '" + name + "', expected one of "
+                    + Arrays.stream(values()).map(Kind::id).collect(Collectors.joining(", ")));
+        }
+    }
+
+    /**
+     * How to build an estimator.
+     *
+     * @param kind which estimator
+     * @param exactCritic BC-HG with the model's exact {@code Q_L} instead of SARSA (diagnostics)
+     * @param sarsaAlpha SARSA step
+     * @param perturbation zero-order constant {@code c}
+     * @param episodic one-shot estimates from independent episodes (unbiased options, a SARSA critic
+     *     starting from zero) rather than the reference's training-loop options (every-visit averaging,
+     *     completed-episode normalisation, a persistent N(0,1)-initialised critic)
+     * @param successorStep {@link Kind#BCHG_SR}: TD step of the successor representation
+     * @param refineFrom {@link Kind#BCHG_SR}: first iteration of the refinement phase
+     */
+    public record Settings(Kind kind, boolean exactCritic, double sarsaAlpha, double perturbation, boolean episodic,
+            double successorStep, int refineFrom) {
+
+        /** Settings for every estimator but {@link Kind#BCHG_SR}. */
+        public Settings(Kind kind, boolean exactCritic, double sarsaAlpha, double perturbation, boolean episodic) {
+            this(kind, exactCritic, sarsaAlpha, perturbation, episodic, 0.5, 0);
+        }
+    }
+
+    /**
+     * Builds an estimator for {@code model}.
+     *
+     * @param oracle reset-anywhere access, required for {@link Kind#HPGD_ORACLE}
+     * @param criticInit randomness for the initial SARSA table
+     */
+    public static CmdpEstimator create(ConfigurableMdp model, Settings settings, HpgdEstimator.OracleAccess oracle,
+            SplittableRandom criticInit) {
+        DirectTerm direct = settings.episodic() ? DirectTerm.PER_STEP : DirectTerm.EPISODE_START_MEAN;
+        return switch (settings.kind()) {
+            case BCHG -> new BoltzmannCovarianceEstimator(critic(model, settings, criticInit),
+                    settings.episodic() ? BoltzmannCovarianceEstimator.Options.unbiased()
+                            : BoltzmannCovarianceEstimator.Options.reference());
+            case BCHG_SR -> {
+                if (settings.episodic()) {
+                    throw new IllegalArgumentException("estimator: bchg-sr learns the follower's successor"
+                            + " representation across outer iterations and has no one-shot estimate; use bchg");
+                }
+                yield new SuccessorRefinedEstimator(critic(model, settings, criticInit),
+                        new SuccessorRepresentation(model.states(), model.actions(), settings.successorStep()),
+                        settings.refineFrom());
+            }
+            case HPGD_MC -> HpgdEstimator.monteCarlo(direct);
+            case HPGD_SARSA -> HpgdEstimator.sarsa(critic(model, settings, criticInit), direct);
+            case HPGD_ORACLE -> {
+                if (oracle == null) {
+                    throw new IllegalArgumentException("hpgd-oracle needs reset-anywhere rollouts of the problem");
+                }
+                yield HpgdEstimator.oracle(oracle, direct);
+            }
+            case NAIVE -> new NaivePolicyGradient(direct, settings.episodic() ? Normalization.STARTED_EPISODES
+                    : Normalization.COMPLETED_EPISODES);
+            case SOBIRL -> new SoBiRlEstimator(direct);
+            case ZERO_ORDER -> new ZeroOrderEstimator(x -> ExactHypergradient.objective(model, x),
+                    settings.perturbation());
+            case EXACT -> new ExactEstimator(model);
+        };
+    }
+
+    private static TabularLeaderCritic critic(ConfigurableMdp model, Settings settings, SplittableRandom init) {
+        if (settings.exactCritic()) {
+            return new ExactLeaderCritic(model.dynamics());
+        }
+        return settings.episodic() ? SarsaCritic.zeroInitialized(model.states(), model.actions(), settings.sarsaAlpha())
+                : new SarsaCritic(model.states(), model.actions(), settings.sarsaAlpha(), init);
+    }
+}
