@@ -4,8 +4,9 @@
 # final_*.txt. Run it before a restructuring and after, then compare: any difference is a bug until it is
 # explained as an intended fix.
 #
-#   scripts/metrics-net.sh record DIR [JOBS]    run every case into DIR (JOBS parallel runs, default 2)
-#   scripts/metrics-net.sh compare DIR_A DIR_B   byte-compare two recordings; exit 1 on any difference
+#   scripts/metrics-net.sh record DIR [JOBS [REGEX]]  run every case (or those whose name matches REGEX) into DIR,
+#                                                  JOBS parallel runs (default 2)
+#   scripts/metrics-net.sh compare DIR_A DIR_B [REGEX] byte-compare two recordings; exit 1 on any difference
 #   scripts/metrics-net.sh list                  print the cases (name and arguments)
 #
 # The runs use the jar that ./bilevel builds (or BILEVEL_JAR). summary.json is not compared (it names
@@ -97,17 +98,19 @@ case "${1:-}" in
   record)
     dir="${2:?record DIR}"
     jobs="${3:-2}"
+    only="${4:-.}"
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
     j="$(jar)"
     start=$(date +%s)
-    cases | while IFS='|' read -r name args; do printf '%s\0%s\0' "$name" "$args"; done |
+    cases | grep -E "^($only)[^|]*\|" | while IFS='|' read -r name args; do printf '%s\0%s\0' "$name" "$args"; done |
       xargs -0 -n 2 -P "$jobs" bash -c 'run_case "$0" "$1" "$2" $3' "$dir" "$j"
-    echo "recorded $(cases | wc -l) cases in $dir in $(( $(date +%s) - start )) s"
+    echo "recorded $(cases | grep -cE "^($only)[^|]*\|") cases in $dir in $(( $(date +%s) - start )) s"
     ;;
   compare)
     a="${2:?compare A B}"
     b="${3:?compare A B}"
+    only="${4:-.}"
     status=0
     while IFS='|' read -r name _; do
       if ! diff -rq "$a/$name" "$b/$name" >/dev/null 2>&1; then
@@ -118,8 +121,8 @@ case "${1:-}" in
       if [[ -f "$a/$name.log" ]] && grep -q '^exit' "$a/$name.log"; then
         echo "note: $name failed in $a: $(grep -v '^exit' "$a/$name.log" | tail -1)"
       fi
-    done < <(cases)
-    [[ $status == 0 ]] && echo "identical: $(cases | wc -l) cases"
+    done < <(cases | grep -E "^($only)[^|]*\|")
+    [[ $status == 0 ]] && echo "identical: $(cases | grep -cE "^($only)[^|]*\|") cases"
     exit $status
     ;;
   *) sed -n '2,13p' "$0"; exit 2 ;;

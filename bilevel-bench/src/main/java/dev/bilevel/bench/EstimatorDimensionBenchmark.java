@@ -3,12 +3,12 @@ package dev.bilevel.bench;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
-import dev.bilevel.learn.estimator.CmdpEstimate;
-import dev.bilevel.learn.estimator.CmdpEstimationContext;
-import dev.bilevel.learn.estimator.CmdpEstimator;
-import dev.bilevel.learn.estimator.TabularEstimators;
+import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import dev.bilevel.learn.leader.LeaderKnowledge;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
@@ -48,8 +48,8 @@ public class EstimatorDimensionBenchmark {
     @Param({"bchg", "hpgd-mc"})
     public String method;
 
-    private CmdpEstimator estimator;
-    private CmdpEstimationContext context;
+    private Estimator<double[], TabularResponse, TabularBatch> estimator;
+    private Estimation<double[], TabularResponse, TabularBatch> context;
 
     @Setup
     public void setUp() {
@@ -62,12 +62,11 @@ public class EstimatorDimensionBenchmark {
         TabularBatch batch = new TabularSampler(mdp.dynamics(), 50).sampleEpisodes(follower.policy(), 1000, 50, rng);
         estimator = TabularEstimators.create(mdp, new TabularEstimators.Settings(
                 TabularEstimators.Kind.parse(method, "method"), true, 0.1, 0.1, true), null, rng.split());
-        context = new CmdpEstimationContext(0, x, TabularMdpFollower.response(mdp, follower), batch,
-                new LeaderKnowledge(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount()), rng);
+        context = new Estimation<>(0, x, TabularMdpFollower.response(mdp, follower), batch, rng);
     }
 
     @Benchmark
-    public CmdpEstimate estimate() {
+    public Estimate estimate() {
         return estimator.estimate(context);
     }
 }

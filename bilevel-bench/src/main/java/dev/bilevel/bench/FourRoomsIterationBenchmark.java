@@ -1,11 +1,15 @@
 package dev.bilevel.bench;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
-import dev.bilevel.learn.estimator.CmdpEstimator;
-import dev.bilevel.learn.estimator.HpgdEstimator;
-import dev.bilevel.learn.estimator.TabularEstimators;
+import dev.bilevel.core.tabular.PolicyEvaluation;
+import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import dev.bilevel.learn.loop.CmdpTrainer;
+import dev.bilevel.learn.leader.ClippedSgd;
+import dev.bilevel.learn.leader.DecisionLeader;
+import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
@@ -50,7 +54,7 @@ public class FourRoomsIterationBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ITERATIONS)
-    public double[] iterations() {
+    public double iterations() {
         FourRooms fourRooms = new FourRooms(FourRoomsConfig.paper(0.003));
         ConfigurableMdp model = fourRooms.model();
         SplittableRandom root = new SplittableRandom(1);
@@ -58,12 +62,22 @@ public class FourRoomsIterationBenchmark {
         int envs = (samples + 199) / 200;
         double[] uniform = new double[FourRooms.STATES];
         Arrays.fill(uniform, 1.0 / FourRooms.STATES);
-        CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(
-                TabularEstimators.Kind.parse(method, "method"), false, 0.5, 0.1, false),
-                new HpgdEstimator.OracleAccess(sampler, uniform, envs, 10_000 / envs), root.split());
-        TabularMdpFollower follower = new TabularMdpFollower(model, TabularMdpFollower.Behaviour.OPTIMAL, 0, root.split());
-        CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator,
-                new CmdpTrainer.Settings(ITERATIONS, 0.1, 1.0, envs, samples / envs));
-        return trainer.run(new double[fourRooms.dimension()], root.split(), (it, row) -> { });
+        DecisionLeader<TabularResponse, TabularBatch> leader = new DecisionLeader<>(
+                new double[fourRooms.dimension()],
+                TabularEstimators.create(model, new TabularEstimators.Settings(
+                        TabularEstimators.Kind.parse(method, "method"), false, 0.5, 0.1, false),
+                        new RewardDesignTerms.OracleAccess(sampler, uniform, envs, 10_000 / envs), root.split()),
+                ClippedSgd.ungrouped(fourRooms.dimension(), 0.1, 1.0));
+        TabularMdpFollower follower = new TabularMdpFollower(model, TabularMdpFollower.Behaviour.OPTIMAL, 0,
+                root.split());
+        int length = samples / envs;
+        BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
+                follower, (x, response, rng) -> sampler.sample(response.policy(), envs, length, rng), leader);
+        SplittableRandom run = root.split();
+        double[] objective = new double[1];
+        loop.run(ITERATIONS, run.split(), run.split(), step -> objective[0] += PolicyEvaluation.initialValue(
+                model.dynamics(), PolicyEvaluation.evaluate(model.dynamics(), step.response().policy(),
+                        model.leaderReward().evaluate(step.decision()), model.leaderDiscount()).stateValues()));
+        return objective[0] + leader.decision()[0];
     }
 }

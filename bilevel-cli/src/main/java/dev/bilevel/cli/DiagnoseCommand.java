@@ -6,7 +6,7 @@ import dev.bilevel.experiments.diagnose.DimensionScaling;
 import dev.bilevel.experiments.diagnose.EstimatorDiagnostics;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
-import dev.bilevel.learn.estimator.TabularEstimators;
+import dev.bilevel.learn.estimator.method.TabularEstimators;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
 import dev.bilevel.problems.json.ProblemFiles;

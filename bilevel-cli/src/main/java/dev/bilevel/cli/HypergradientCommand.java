@@ -14,15 +14,14 @@ import dev.bilevel.core.game.TabularSoftmaxPolicy;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
-import dev.bilevel.learn.estimator.CmdpEstimate;
-import dev.bilevel.learn.estimator.CmdpEstimationContext;
-import dev.bilevel.learn.estimator.CmdpEstimator;
 import dev.bilevel.learn.estimator.GameBoltzmannCovarianceEstimator;
-import dev.bilevel.learn.estimator.TabularEstimators;
+import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import dev.bilevel.learn.leader.LeaderKnowledge;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
@@ -164,8 +163,8 @@ final class HypergradientCommand implements Callable<Integer> {
         SplittableRandom rng = new SplittableRandom(seed);
         TabularEstimators.Settings settings = new TabularEstimators.Settings(kind, exactCritic, sarsaAlpha,
                 perturbation, true);
-        CmdpEstimator est = TabularEstimators.create(mdp, settings, null, rng.split());
-        LeaderKnowledge leader = new LeaderKnowledge(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
+        Estimator<double[], TabularResponse, TabularBatch> est = TabularEstimators.create(mdp, settings, null,
+                rng.split());
         SplittableRandom sampling = rng.split();
         SplittableRandom estimation = rng.split();
         double[] g;
@@ -173,8 +172,7 @@ final class HypergradientCommand implements Callable<Integer> {
             g = new double[x.length];
             TabularBatch none = new TabularBatch(1, 1);
             for (int n = 0; n < episodes; n++) {
-                double[] one = est.estimate(new CmdpEstimationContext(0, x, response, none, leader,
-                        estimation)).gradient();
+                double[] one = est.estimate(new Estimation<>(0, x, response, none, estimation)).gradient();
                 for (int j = 0; j < g.length; j++) {
                     g[j] += one[j] / episodes;
                 }
@@ -182,8 +180,7 @@ final class HypergradientCommand implements Callable<Integer> {
         } else {
             TabularBatch batch = new TabularSampler(mdp.dynamics(), horizon).sampleEpisodes(follower.policy(),
                     episodes, horizon, sampling);
-            CmdpEstimate estimate = est.estimate(new CmdpEstimationContext(0, x, response, batch, leader,
-                    estimation));
+            Estimate estimate = est.estimate(new Estimation<>(0, x, response, batch, estimation));
             g = estimate.gradient();
         }
         return new Hypergradient(exact.objective(), g);

@@ -8,24 +8,10 @@ package dev.bilevel.core.cmdp;
  * estimator is linear in {@code ∇_x r}, so it accumulates scalar weights per {@code (s,a)} along its
  * trajectories and contracts them once: the per-sample cost does not grow with {@code d}.
  */
-public interface ParametricReward {
-
-    /** Number of states. */
-    int states();
-
-    /** Number of actions. */
-    int actions();
-
-    /** Dimension {@code d} of the leader's decision. */
-    int dimension();
+public interface ParametricReward extends RewardJacobian {
 
     /** Writes {@code r(s,a;x)} into {@code out[s·A + a]}. */
     void evaluate(double[] x, double[] out);
-
-    /**
-     * Adds {@code Σ_{s,a} weights[s·A + a]·∂r(s,a;x)/∂x} to {@code gradient} (length {@code d}).
-     */
-    void accumulateGradient(double[] x, double[] weights, double[] gradient);
 
     /** Convenience: a fresh table {@code r(·,·;x)}. */
     default double[] evaluate(double[] x) {

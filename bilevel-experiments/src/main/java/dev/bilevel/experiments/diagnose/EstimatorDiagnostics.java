@@ -6,13 +6,12 @@ import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.experiments.run.ProgressReporter;
-import dev.bilevel.learn.estimator.TabularEstimators.Kind;
-import dev.bilevel.learn.estimator.CmdpEstimationContext;
-import dev.bilevel.learn.estimator.CmdpEstimator;
-import dev.bilevel.learn.estimator.TabularEstimators;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import dev.bilevel.learn.leader.LeaderKnowledge;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import java.util.ArrayList;
@@ -353,7 +352,6 @@ public final class EstimatorDiagnostics {
         final FollowerSolution follower;
         final TabularResponse response;
         final Hypergradient exact;
-        final LeaderKnowledge leader;
         final TabularSampler sampler;
         final Settings settings;
 
@@ -365,7 +363,6 @@ public final class EstimatorDiagnostics {
                     mdp.followerDiscount(), mdp.temperature(), null);
             response = TabularMdpFollower.response(mdp, follower);
             exact = ExactHypergradient.compute(mdp, x, follower.policy());
-            leader = new LeaderKnowledge(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
             sampler = new TabularSampler(mdp.dynamics(), settings.horizon());
             if (!allFinite(exact.gradient())) {
                 throw new ArithmeticException("the exact hypergradient of " + problem.name() + " is not finite");
@@ -381,7 +378,7 @@ public final class EstimatorDiagnostics {
          * stream and its estimation stream, in that order.
          */
         Timed estimate(Kind kind, int budget, TabularBatch batch, SplittableRandom own) {
-            CmdpEstimator estimator = TabularEstimators.create(mdp, new TabularEstimators.Settings(kind,
+            Estimator<double[], TabularResponse, TabularBatch> estimator = TabularEstimators.create(mdp, new TabularEstimators.Settings(kind,
                     settings.exactCritic(), settings.sarsaAlpha(), settings.perturbation(), true), null, own.split());
             SplittableRandom rng = own.split();
             if (kind == Kind.ZERO_ORDER) {
@@ -389,8 +386,7 @@ public final class EstimatorDiagnostics {
                 TabularBatch none = new TabularBatch(1, 1);
                 long t0 = System.nanoTime();
                 for (int n = 0; n < budget; n++) {
-                    double[] one = estimator.estimate(new CmdpEstimationContext(0, x, response, none, leader,
-                            rng)).gradient();
+                    double[] one = estimator.estimate(new Estimation<>(0, x, response, none, rng)).gradient();
                     for (int j = 0; j < g.length; j++) {
                         g[j] += one[j] / budget;
                     }
@@ -399,8 +395,7 @@ public final class EstimatorDiagnostics {
             }
             TabularBatch data = batch != null ? batch : new TabularBatch(1, 1);
             long t0 = System.nanoTime();
-            double[] g = estimator.estimate(new CmdpEstimationContext(0, x, response, data, leader, rng))
-                    .gradient();
+            double[] g = estimator.estimate(new Estimation<>(0, x, response, data, rng)).gradient();
             double seconds = (System.nanoTime() - t0) * 1e-9;
             return new Timed(g, seconds, usesEpisodes(kind) ? data.usedRows() : 0.0);
         }

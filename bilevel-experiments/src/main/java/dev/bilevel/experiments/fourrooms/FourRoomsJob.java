@@ -9,11 +9,16 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
-import dev.bilevel.learn.estimator.CmdpEstimator;
-import dev.bilevel.learn.estimator.HpgdEstimator;
-import dev.bilevel.learn.estimator.TabularEstimators;
+import dev.bilevel.experiments.evaluate.TabularMdpEvaluator;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import dev.bilevel.learn.loop.CmdpTrainer;
+import dev.bilevel.learn.leader.ClippedSgd;
+import dev.bilevel.learn.leader.DecisionLeader;
+import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
@@ -157,24 +162,30 @@ public final class FourRoomsJob implements ExperimentJob {
         double[] uniform = new double[FourRooms.STATES];
         Arrays.fill(uniform, 1.0 / FourRooms.STATES);
         int oracleSamples = config.integer("oracle_samples");
-        HpgdEstimator.OracleAccess oracle = new HpgdEstimator.OracleAccess(sampler, uniform, envs,
+        RewardDesignTerms.OracleAccess oracle = new RewardDesignTerms.OracleAccess(sampler, uniform, envs,
                 Math.max(1, oracleSamples / envs));
         TabularEstimators.Kind kind = TabularEstimators.Kind.parse(config.string("method"), "method");
-        CmdpEstimator estimator = TabularEstimators.create(model, new TabularEstimators.Settings(kind,
-                config.string("critic").equals("exact"),
-                config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false,
-                config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
+        Estimator<double[], TabularResponse, TabularBatch> estimator = TabularEstimators.create(model,
+                new TabularEstimators.Settings(kind, config.string("critic").equals("exact"),
+                        config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false,
+                        config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
         TabularMdpFollower follower = new TabularMdpFollower(model, behaviour(config.string("follower.behaviour")),
                 config.integer("follower.rounds"), followerRng);
-        CmdpTrainer trainer = new CmdpTrainer(model, sampler, follower, estimator, new CmdpTrainer.Settings(
-                iterations, config.optionalReal("learning_rate").getAsDouble(), config.real("max_grad_norm"), envs, samples / envs));
+        TabularMdpEvaluator evaluator = new TabularMdpEvaluator(model, follower);
+        DecisionLeader<TabularResponse, TabularBatch> leader = new DecisionLeader<>(x0, estimator,
+                ClippedSgd.ungrouped(x0.length, config.optionalReal("learning_rate").getAsDouble(),
+                        config.real("max_grad_norm")));
+        int streamLength = samples / envs;
+        BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
+                evaluator.follower(), (x, response, rng) -> sampler.sample(response.policy(), envs, streamLength, rng),
+                leader);
 
-        List<MetricColumn> columns = MetricColumn.of(trainer.columns(),
+        List<MetricColumn> columns = MetricColumn.of(evaluator.columns(),
                 Set.of("iteration", "completed_episodes", "follower_steps")::contains);
         int window = Math.min(1000, Math.max(iterations, 1));
         double[] tail = {0.0};
         double[] optimalTail = {0.0};
-        boolean suboptimal = trainer.columns().contains("leader_objective_optimal_follower");
+        boolean suboptimal = evaluator.columns().contains("leader_objective_optimal_follower");
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
@@ -187,7 +198,9 @@ public final class FourRoomsJob implements ExperimentJob {
             if (directory != null) {
                 directory.writeConfig(config);
             }
-            finalDecision = trainer.run(x0, runRng, (it, row) -> {
+            loop.run(iterations, runRng.split(), runRng.split(), step -> {
+                double[] row = evaluator.row(step);
+                int it = step.iteration();
                 if (metrics != null) {
                     metrics.row(row);
                 }
@@ -206,6 +219,7 @@ public final class FourRoomsJob implements ExperimentJob {
                     progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
                 }
             });
+            finalDecision = leader.decision();
         } catch (ArithmeticException e) {
             failure = e.getMessage();
             finalDecision = null;

@@ -5,7 +5,7 @@ import dev.bilevel.core.lqr.SoftLqrSolution;
 import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
-import dev.bilevel.learn.leader.GroupClippedSgd;
+import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.sampling.ContinuousBatch;
 import dev.bilevel.learn.sampling.ContinuousSampler;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ public final class ContinuousTrainer {
     private final SoftLqrFollower follower;
     private final ContinuousHypergradientEstimator estimator;
     private final Settings settings;
-    private final GroupClippedSgd optimizer;
+    private final ClippedSgd optimizer;
     private final List<ExtraColumn> extras;
     private final double[] weights;
     private final List<String> columns;
@@ -96,7 +96,7 @@ public final class ContinuousTrainer {
         }
         this.weights = initialWeights.clone();
         this.extras = List.copyOf(extras);
-        this.optimizer = new GroupClippedSgd(mdp.decisionGroups(), settings.learningRate(), settings.maxGradNorm());
+        this.optimizer = new ClippedSgd(mdp.decisionGroups(), settings.learningRate(), settings.maxGradNorm());
         List<String> names = new ArrayList<>(List.of("iteration", "leader_objective"));
         for (String c : mdp.leaderRewardComponents()) {
             names.add("return_UL_" + c);

@@ -15,7 +15,7 @@ package dev.bilevel.learn.sampling;
  * episode per stream and stops there. Arrays are exposed for speed and must not be modified by
  * readers; rows past a stream's length are unused.
  */
-public final class TabularBatch {
+public final class TabularBatch implements Episodes {
 
     private final int streams;
     private final int length;
@@ -55,8 +55,25 @@ public final class TabularBatch {
     }
 
     /** Number of parallel streams. */
+    @Override
     public int streams() {
         return streams;
+    }
+
+    @Override
+    public int streamStart(int e) {
+        return e * length;
+    }
+
+    @Override
+    public int streamEnd(int e) {
+        return e * length + streamLengths[e];
+    }
+
+    /** Whether the episode goes on after row {@code row} (it did not end there); the stream's end is separate. */
+    @Override
+    public boolean continuesAfter(int row) {
+        return !done(row);
     }
 
     /** Steps per stream. */

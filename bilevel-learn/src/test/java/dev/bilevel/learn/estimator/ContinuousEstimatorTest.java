@@ -10,7 +10,7 @@ import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
-import dev.bilevel.learn.leader.GroupClippedSgd;
+import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.sampling.ContinuousBatch;
 import dev.bilevel.learn.sampling.ContinuousSampler;
 import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
@@ -409,7 +409,7 @@ class ContinuousEstimatorTest {
 
     @Test
     void groupClippedSgdClipsEachGroupAndAscends() {
-        GroupClippedSgd sgd = new GroupClippedSgd(new int[] {2, 1}, 0.1, 1.0);
+        ClippedSgd sgd = new ClippedSgd(new int[] {2, 1}, 0.1, 1.0);
         double[] w = {0, 0, 0};
         double[] norms = sgd.ascend(w, new double[] {3, 4, 0.5});
         assertThat(norms).containsExactly(5.0, 0.5);

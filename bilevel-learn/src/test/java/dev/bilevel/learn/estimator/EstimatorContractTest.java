@@ -6,14 +6,22 @@ import dev.bilevel.core.Hypergradient;
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.ZeroOrderEstimator;
+import dev.bilevel.learn.estimator.term.Normalization;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.estimator.term.TabularDirectTerm;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.BatchAccess;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Exact;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
+import dev.bilevel.learn.testing.Instances;
+import dev.bilevel.learn.testing.TabularMethods;
 import dev.bilevel.learn.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,17 +60,19 @@ class EstimatorContractTest {
                 Arguments.of(102L, Spec.of(7, 3, 5, 1, 0.9, 0.9, 0.6)));
     }
 
-    private static CmdpEstimationContext context(Instance inst, TabularResponse follower, TabularBatch batch,
+    private static Estimation<double[], TabularResponse, TabularBatch> context(Instance inst,
+            TabularResponse follower, TabularBatch batch,
             SplittableRandom rng) {
-        return new CmdpEstimationContext(0, inst.x(), follower, batch, inst.leader(), rng);
+        return new Estimation<>(0, inst.x(), follower, batch, rng);
     }
 
     /** Estimates from {@code BATCHES} independent episode batches. */
-    private static List<CmdpEstimate> estimates(Instance inst, CmdpEstimator estimator, long seed) {
+    private static List<Estimate> estimates(Instance inst, Estimator<double[], TabularResponse,
+            TabularBatch> estimator, long seed) {
         TabularResponse follower = inst.response();
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);
         SplittableRandom rng = new SplittableRandom(seed);
-        List<CmdpEstimate> out = new ArrayList<>();
+        List<Estimate> out = new ArrayList<>();
         for (int b = 0; b < BATCHES; b++) {
             TabularBatch batch = sampler.sampleEpisodes(follower.policy(), EPISODES, HORIZON, rng);
             out.add(estimator.estimate(context(inst, follower, batch, rng)));
@@ -70,7 +80,7 @@ class EstimatorContractTest {
         return out;
     }
 
-    private static List<double[]> part(List<CmdpEstimate> estimates, Function<CmdpEstimate, double[]> part) {
+    private static List<double[]> part(List<Estimate> estimates, Function<Estimate, double[]> part) {
         return estimates.stream().map(part).toList();
     }
 
@@ -100,10 +110,10 @@ class EstimatorContractTest {
         assertThat(Vectors.norm(Vectors.minus(exact, exactResponse))).as("a non-trivial direct term")
                 .isGreaterThan(0.3);
 
-        List<CmdpEstimate> est = estimates(inst, new BoltzmannCovarianceEstimator(
-                new ExactLeaderCritic(inst.dynamics()), BoltzmannCovarianceEstimator.Options.unbiased()), seed + 1);
-        assertUnbiased(part(est, CmdpEstimate::response), exactResponse, "response");
-        assertUnbiased(part(est, CmdpEstimate::gradient), exact, "gradient");
+        List<Estimate> est = estimates(inst, TabularMethods.bchg(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
+                RewardDesignTerms.Options.unbiased()), seed + 1);
+        assertUnbiased(part(est, Estimate::response), exactResponse, "response");
+        assertUnbiased(part(est, Estimate::gradient), exact, "gradient");
     }
 
     @ParameterizedTest(name = "seed {0}: {1}")
@@ -113,8 +123,8 @@ class EstimatorContractTest {
         TabularResponse follower = inst.response();
         TabularBatch batch = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE).sampleEpisodes(
                 follower.policy(), 20_000, HORIZON, new SplittableRandom(seed + 2));
-        CmdpEstimate est = new BoltzmannCovarianceEstimator(new ExactLeaderCritic(inst.dynamics()),
-                BoltzmannCovarianceEstimator.Options.unbiased()).estimate(
+        Estimate est = TabularMethods.bchg(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
+                RewardDesignTerms.Options.unbiased()).estimate(
                         context(inst, follower, batch, new SplittableRandom(0)));
         assertThat(Vectors.cosine(est.gradient(), Exact.gradient(inst.mdp(), inst.x()))).isGreaterThanOrEqualTo(0.98);
     }
@@ -131,9 +141,9 @@ class EstimatorContractTest {
     void bchgReferenceOptionsAgreeOnWholeEpisodes(long seed, Spec spec) {
         Instance inst = Instances.cmdp(seed, spec);
         double[] exact = Exact.gradient(inst.mdp(), inst.x());
-        List<CmdpEstimate> est = estimates(inst, new BoltzmannCovarianceEstimator(
-                new ExactLeaderCritic(inst.dynamics()), BoltzmannCovarianceEstimator.Options.reference()), seed + 3);
-        double[] mean = Vectors.mean(part(est, CmdpEstimate::gradient));
+        List<Estimate> est = estimates(inst, TabularMethods.bchg(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
+                RewardDesignTerms.Options.reference()), seed + 3);
+        double[] mean = Vectors.mean(part(est, Estimate::gradient));
         assertThat(Vectors.cosine(mean, exact)).isGreaterThanOrEqualTo(0.99);
         assertThat(Vectors.relativeError(mean, exact)).isLessThan(0.05);
     }
@@ -154,10 +164,10 @@ class EstimatorContractTest {
         double[] exact = Exact.gradient(inst.mdp(), inst.x());
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);
         ExactLeaderCritic critic = new ExactLeaderCritic(inst.dynamics());
-        CmdpEstimator reference = new BoltzmannCovarianceEstimator(critic,
-                BoltzmannCovarianceEstimator.Options.reference());
-        CmdpEstimator unbiased = new BoltzmannCovarianceEstimator(critic,
-                BoltzmannCovarianceEstimator.Options.unbiased());
+        Estimator<double[], TabularResponse, TabularBatch> reference = TabularMethods.bchg(inst.mdp(), critic,
+                RewardDesignTerms.Options.reference());
+        Estimator<double[], TabularResponse, TabularBatch> unbiased = TabularMethods.bchg(inst.mdp(), critic,
+                RewardDesignTerms.Options.unbiased());
         SplittableRandom rng = new SplittableRandom(seed + 4);
         List<double[]> ref = new ArrayList<>();
         List<double[]> unb = new ArrayList<>();
@@ -179,13 +189,14 @@ class EstimatorContractTest {
     void naivePolicyGradientEstimatesTheExactDirectTerm(long seed, Spec spec) {
         Instance inst = Instances.cmdp(seed, spec);
         double[] exactDirect = Exact.direct(inst.mdp(), inst.x(), inst.response().policy());
-        List<CmdpEstimate> perStep = estimates(inst,
-                new NaivePolicyGradient(DirectTerm.PER_STEP, Normalization.STARTED_EPISODES), seed + 5);
-        assertUnbiased(part(perStep, CmdpEstimate::gradient), exactDirect, "per-step direct");
+        List<Estimate> perStep = estimates(inst,
+                TabularMethods.naive(inst.mdp(), TabularDirectTerm.PER_STEP, Normalization.STARTED_EPISODES), seed + 5);
+        assertUnbiased(part(perStep, Estimate::gradient), exactDirect, "per-step direct");
         // The episode-start mean is a ratio estimator (consistent, O(1/N) bias): direction and a few percent.
-        List<CmdpEstimate> startMean = estimates(inst,
-                new NaivePolicyGradient(DirectTerm.EPISODE_START_MEAN, Normalization.STARTED_EPISODES), seed + 6);
-        double[] mean = Vectors.mean(part(startMean, CmdpEstimate::gradient));
+        List<Estimate> startMean = estimates(inst,
+                TabularMethods.naive(inst.mdp(), TabularDirectTerm.EPISODE_START_MEAN,
+                        Normalization.STARTED_EPISODES), seed + 6);
+        double[] mean = Vectors.mean(part(startMean, Estimate::gradient));
         assertThat(Vectors.cosine(mean, exactDirect)).isGreaterThanOrEqualTo(0.99);
         assertThat(Vectors.relativeError(mean, exactDirect)).isLessThan(0.05);
     }
@@ -195,12 +206,14 @@ class EstimatorContractTest {
     void hpgdMeansPointAlongTheExactResponseTerm(long seed, Spec spec) {
         Instance inst = Instances.cmdp(seed, spec);
         double[] exactResponse = Exact.response(inst.mdp(), inst.x(), inst.response().policy());
-        List<CmdpEstimate> mc = estimates(inst, HpgdEstimator.monteCarlo(DirectTerm.PER_STEP), seed + 7);
-        assertThat(Vectors.cosine(Vectors.mean(part(mc, CmdpEstimate::response)), exactResponse))
+        List<Estimate> mc = estimates(inst, TabularMethods.hpgdMonteCarlo(inst.mdp(), TabularDirectTerm.PER_STEP),
+                seed + 7);
+        assertThat(Vectors.cosine(Vectors.mean(part(mc, Estimate::response)), exactResponse))
                 .as("HPGD (MC)").isGreaterThanOrEqualTo(0.9);
-        List<CmdpEstimate> sa = estimates(inst,
-                HpgdEstimator.sarsa(new ExactLeaderCritic(inst.dynamics()), DirectTerm.PER_STEP), seed + 8);
-        assertThat(Vectors.cosine(Vectors.mean(part(sa, CmdpEstimate::response)), exactResponse))
+        List<Estimate> sa = estimates(inst,
+                TabularMethods.hpgdCritic(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
+                        TabularDirectTerm.PER_STEP), seed + 8);
+        assertThat(Vectors.cosine(Vectors.mean(part(sa, Estimate::response)), exactResponse))
                 .as("HPGD (SA) with an exact critic").isGreaterThanOrEqualTo(0.9);
     }
 
@@ -213,12 +226,15 @@ class EstimatorContractTest {
         TabularBatch one = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE).sampleEpisodes(
                 follower.policy(), 1, 50, new SplittableRandom(62));
         assertThat(one.streamLength(0)).isEqualTo(8);
-        CmdpEstimationContext ctx = context(inst, follower, one, new SplittableRandom(63));
-        assertThat(HpgdEstimator.monteCarlo(DirectTerm.PER_STEP).estimate(ctx).response()).containsOnly(0.0);
-        assertThat(HpgdEstimator.sarsa(new ExactLeaderCritic(inst.dynamics()), DirectTerm.PER_STEP).estimate(ctx)
+        Estimation<double[], TabularResponse, TabularBatch> ctx = context(inst, follower, one,
+                new SplittableRandom(63));
+        assertThat(TabularMethods.hpgdMonteCarlo(inst.mdp(),
+                TabularDirectTerm.PER_STEP).estimate(ctx).response()).containsOnly(0.0);
+        assertThat(TabularMethods.hpgdCritic(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
+                TabularDirectTerm.PER_STEP).estimate(ctx)
                 .response()).containsOnly(0.0);
-        CmdpEstimate bchg = new BoltzmannCovarianceEstimator(new ExactLeaderCritic(inst.dynamics()),
-                BoltzmannCovarianceEstimator.Options.unbiased()).estimate(ctx);
+        Estimate bchg = TabularMethods.bchg(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
+                RewardDesignTerms.Options.unbiased()).estimate(ctx);
         assertThat(Vectors.norm(bchg.response())).as("BC-HG learns from a single visit").isGreaterThan(1e-3);
 
         // Several streams, all states distinct across the whole batch.
@@ -226,7 +242,7 @@ class EstimatorContractTest {
             {{0, 1, 0, 0}, {1, 2, 1, 0}, {2, 0, 2, 0}},
             {{3, 0, 0, 0}, {4, 1, 1, 2}},
             {{5, 2, 0, 0}, {6, 2, 1, 0}, {7, 1, 2, 1}}});
-        assertThat(HpgdEstimator.monteCarlo(DirectTerm.PER_STEP)
+        assertThat(TabularMethods.hpgdMonteCarlo(inst.mdp(), TabularDirectTerm.PER_STEP)
                 .estimate(context(inst, follower, distinct, new SplittableRandom(64))).response()).containsOnly(0.0);
     }
 
@@ -234,8 +250,8 @@ class EstimatorContractTest {
     void hpgdRecoversTheResponseOnTheChainWithManyEpisodes() {
         Instance inst = Instances.onDynamics(61, Instances.chain(8, 3), 4, 0.9, 0.85, 0.5);
         double[] exactResponse = Exact.response(inst.mdp(), inst.x(), inst.response().policy());
-        List<CmdpEstimate> mc = estimates(inst, HpgdEstimator.monteCarlo(DirectTerm.PER_STEP), 65);
-        assertThat(Vectors.cosine(Vectors.mean(part(mc, CmdpEstimate::response)), exactResponse))
+        List<Estimate> mc = estimates(inst, TabularMethods.hpgdMonteCarlo(inst.mdp(), TabularDirectTerm.PER_STEP), 65);
+        assertThat(Vectors.cosine(Vectors.mean(part(mc, Estimate::response)), exactResponse))
                 .isGreaterThanOrEqualTo(0.9);
     }
 
@@ -247,7 +263,7 @@ class EstimatorContractTest {
             TabularResponse follower = inst.response();
             TabularBatch batch = new TabularSampler(inst.dynamics(), 50).sample(follower.policy(), 4, 200,
                     new SplittableRandom(72));
-            CmdpEstimate est = new SoBiRlEstimator(DirectTerm.EPISODE_START_MEAN).estimate(
+            Estimate est = TabularMethods.sobirl(inst.mdp(), TabularDirectTerm.EPISODE_START_MEAN).estimate(
                     context(inst, follower, batch, new SplittableRandom(73)));
             assertThat(Vectors.norm(est.direct())).isGreaterThan(1e-2);
             if (actionIndependent) {
@@ -263,13 +279,14 @@ class EstimatorContractTest {
     void zeroOrderAveragesToTheExactGradient() {
         Instance inst = Instances.cmdp(81, Spec.of(6, 3, 4, 1, 0.85, 0.8, 0.5));
         double[] exact = Exact.gradient(inst.mdp(), inst.x());
-        ZeroOrderEstimator estimator = new ZeroOrderEstimator(x -> ExactHypergradient.objective(inst.mdp(), x), 0.01);
+        ZeroOrderEstimator<TabularResponse,
+                TabularBatch> estimator = new ZeroOrderEstimator<>(x -> ExactHypergradient.objective(inst.mdp(), x),
+                        0.01);
         SplittableRandom rng = new SplittableRandom(82);
         TabularResponse follower = inst.response();
         List<double[]> draws = new ArrayList<>();
         for (int k = 0; k < 20_000; k++) {
-            CmdpEstimate est = estimator.estimate(new CmdpEstimationContext(0, inst.x(), follower, null,
-                    inst.leader(), rng));
+            Estimate est = estimator.estimate(new Estimation<>(0, inst.x(), follower, null, rng));
             assertThat(est.direct()).containsOnly(0.0);
             draws.add(est.gradient());
         }
@@ -280,12 +297,11 @@ class EstimatorContractTest {
     @Test
     void zeroOrderShrinksItsPerturbationAsOneOverTheIteration() {
         // F(x) = ‖x‖² at x = 0: the estimate is u·‖Z‖²·Z, so with the same Z it scales with u = c/(t+1).
-        ZeroOrderEstimator estimator = new ZeroOrderEstimator(x -> Vectors.dot(x, x), 0.5);
+        ZeroOrderEstimator<TabularResponse, TabularBatch> estimator = new ZeroOrderEstimator<>(x -> Vectors.dot(x,
+                x), 0.5);
         double[] x = new double[3];
-        double[] first = estimator.estimate(new CmdpEstimationContext(0, x, null, null, null,
-                new SplittableRandom(5))).gradient();
-        double[] tenth = estimator.estimate(new CmdpEstimationContext(9, x, null, null, null,
-                new SplittableRandom(5))).gradient();
+        double[] first = estimator.estimate(new Estimation<>(0, x, null, null, new SplittableRandom(5))).gradient();
+        double[] tenth = estimator.estimate(new Estimation<>(9, x, null, null, new SplittableRandom(5))).gradient();
         SplittableRandom replay = new SplittableRandom(5);
         double[] z = {replay.nextGaussian(), replay.nextGaussian(), replay.nextGaussian()};
         double zz = Vectors.dot(z, z);
@@ -299,7 +315,7 @@ class EstimatorContractTest {
     void exactEstimatorIsTheExactHypergradientAtTheObservedPolicy() {
         Instance inst = Instances.cmdp(91, Spec.of(7, 3, 5, 2, 0.9, 0.8, 0.4));
         TabularResponse follower = inst.response();
-        CmdpEstimate est = new ExactEstimator(inst.mdp()).estimate(context(inst, follower, null, null));
+        Estimate est = TabularMethods.exact(inst.mdp()).estimate(context(inst, follower, null, null));
         Hypergradient exact = ExactHypergradient.compute(inst.mdp(), inst.x(), follower.policy());
         assertThat(est.gradient()).isEqualTo(exact.gradient());
         assertThat(est.direct()).containsOnly(0.0);
@@ -323,17 +339,17 @@ class EstimatorContractTest {
         TabularBatch batch = new TabularSampler(small.dynamics(), 30).sample(follower.policy(), 4, 250,
                 new SplittableRandom(96));
 
-        List<Function<Instance, CmdpEstimator>> estimators = List.of(
-                inst -> new BoltzmannCovarianceEstimator(new SarsaCritic(inst.states(), inst.actions(), 0.5,
-                        new SplittableRandom(97)), BoltzmannCovarianceEstimator.Options.unbiased()),
-                inst -> new BoltzmannCovarianceEstimator(new ExactLeaderCritic(inst.dynamics()),
-                        BoltzmannCovarianceEstimator.Options.reference()),
-                inst -> HpgdEstimator.monteCarlo(DirectTerm.EPISODE_START_MEAN),
-                inst -> new SoBiRlEstimator(DirectTerm.PER_STEP),
-                inst -> new NaivePolicyGradient(DirectTerm.PER_STEP, Normalization.COMPLETED_EPISODES));
-        for (Function<Instance, CmdpEstimator> make : estimators) {
-            CmdpEstimate a = make.apply(small).estimate(context(small, follower, batch, new SplittableRandom(98)));
-            CmdpEstimate b = make.apply(large).estimate(context(large, padded, batch, new SplittableRandom(98)));
+        List<Function<Instance, Estimator<double[], TabularResponse, TabularBatch>>> estimators = List.of(
+                inst -> TabularMethods.bchg(inst.mdp(), new SarsaCritic(inst.states(), inst.actions(), 0.5,
+                        new SplittableRandom(97)), RewardDesignTerms.Options.unbiased()),
+                inst -> TabularMethods.bchg(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
+                        RewardDesignTerms.Options.reference()),
+                inst -> TabularMethods.hpgdMonteCarlo(inst.mdp(), TabularDirectTerm.EPISODE_START_MEAN),
+                inst -> TabularMethods.sobirl(inst.mdp(), TabularDirectTerm.PER_STEP),
+                inst -> TabularMethods.naive(inst.mdp(), TabularDirectTerm.PER_STEP, Normalization.COMPLETED_EPISODES));
+        for (Function<Instance, Estimator<double[], TabularResponse, TabularBatch>> make : estimators) {
+            Estimate a = make.apply(small).estimate(context(small, follower, batch, new SplittableRandom(98)));
+            Estimate b = make.apply(large).estimate(context(large, padded, batch, new SplittableRandom(98)));
             assertThat(b.gradient()).hasSize(2_000);
             assertThat(java.util.Arrays.copyOf(b.direct(), 10)).isEqualTo(a.direct());
             assertThat(java.util.Arrays.copyOf(b.response(), 10)).isEqualTo(a.response());

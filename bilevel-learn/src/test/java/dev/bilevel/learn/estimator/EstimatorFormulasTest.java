@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.term.Normalization;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.estimator.term.TabularDirectTerm;
+import dev.bilevel.learn.estimator.term.TrajectorySums;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.BruteForce;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
+import dev.bilevel.learn.testing.Instances;
+import dev.bilevel.learn.testing.TabularMethods;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -44,8 +51,8 @@ class EstimatorFormulasTest {
             return TrajectorySums.rowValues(batch, f, actions());
         }
 
-        CmdpEstimationContext context(long seed) {
-            return new CmdpEstimationContext(0, inst.x(), follower, batch, inst.leader(), new SplittableRandom(seed));
+        Estimation<double[], TabularResponse, TabularBatch> context(long seed) {
+            return new Estimation<>(0, inst.x(), follower, batch, new SplittableRandom(seed));
         }
 
         double[][] followerTails() {
@@ -140,8 +147,8 @@ class EstimatorFormulasTest {
     @MethodSource("kinds")
     void bchgUnbiasedIsTheTailSumFormula(String kind) {
         Setup st = setup(kind);
-        CmdpEstimate est = new BoltzmannCovarianceEstimator(new ExactLeaderCritic(st.inst.dynamics()),
-                BoltzmannCovarianceEstimator.Options.unbiased()).estimate(st.context(1));
+        Estimate est = TabularMethods.bchg(st.inst.mdp(), new ExactLeaderCritic(st.inst.dynamics()),
+                RewardDesignTerms.Options.unbiased()).estimate(st.context(1));
         double n = st.batch.startedEpisodes();
         double[] c = st.gammaL();
         double[] b = st.benefit();
@@ -156,8 +163,8 @@ class EstimatorFormulasTest {
     @MethodSource("kinds")
     void bchgReferenceUsesEveryVisitTailMeansAndCompletedEpisodes(String kind) {
         Setup st = setup(kind);
-        CmdpEstimate est = new BoltzmannCovarianceEstimator(new ExactLeaderCritic(st.inst.dynamics()),
-                BoltzmannCovarianceEstimator.Options.reference()).estimate(st.context(1));
+        Estimate est = TabularMethods.bchg(st.inst.mdp(), new ExactLeaderCritic(st.inst.dynamics()),
+                RewardDesignTerms.Options.reference()).estimate(st.context(1));
         double n = Math.max(1, st.batch.completedEpisodes());
         double[] c = st.gammaL();
         double[] b = st.benefit();
@@ -191,7 +198,8 @@ class EstimatorFormulasTest {
     @MethodSource("kinds")
     void hpgdMonteCarloCentresOnTheFollowerSide(String kind) {
         Setup st = setup(kind);
-        CmdpEstimate est = HpgdEstimator.monteCarlo(DirectTerm.EPISODE_START_MEAN).estimate(st.context(1));
+        Estimate est = TabularMethods.hpgdMonteCarlo(st.inst.mdp(),
+                TabularDirectTerm.EPISODE_START_MEAN).estimate(st.context(1));
         double[] returns = BruteForce.returns(st.batch, st.rowLeaderRewards(), st.inst.mdp().leaderDiscount());
         double[][] qMc = BruteForce.meanByPair(st.batch, BruteForce.column(st.batch, returns), st.actions());
         double[][] vMc = BruteForce.meanByState(st.batch, BruteForce.column(st.batch, returns));
@@ -207,7 +215,8 @@ class EstimatorFormulasTest {
     @MethodSource("kinds")
     void hpgdSarsaUsesTheCriticsAdvantage(String kind) {
         Setup st = setup(kind);
-        CmdpEstimate est = HpgdEstimator.sarsa(new ExactLeaderCritic(st.inst.dynamics()), DirectTerm.PER_STEP)
+        Estimate est = TabularMethods.hpgdCritic(st.inst.mdp(), new ExactLeaderCritic(st.inst.dynamics()),
+                TabularDirectTerm.PER_STEP)
                 .estimate(st.context(1));
         assertClose(est.response(), hpgdResponse(st, st.benefit()), "response");
         assertClose(est.direct(), perStepDirect(st, Math.max(1, st.batch.completedEpisodes())), "direct");
@@ -220,8 +229,9 @@ class EstimatorFormulasTest {
         TabularSampler sampler = new TabularSampler(st.inst.dynamics(), 9);
         double[] reset = new double[st.inst.states()];
         java.util.Arrays.fill(reset, 1.0 / reset.length);
-        HpgdEstimator.OracleAccess access = new HpgdEstimator.OracleAccess(sampler, reset, 2, 120);
-        CmdpEstimate est = HpgdEstimator.oracle(access, DirectTerm.PER_STEP).estimate(st.context(77));
+        RewardDesignTerms.OracleAccess access = new RewardDesignTerms.OracleAccess(sampler, reset, 2, 120);
+        Estimate est = TabularMethods.hpgd(st.inst.mdp(), null, RewardDesignTerms.Advantage.ORACLE, access,
+                TabularDirectTerm.PER_STEP).estimate(st.context(77));
         // The oracle batch is the first thing drawn from the context's randomness: replay it.
         TabularBatch oracle = sampler.sample(st.follower.policy(), 2, 120, reset, new SplittableRandom(77));
 
@@ -276,7 +286,8 @@ class EstimatorFormulasTest {
     @MethodSource("kinds")
     void soBiRlIsTheUndiscountedCentredTrajectorySum(String kind) {
         Setup st = setup(kind);
-        CmdpEstimate est = new SoBiRlEstimator(DirectTerm.EPISODE_START_MEAN).estimate(st.context(1));
+        Estimate est = TabularMethods.sobirl(st.inst.mdp(),
+                TabularDirectTerm.EPISODE_START_MEAN).estimate(st.context(1));
         int actions = st.actions();
         int d = st.d();
         double[] returns = BruteForce.returns(st.batch, st.rowLeaderRewards(), st.inst.mdp().leaderDiscount());
@@ -317,15 +328,18 @@ class EstimatorFormulasTest {
     @MethodSource("kinds")
     void naivePolicyGradientIsTheDirectTermAlone(String kind) {
         Setup st = setup(kind);
-        CmdpEstimate perStep = new NaivePolicyGradient(DirectTerm.PER_STEP, Normalization.STARTED_EPISODES)
+        Estimate perStep = TabularMethods.naive(st.inst.mdp(), TabularDirectTerm.PER_STEP,
+                Normalization.STARTED_EPISODES)
                 .estimate(st.context(1));
         assertClose(perStep.direct(), perStepDirect(st, st.batch.startedEpisodes()), "per-step direct");
         assertThat(perStep.response()).containsOnly(0.0);
-        CmdpEstimate completed = new NaivePolicyGradient(DirectTerm.PER_STEP, Normalization.COMPLETED_EPISODES)
+        Estimate completed = TabularMethods.naive(st.inst.mdp(), TabularDirectTerm.PER_STEP,
+                Normalization.COMPLETED_EPISODES)
                 .estimate(st.context(1));
         assertClose(completed.direct(), perStepDirect(st, Math.max(1, st.batch.completedEpisodes())),
                 "per-step direct, completed episodes");
-        CmdpEstimate start = new NaivePolicyGradient(DirectTerm.EPISODE_START_MEAN, Normalization.STARTED_EPISODES)
+        Estimate start = TabularMethods.naive(st.inst.mdp(), TabularDirectTerm.EPISODE_START_MEAN,
+                Normalization.STARTED_EPISODES)
                 .estimate(st.context(1));
         assertClose(start.direct(), episodeStartDirect(st), "episode-start direct");
         assertClose(start.gradient(), start.direct(), "gradient = direct");

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.SuccessorRefinedEstimator;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Exact;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
+import dev.bilevel.learn.testing.Instances;
+import dev.bilevel.learn.testing.TabularMethods;
 import dev.bilevel.learn.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +29,21 @@ class SuccessorRefinedEstimatorTest {
 
     private static final Spec SPEC = Spec.of(6, 3, 4, 1, 0.85, 0.8, 0.5);
 
-    private static CmdpEstimationContext context(Instance inst, int iteration, TabularBatch batch, long seed) {
-        return new CmdpEstimationContext(iteration, inst.x(), inst.response(), batch, inst.leader(),
-                new SplittableRandom(seed));
+    private static Estimation<double[], TabularResponse, TabularBatch> context(Instance inst, int iteration,
+            TabularBatch batch, long seed) {
+        return new Estimation<>(iteration, inst.x(), inst.response(), batch, new SplittableRandom(seed));
     }
 
     @ParameterizedTest
     @ValueSource(longs = {101L, 103L})
     void exploresExactlyAsBchgWithTheReferenceOptions(long seed) {
         Instance inst = Instances.cmdp(seed, SPEC);
-        SuccessorRefinedEstimator refined = new SuccessorRefinedEstimator(
+        SuccessorRefinedEstimator refined = new SuccessorRefinedEstimator(TabularMethods.design(inst.mdp()),
                 new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplittableRandom(9)),
                 new SuccessorRepresentation(inst.states(), inst.actions(), 0.5), 3);
-        BoltzmannCovarianceEstimator plain = new BoltzmannCovarianceEstimator(
+        Estimator<double[], TabularResponse, TabularBatch> plain = TabularMethods.bchg(inst.mdp(),
                 new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplittableRandom(9)),
-                BoltzmannCovarianceEstimator.Options.reference());
+                        RewardDesignTerms.Options.reference());
         TabularSampler sampler = new TabularSampler(inst.dynamics(), 50);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int it = 0; it < 3; it++) {
@@ -61,7 +66,8 @@ class SuccessorRefinedEstimatorTest {
     void refinedEstimatesAverageToTheExactHypergradient(long seed) {
         Instance inst = Instances.cmdp(seed, SPEC);
         TabularResponse follower = inst.response();
-        SuccessorRefinedEstimator refined = new SuccessorRefinedEstimator(new ExactLeaderCritic(inst.dynamics()),
+        SuccessorRefinedEstimator refined = new SuccessorRefinedEstimator(TabularMethods.design(inst.mdp()),
+                new ExactLeaderCritic(inst.dynamics()),
                 new SuccessorRepresentation(inst.states(), inst.actions(), 0.01), 0);
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);
         SplittableRandom rng = new SplittableRandom(seed + 5);

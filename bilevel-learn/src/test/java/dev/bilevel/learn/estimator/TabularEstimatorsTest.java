@@ -4,15 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
-import dev.bilevel.learn.estimator.TabularEstimators.Kind;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
+import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.learn.estimator.method.ZeroOrderEstimator;
+import dev.bilevel.learn.estimator.term.Normalization;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.estimator.term.TabularDirectTerm;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
+import dev.bilevel.learn.testing.Instances;
+import dev.bilevel.learn.testing.TabularMethods;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -33,52 +42,56 @@ class TabularEstimatorsTest {
         return u;
     }
 
-    private CmdpEstimate run(CmdpEstimator estimator) {
-        return estimator.estimate(new CmdpEstimationContext(0, inst.x(), follower, batch, inst.leader(),
-                new SplittableRandom(403)));
+    private Estimate run(Estimator<double[], TabularResponse, TabularBatch> estimator) {
+        return estimator.estimate(new Estimation<>(0, inst.x(), follower, batch, new SplittableRandom(403)));
     }
 
-    private void assertSame(Kind kind, boolean exactCritic, boolean episodic, Supplier<CmdpEstimator> byHand) {
-        HpgdEstimator.OracleAccess oracle = new HpgdEstimator.OracleAccess(sampler, uniform, 2, 50);
-        CmdpEstimator built = TabularEstimators.create(inst.mdp(),
+    private void assertSame(Kind kind, boolean exactCritic, boolean episodic, Supplier<Estimator<double[],
+            TabularResponse, TabularBatch>> byHand) {
+        RewardDesignTerms.OracleAccess oracle = new RewardDesignTerms.OracleAccess(sampler, uniform, 2, 50);
+        Estimator<double[], TabularResponse, TabularBatch> built = TabularEstimators.create(inst.mdp(),
                 new TabularEstimators.Settings(kind, exactCritic, 0.3, 0.5, episodic), oracle,
                 new SplittableRandom(404));
-        CmdpEstimate a = run(built);
-        CmdpEstimate b = run(byHand.get());
+        Estimate a = run(built);
+        Estimate b = run(byHand.get());
         assertThat(a.direct()).as("%s episodic=%s direct", kind, episodic).isEqualTo(b.direct());
         assertThat(a.response()).as("%s episodic=%s response", kind, episodic).isEqualTo(b.response());
     }
 
     @Test
     void referenceSettingsMatchTheReferenceOptions() {
-        DirectTerm start = DirectTerm.EPISODE_START_MEAN;
-        HpgdEstimator.OracleAccess oracle = new HpgdEstimator.OracleAccess(sampler, uniform, 2, 50);
-        assertSame(Kind.BCHG, false, false, () -> new BoltzmannCovarianceEstimator(new SarsaCritic(inst.states(),
-                inst.actions(), 0.3, new SplittableRandom(404)), BoltzmannCovarianceEstimator.Options.reference()));
-        assertSame(Kind.HPGD_MC, false, false, () -> HpgdEstimator.monteCarlo(start));
-        assertSame(Kind.HPGD_SARSA, false, false, () -> HpgdEstimator.sarsa(new SarsaCritic(inst.states(),
+        TabularDirectTerm start = TabularDirectTerm.EPISODE_START_MEAN;
+        RewardDesignTerms.OracleAccess oracle = new RewardDesignTerms.OracleAccess(sampler, uniform, 2, 50);
+        assertSame(Kind.BCHG, false, false, () -> TabularMethods.bchg(inst.mdp(), new SarsaCritic(inst.states(),
+                inst.actions(), 0.3, new SplittableRandom(404)), RewardDesignTerms.Options.reference()));
+        assertSame(Kind.HPGD_MC, false, false, () -> TabularMethods.hpgdMonteCarlo(inst.mdp(), start));
+        assertSame(Kind.HPGD_SARSA, false, false, () -> TabularMethods.hpgdCritic(inst.mdp(),
+                new SarsaCritic(inst.states(),
                 inst.actions(), 0.3, new SplittableRandom(404)), start));
-        assertSame(Kind.HPGD_ORACLE, false, false, () -> HpgdEstimator.oracle(oracle, start));
-        assertSame(Kind.NAIVE, false, false, () -> new NaivePolicyGradient(start, Normalization.COMPLETED_EPISODES));
-        assertSame(Kind.SOBIRL, false, false, () -> new SoBiRlEstimator(start));
-        assertSame(Kind.EXACT, false, false, () -> new ExactEstimator(inst.mdp()));
+        assertSame(Kind.HPGD_ORACLE, false, false, () -> TabularMethods.hpgd(inst.mdp(), null,
+                RewardDesignTerms.Advantage.ORACLE, oracle, start));
+        assertSame(Kind.NAIVE, false, false, () -> TabularMethods.naive(inst.mdp(), start,
+                Normalization.COMPLETED_EPISODES));
+        assertSame(Kind.SOBIRL, false, false, () -> TabularMethods.sobirl(inst.mdp(), start));
+        assertSame(Kind.EXACT, false, false, () -> TabularMethods.exact(inst.mdp()));
         assertSame(Kind.ZERO_ORDER, false, false,
-                () -> new ZeroOrderEstimator(x -> ExactHypergradient.objective(inst.mdp(), x), 0.5));
+                () -> new ZeroOrderEstimator<TabularResponse,
+                        TabularBatch>(x -> ExactHypergradient.objective(inst.mdp(), x), 0.5));
     }
 
     @Test
     void episodicSettingsMatchTheUnbiasedOptions() {
-        DirectTerm perStep = DirectTerm.PER_STEP;
-        assertSame(Kind.BCHG, false, true, () -> new BoltzmannCovarianceEstimator(
-                SarsaCritic.zeroInitialized(inst.states(), inst.actions(), 0.3),
-                BoltzmannCovarianceEstimator.Options.unbiased()));
-        assertSame(Kind.BCHG, true, true, () -> new BoltzmannCovarianceEstimator(
-                new ExactLeaderCritic(inst.dynamics()), BoltzmannCovarianceEstimator.Options.unbiased()));
-        assertSame(Kind.HPGD_MC, false, true, () -> HpgdEstimator.monteCarlo(perStep));
-        assertSame(Kind.HPGD_SARSA, true, true, () -> HpgdEstimator.sarsa(new ExactLeaderCritic(inst.dynamics()),
-                perStep));
-        assertSame(Kind.NAIVE, false, true, () -> new NaivePolicyGradient(perStep, Normalization.STARTED_EPISODES));
-        assertSame(Kind.SOBIRL, false, true, () -> new SoBiRlEstimator(perStep));
+        TabularDirectTerm perStep = TabularDirectTerm.PER_STEP;
+        assertSame(Kind.BCHG, false, true, () -> TabularMethods.bchg(inst.mdp(),
+                SarsaCritic.zeroInitialized(inst.states(), inst.actions(), 0.3), RewardDesignTerms.Options.unbiased()));
+        assertSame(Kind.BCHG, true, true, () -> TabularMethods.bchg(inst.mdp(),
+                new ExactLeaderCritic(inst.dynamics()), RewardDesignTerms.Options.unbiased()));
+        assertSame(Kind.HPGD_MC, false, true, () -> TabularMethods.hpgdMonteCarlo(inst.mdp(), perStep));
+        assertSame(Kind.HPGD_SARSA, true, true, () -> TabularMethods.hpgdCritic(inst.mdp(),
+                new ExactLeaderCritic(inst.dynamics()), perStep));
+        assertSame(Kind.NAIVE, false, true, () -> TabularMethods.naive(inst.mdp(), perStep,
+                Normalization.STARTED_EPISODES));
+        assertSame(Kind.SOBIRL, false, true, () -> TabularMethods.sobirl(inst.mdp(), perStep));
     }
 
     @Test
@@ -109,7 +122,8 @@ class TabularEstimatorsTest {
     @Test
     void theOracleVariantNeedsResetAnywhereAccess() {
         assertThatThrownBy(() -> TabularEstimators.create(inst.mdp(),
-                new TabularEstimators.Settings(Kind.HPGD_ORACLE, false, 0.3, 0.5, false), null, new SplittableRandom(1)))
+                new TabularEstimators.Settings(Kind.HPGD_ORACLE, false, 0.3, 0.5, false), null,
+                        new SplittableRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hpgd-oracle");
     }
 }

@@ -8,7 +8,7 @@ import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import dev.bilevel.learn.leader.LeaderKnowledge;
+import dev.bilevel.learn.leader.RewardDesign;
 import java.util.SplittableRandom;
 
 /**
@@ -73,8 +73,8 @@ public final class Instances {
             return mdp.dynamics();
         }
 
-        public LeaderKnowledge leader() {
-            return new LeaderKnowledge(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
+        public RewardDesign leader() {
+            return new RewardDesign(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
         }
 
         /** The follower's exact soft best response at {@link #x()}. */

@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
 import dev.bilevel.learn.sampling.TabularBatch;
 

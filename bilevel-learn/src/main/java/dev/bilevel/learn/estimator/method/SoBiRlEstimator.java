@@ -1,7 +1,14 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.method;
 
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.term.Normalization;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.estimator.term.TabularDirectTerm;
+import dev.bilevel.learn.estimator.term.TrajectorySums;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.leader.LeaderKnowledge;
+import dev.bilevel.learn.leader.RewardDesign;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**
@@ -11,20 +18,24 @@ import dev.bilevel.learn.sampling.TabularBatch;
  * averaged over episode starts, plus the direct term. When the incentive does not depend on the
  * action (FourRooms) the bracket vanishes and SoBiRL equals Naive-PGD.
  */
-public final class SoBiRlEstimator implements CmdpEstimator {
+public final class SoBiRlEstimator implements Estimator<double[], TabularResponse, TabularBatch> {
 
-    private final DirectTerm directTerm;
+    private final RewardDesign leader;
+    private final TabularDirectTerm directTerm;
 
-    /** @param directTerm how the direct term is estimated */
-    public SoBiRlEstimator(DirectTerm directTerm) {
+    /**
+     * @param leader what the leader knows
+     * @param directTerm how the direct term is estimated
+     */
+    public SoBiRlEstimator(RewardDesign leader, TabularDirectTerm directTerm) {
+        this.leader = leader;
         this.directTerm = directTerm;
     }
 
     @Override
-    public CmdpEstimate estimate(CmdpEstimationContext context) {
-        LeaderKnowledge leader = context.leader();
-        TabularBatch batch = context.batch();
-        TabularResponse follower = context.follower();
+    public Estimate estimate(Estimation<double[], TabularResponse, TabularBatch> context) {
+        TabularBatch batch = context.data();
+        TabularResponse follower = context.response();
         int states = leader.states();
         int actions = leader.actions();
         double[] leaderReward = leader.leaderReward().evaluate(context.decision());
@@ -57,9 +68,9 @@ public final class SoBiRlEstimator implements CmdpEstimator {
             }
         }
         double[] response = new double[leader.dimension()];
-        leader.followerReward().accumulateGradient(context.decision(), weights, response);
-        double[] direct = BoltzmannCovarianceEstimator.direct(context, directTerm,
+        leader.followerRewardJacobian().accumulateGradient(context.decision(), weights, response);
+        double[] direct = RewardDesignTerms.direct(leader, batch, context.decision(), directTerm,
                 Normalization.COMPLETED_EPISODES.divisor(batch));
-        return new CmdpEstimate(direct, response);
+        return new Estimate(direct, response);
     }
 }

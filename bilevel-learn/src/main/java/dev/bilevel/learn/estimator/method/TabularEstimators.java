@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.method;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
@@ -6,6 +6,12 @@ import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.term.Normalization;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.leader.RewardDesign;
+import dev.bilevel.learn.sampling.TabularBatch;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -94,36 +100,41 @@ public final class TabularEstimators {
      * @param oracle reset-anywhere access, required for {@link Kind#HPGD_ORACLE}
      * @param criticInit randomness for the initial SARSA table
      */
-    public static CmdpEstimator create(ConfigurableMdp model, Settings settings, HpgdEstimator.OracleAccess oracle,
-            SplittableRandom criticInit) {
-        DirectTerm direct = settings.episodic() ? DirectTerm.PER_STEP : DirectTerm.EPISODE_START_MEAN;
+    public static Estimator<double[], TabularResponse, TabularBatch> create(ConfigurableMdp model, Settings settings,
+            RewardDesignTerms.OracleAccess oracle, SplittableRandom criticInit) {
+        RewardDesign design = new RewardDesign(model.followerReward(), model.leaderReward(), model.leaderDiscount());
+        RewardDesignTerms.Options options = settings.episodic() ? RewardDesignTerms.Options.unbiased()
+                : RewardDesignTerms.Options.reference();
+        RewardDesignTerms.Options hpgd = options.withNormalization(Normalization.COMPLETED_EPISODES);
         return switch (settings.kind()) {
-            case BCHG -> new BoltzmannCovarianceEstimator(critic(model, settings, criticInit),
-                    settings.episodic() ? BoltzmannCovarianceEstimator.Options.unbiased()
-                            : BoltzmannCovarianceEstimator.Options.reference());
+            case BCHG -> new BchgEstimator<>(new RewardDesignTerms(design, critic(model, settings, criticInit),
+                    options));
             case BCHG_SR -> {
                 if (settings.episodic()) {
                     throw new IllegalArgumentException("estimator: bchg-sr learns the follower's successor"
                             + " representation across outer iterations and has no one-shot estimate; use bchg");
                 }
-                yield new SuccessorRefinedEstimator(critic(model, settings, criticInit),
+                yield new SuccessorRefinedEstimator(design, critic(model, settings, criticInit),
                         new SuccessorRepresentation(model.states(), model.actions(), settings.successorStep()),
                         settings.refineFrom());
             }
-            case HPGD_MC -> HpgdEstimator.monteCarlo(direct);
-            case HPGD_SARSA -> HpgdEstimator.sarsa(critic(model, settings, criticInit), direct);
+            case HPGD_MC -> new HpgdEstimator<>(new RewardDesignTerms(design, null,
+                    hpgd.withAdvantage(RewardDesignTerms.Advantage.MONTE_CARLO, null)));
+            case HPGD_SARSA -> new HpgdEstimator<>(new RewardDesignTerms(design, critic(model, settings, criticInit),
+                    hpgd.withAdvantage(RewardDesignTerms.Advantage.CRITIC, null)));
             case HPGD_ORACLE -> {
                 if (oracle == null) {
                     throw new IllegalArgumentException("hpgd-oracle needs reset-anywhere rollouts of the problem");
                 }
-                yield HpgdEstimator.oracle(oracle, direct);
+                yield new HpgdEstimator<>(new RewardDesignTerms(design, null,
+                        hpgd.withAdvantage(RewardDesignTerms.Advantage.ORACLE, oracle)));
             }
-            case NAIVE -> new NaivePolicyGradient(direct, settings.episodic() ? Normalization.STARTED_EPISODES
-                    : Normalization.COMPLETED_EPISODES);
-            case SOBIRL -> new SoBiRlEstimator(direct);
-            case ZERO_ORDER -> new ZeroOrderEstimator(x -> ExactHypergradient.objective(model, x),
+            case NAIVE -> new NaiveEstimator<>(new RewardDesignTerms(design, null, options));
+            case SOBIRL -> new SoBiRlEstimator(design, options.direct());
+            case ZERO_ORDER -> new ZeroOrderEstimator<>(x -> ExactHypergradient.objective(model, x),
                     settings.perturbation());
-            case EXACT -> new ExactEstimator(model);
+            case EXACT -> new ExactEstimator<TabularResponse, TabularBatch>(
+                    (x, response) -> ExactHypergradient.compute(model, x, response.policy()).gradient());
         };
     }
 

@@ -1,9 +1,16 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.method;
 
 import dev.bilevel.learn.critic.SuccessorRepresentation;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.term.Normalization;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.estimator.term.TabularDirectTerm;
+import dev.bilevel.learn.estimator.term.TrajectorySums;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.leader.LeaderKnowledge;
+import dev.bilevel.learn.leader.RewardDesign;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**
@@ -26,33 +33,36 @@ import dev.bilevel.learn.sampling.TabularBatch;
  * after keeps the escape and removes most of the noise floor that holds plain BC-HG below the local
  * optimum it found (docs/results/four-rooms.md).
  */
-public final class SuccessorRefinedEstimator implements CmdpEstimator {
+public final class SuccessorRefinedEstimator implements Estimator<double[], TabularResponse, TabularBatch> {
 
-    private final BoltzmannCovarianceEstimator explorer;
+    private final RewardDesign leader;
+    private final BchgEstimator<double[], TabularResponse, TabularBatch> explorer;
     private final TabularLeaderCritic critic;
     private final SuccessorRepresentation successor;
     private final int refineFrom;
 
     /**
+     * @param leader what the leader knows
      * @param critic the leader's critic, shared by both phases
      * @param successor the follower's successor representation, updated on every batch
      * @param refineFrom the first iteration of the refinement phase (0: refine from the start)
      */
-    public SuccessorRefinedEstimator(TabularLeaderCritic critic, SuccessorRepresentation successor, int refineFrom) {
+    public SuccessorRefinedEstimator(RewardDesign leader, TabularLeaderCritic critic, SuccessorRepresentation successor,
+            int refineFrom) {
         if (refineFrom < 0) {
-            throw new IllegalArgumentException("sr_from: " + refineFrom + " must be ≥ 0");
+            throw new IllegalArgumentException("refinement start must be ≥ 0, got " + refineFrom);
         }
-        this.explorer = new BoltzmannCovarianceEstimator(critic, BoltzmannCovarianceEstimator.Options.reference());
+        this.leader = leader;
+        this.explorer = new BchgEstimator<>(new RewardDesignTerms(leader, critic, RewardDesignTerms.Options.reference()));
         this.critic = critic;
         this.successor = successor;
         this.refineFrom = refineFrom;
     }
 
     @Override
-    public CmdpEstimate estimate(CmdpEstimationContext context) {
-        LeaderKnowledge leader = context.leader();
-        TabularResponse follower = context.follower();
-        TabularBatch batch = context.batch();
+    public Estimate estimate(Estimation<double[], TabularResponse, TabularBatch> context) {
+        TabularResponse follower = context.response();
+        TabularBatch batch = context.data();
         successor.update(batch, follower.discount());
         if (context.iteration() < refineFrom) {
             return explorer.estimate(context);
@@ -82,8 +92,8 @@ public final class SuccessorRefinedEstimator implements CmdpEstimator {
         double[] rewardWeights = new double[weights.length];
         successor.propagate(weights, rewardWeights);
         double[] response = new double[leader.dimension()];
-        leader.followerReward().accumulateGradient(x, rewardWeights, response);
-        return new CmdpEstimate(
-                BoltzmannCovarianceEstimator.direct(context, DirectTerm.EPISODE_START_MEAN, divisor), response);
+        leader.followerRewardJacobian().accumulateGradient(x, rewardWeights, response);
+        return new Estimate(RewardDesignTerms.direct(leader, batch, x, TabularDirectTerm.EPISODE_START_MEAN, divisor),
+                response);
     }
 }

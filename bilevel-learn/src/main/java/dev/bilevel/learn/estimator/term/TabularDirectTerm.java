@@ -1,12 +1,12 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**
  * How the direct term {@code E Σ_t γ_L^t ∇_x f(s_t,a_t)} (the leader's reward gradient with the
- * follower held fixed) is estimated from a batch.
+ * follower held fixed) is estimated from a tabular batch.
  */
-public enum DirectTerm {
+public enum TabularDirectTerm {
 
     /**
      * The reference: Monte-Carlo returns {@code H_t} of {@code ∇f} (discount {@code γ_L}), averaged over

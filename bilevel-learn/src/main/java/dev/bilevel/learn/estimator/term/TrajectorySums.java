@@ -1,18 +1,15 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
+import dev.bilevel.learn.estimator.BoltzmannCovariance;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**
- * Scalar scans over a {@link TabularBatch} that the Monte-Carlo hypergradient estimators are built
- * from. Every estimator here is linear in the per-step reward gradients {@code ∇_x r(s_k,a_k)}, so
- * instead of forming a {@code d}-vector per sample it computes one scalar weight per row and
- * contracts a weight table {@code W(s,a)} with the reward's Jacobian once
- * ({@link dev.bilevel.core.cmdp.ParametricReward#accumulateGradient}): the cost per sample does not
- * depend on the leader's dimension {@code d}.
- *
- * <p>The key identity: with tail sums {@code G_t = Σ_{k ≥ t, same episode, in batch} γ^{k−t} g_k},
- * {@code Σ_t α_t G_t = Σ_k c_k g_k} where {@code c_k = α_k + γ·c_{k−1}} inside an episode — one
- * forward pass ({@link #accumulateTails}).
+ * Scalar scans over a {@link TabularBatch} that the tabular Monte-Carlo hypergradient terms are built from.
+ * Every estimator there is linear in the per-step reward gradients {@code ∇_x r(s_k,a_k)}, so instead of forming
+ * a {@code d}-vector per sample it computes one scalar weight per row and contracts a weight table
+ * {@code W(s,a)} with the reward's Jacobian once ({@link dev.bilevel.core.cmdp.RewardJacobian#accumulateGradient}):
+ * the cost per sample does not depend on the leader's dimension {@code d}. Tail sums go through
+ * {@link dev.bilevel.learn.estimator.BoltzmannCovariance#forward}, via {@link #accumulateTails}.
  */
 public final class TrajectorySums {
 
@@ -25,18 +22,9 @@ public final class TrajectorySums {
      */
     public static void accumulateTails(TabularBatch batch, double[] alpha, double discount, int actions,
             double[] table) {
-        int length = batch.length();
         int[] states = batch.states();
         int[] acts = batch.actions();
-        for (int e = 0; e < batch.streams(); e++) {
-            double carry = 0.0;
-            int start = e * length;
-            for (int i = start, end = start + batch.streamLength(e); i < end; i++) {
-                double c = alpha[i] + (i > start && !batch.done(i - 1) ? discount * carry : 0.0);
-                table[states[i] * actions + acts[i]] += c;
-                carry = c;
-            }
-        }
+        BoltzmannCovariance.forward(batch, alpha, discount, 0, (i, c) -> table[states[i] * actions + acts[i]] += c);
     }
 
     /** Discounted returns to the end of each episode or the batch: {@code R_k = r_k + γ·R_{k+1}}. */
