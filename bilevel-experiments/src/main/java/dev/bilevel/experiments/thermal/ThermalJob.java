@@ -1,6 +1,7 @@
 package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.core.lqr.SoftLqr;
+import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
@@ -9,11 +10,16 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.evaluate.DynamicsDesignEvaluator;
 import dev.bilevel.learn.critic.FittedTdCritic;
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
+import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
-import dev.bilevel.learn.loop.ContinuousTrainer;
+import dev.bilevel.learn.leader.ClippedSgd;
+import dev.bilevel.learn.leader.DecisionLeader;
+import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.sampling.ContinuousBatch;
+import dev.bilevel.learn.sampling.ContinuousSampler;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -113,7 +119,7 @@ public final class ThermalJob implements ExperimentJob {
 
     @Override
     public ResolvedConfig complete(ResolvedConfig config) {
-        Method method = Method.parse(config.string("method"), "method");
+        ThermalMethod method = ThermalMethod.parse(config.string("method"), "method");
         ThermalProtocol protocol = ThermalProtocol.parse(config.string("protocol"));
         ResolvedConfig out = config;
         if (config.optionalReal("learning_rate").isEmpty()) {
@@ -154,7 +160,7 @@ public final class ThermalJob implements ExperimentJob {
             throw new IllegalArgumentException("critic.value_samples: antithetic sampling needs an even count, got "
                     + out.optionalInteger("critic.value_samples").getAsInt());
         }
-        if (config.string("estimator.sensitivity").equals("model") && method != Method.BCHG) {
+        if (config.string("estimator.sensitivity").equals("model") && method != ThermalMethod.BCHG) {
             throw new IllegalArgumentException("estimator.sensitivity: 'model' applies to bchg only, not to "
                     + method.key());
         }
@@ -184,10 +190,10 @@ public final class ThermalJob implements ExperimentJob {
      * @param config a completed config
      * @return the estimator's critic protocol
      */
-    static ContinuousHypergradientEstimator.Settings estimatorSettings(ResolvedConfig config) {
+    static DynamicsDesignTerms.Options estimatorSettings(ResolvedConfig config) {
         int[] hidden = new int[config.integer("critic.hidden_layers")];
         Arrays.fill(hidden, config.integer("critic.hidden_width"));
-        return new ContinuousHypergradientEstimator.Settings(
+        return new DynamicsDesignTerms.Options(
                 !Boolean.parseBoolean(config.string("critic.warm_start")),
                 config.optionalInteger("critic.initial_steps").getAsInt(),
                 config.optionalInteger("critic.steps").getAsInt(),
@@ -198,8 +204,8 @@ public final class ThermalJob implements ExperimentJob {
                 normalisation(config.string("critic.v_normalisation")), hidden, config.real("critic.learning_rate"),
                 config.real("critic.max_grad_norm"), config.real("score_clip"),
                 config.optionalInteger("critic.subsample_from").getAsInt(),
-                ContinuousHypergradientEstimator.Sensitivity.parse(config.string("estimator.sensitivity"),
-                        "estimator.sensitivity"),
+                Identifiers.parse(DynamicsDesignTerms.Sensitivity.class, config.string("estimator.sensitivity"),
+                        "estimator.sensitivity", "sensitivity"),
                 config.string("estimator.direct").equals("mirrored"),
                 config.string("critic.kind").equals("quadratic"));
     }
@@ -216,7 +222,7 @@ public final class ThermalJob implements ExperimentJob {
     @Override
     public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
         BuildingThermalControl env = new BuildingThermalControl();
-        Method method = Method.parse(config.string("method"), "method");
+        ThermalMethod method = ThermalMethod.parse(config.string("method"), "method");
         int iterations = config.integer("iterations");
         double learningRate = config.optionalReal("learning_rate").getAsDouble();
         SplittableRandom root = new SplittableRandom(config.longInt("seed"));
@@ -230,30 +236,36 @@ public final class ThermalJob implements ExperimentJob {
         for (int i = 0; i < w0.length; i++) {
             w0[i] = initStd * initRng.nextGaussian();
         }
-        ContinuousHypergradientEstimator estimator = new ContinuousHypergradientEstimator(env, method,
-                estimatorSettings(config), criticInit);
         SoftLqrFollower follower = new SoftLqrFollower(env, new SoftLqr(config.real("follower.tolerance"),
                 config.integer("follower.max_iterations")), Boolean.parseBoolean(config.string("follower.warm_start")));
-        List<ContinuousTrainer.ExtraColumn> extras = new ArrayList<>();
-        extras.add(new ContinuousTrainer.ExtraColumn("exact_leader_return",
+        List<DynamicsDesignEvaluator.ExtraColumn> extras = new ArrayList<>();
+        extras.add(new DynamicsDesignEvaluator.ExtraColumn("exact_leader_return",
                 (c, s) -> ((BuildingThermalControl.Design) c).expectedLeaderReturn(s, env.horizon(), null)));
         for (int i = 0; i < BuildingThermalControl.ZONES; i++) {
             int k = i;
-            extras.add(new ContinuousTrainer.ExtraColumn("insulation_" + i,
+            extras.add(new DynamicsDesignEvaluator.ExtraColumn("insulation_" + i,
                     (c, s) -> ((BuildingThermalControl.Design) c).insulation()[k]));
         }
         for (int i = 0; i < BuildingThermalControl.ZONES; i++) {
             int k = i;
-            extras.add(new ContinuousTrainer.ExtraColumn("airflow_" + i,
+            extras.add(new DynamicsDesignEvaluator.ExtraColumn("airflow_" + i,
                     (c, s) -> ((BuildingThermalControl.Design) c).airflow()[k]));
         }
-        ContinuousTrainer trainer = new ContinuousTrainer(env, follower, estimator, new ContinuousTrainer.Settings(
-                iterations, config.integer("train_episodes"), config.integer("eval_episodes"), learningRate,
-                config.real("max_grad_norm")), w0, extras);
+        DynamicsDesignEvaluator evaluator = new DynamicsDesignEvaluator(env, follower, config.integer("eval_episodes"),
+                evaluation, extras);
+        DecisionLeader<GaussianResponse, ContinuousBatch> leader = new DecisionLeader<>(w0,
+                method.estimator(env, estimatorSettings(config), criticInit),
+                new ClippedSgd(env.decisionGroups(), learningRate, config.real("max_grad_norm")));
+        int trainEpisodes = config.integer("train_episodes");
+        BilevelLoop<double[], GaussianResponse, ContinuousBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
+                evaluator.follower(), (w, response, rng) -> ContinuousSampler.sample(env, env.configure(w), response,
+                        trainEpisodes, rng), leader);
+        List<String> names = evaluator.columns();
 
         Set<String> integers = Set.of("iteration", "lqr_iterations", "lqr_converged");
-        List<MetricColumn> columns = MetricColumn.of(trainer.columns(), integers::contains);
-        int exactColumn = trainer.columns().indexOf("exact_leader_return");
+        List<MetricColumn> columns = MetricColumn.of(names, integers::contains);
+        int exactColumn = names.indexOf("exact_leader_return");
+        int convergedColumn = names.indexOf("lqr_converged");
         int window = Math.min(config.integer("last_window"), Math.max(iterations, 1));
         int selection = Math.min(config.integer("selection_window"), Math.max(iterations, 1));
         Deque<double[]> tail = new ArrayDeque<>();
@@ -267,7 +279,9 @@ public final class ThermalJob implements ExperimentJob {
             if (directory != null) {
                 directory.writeConfig(config);
             }
-            trainer.run(sampling, evaluation, estimation, (it, row) -> {
+            loop.run(iterations, sampling, estimation, step -> {
+                double[] row = evaluator.row(step);
+                int it = step.iteration();
                 if (metrics != null) {
                     metrics.row(row);
                 }
@@ -275,7 +289,7 @@ public final class ThermalJob implements ExperimentJob {
                     first[0] = row[1];
                 }
                 last[0] = row[1];
-                if (row[trainer.columns().indexOf("lqr_converged")] == 0.0) {
+                if (row[convergedColumn] == 0.0) {
                     unconverged[0]++;
                 }
                 tail.addLast(new double[] {row[1], row[exactColumn]});
@@ -316,7 +330,7 @@ public final class ThermalJob implements ExperimentJob {
         summary.put("last_window", window);
         summary.put("selection_window", selection);
         summary.put("lqr_unconverged_iterations", unconverged[0]);
-        double[] weights = trainer.weights();
+        double[] weights = leader.decision();
         BuildingThermalControl.Design design = env.configure(weights);
         summary.put("final_insulation", design.insulation());
         summary.put("final_airflow", design.airflow());

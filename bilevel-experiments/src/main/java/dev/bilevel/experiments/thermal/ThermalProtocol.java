@@ -1,6 +1,5 @@
 package dev.bilevel.experiments.thermal;
 
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
 
 /**
  * The two ways a thermal run fits its critics and solves its follower. Both compute the same estimators; they
@@ -57,7 +56,7 @@ enum ThermalProtocol {
      * The best learning rate of the paper's grid {0.1, 0.01, 0.001} per method (reference-configurable-mdp.md
      * §5.3: BC-HG and Naive-PGD 0.1, HPGD (TD) 0.01, HPGD (MC) 0.001).
      */
-    static double paperBestLearningRate(Method method) {
+    static double paperBestLearningRate(ThermalMethod method) {
         return switch (method) {
             case BCHG, NAIVE -> 0.1;
             case HPGD_TD -> 0.01;

@@ -4,7 +4,6 @@ import dev.bilevel.experiments.aggregate.MetricsTable;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.RunDirectory;
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -53,12 +52,12 @@ public final class ThermalResults {
     }
 
     private static String label(String method) {
-        return Method.parse(method, "method").label();
+        return ThermalMethod.parse(method, "method").label();
     }
 
     /** The paper's best learning rate for a method (the shipped configs' default), as the tables print it. */
     private static String paperBestLr(String method) {
-        return lrText(ThermalProtocol.paperBestLearningRate(Method.parse(method, "method")));
+        return lrText(ThermalProtocol.paperBestLearningRate(ThermalMethod.parse(method, "method")));
     }
 
     private static String lrText(double lr) {

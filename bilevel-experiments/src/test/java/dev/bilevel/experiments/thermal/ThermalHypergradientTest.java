@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.learn.critic.FittedTdCritic;
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Sensitivity;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
+import dev.bilevel.learn.sampling.ContinuousBatch;
 import dev.bilevel.learn.sampling.ContinuousSampler;
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Sensitivity;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -45,8 +47,8 @@ class ThermalHypergradientTest {
         var configured = ENV.configure(w);
         GaussianResponse follower = SoftLqrFollower.response(new SoftLqr().solve(configured.followerModel()),
                 ENV.temperature(), ENV.followerDiscount());
-        ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(ENV, Method.BCHG,
-                new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,
+        Estimator<double[], GaussianResponse, ContinuousBatch> est = ThermalMethod.BCHG.estimator(ENV,
+                new DynamicsDesignTerms.Options(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,
                         FittedTdCritic.Normalisation.NONE, new int[] {64, 64}, 1e-4, 1.0, 1.0, 20, Sensitivity.MODEL,
                         true, true),
                 new SplittableRandom(1));
@@ -55,8 +57,8 @@ class ThermalHypergradientTest {
         double[] sum = new double[8];
         double[] sq = new double[8];
         for (int k = 0; k < reps; k++) {
-            double[] g = est.estimate(ContinuousSampler.sample(ENV, configured, follower, 100, rng), configured,
-                    follower, rng).gradient();
+            double[] g = est.estimate(new Estimation<>(0, w, follower, ContinuousSampler.sample(ENV, configured,
+                    follower, 100, rng), rng)).gradient();
             for (int i = 0; i < 8; i++) {
                 sum[i] += g[i];
                 sq[i] += g[i] * g[i];

@@ -9,7 +9,7 @@ package dev.bilevel.learn.sampling;
  *
  * <p>Fields are public final arrays for the estimators' hot loops; treat them as read-only.
  */
-public final class ContinuousBatch {
+public final class ContinuousBatch implements Episodes {
 
     /** Number of episodes {@code E}. */
     public final int episodes;
@@ -79,6 +79,28 @@ public final class ContinuousBatch {
         scores = new double[rows * decisionDimension];
         followerValues = new double[rows];
         expectedNextFollowerValues = new double[rows];
+    }
+
+    /** One stream per episode. */
+    @Override
+    public int streams() {
+        return episodes;
+    }
+
+    @Override
+    public int streamStart(int e) {
+        return e * horizon;
+    }
+
+    @Override
+    public int streamEnd(int e) {
+        return e * horizon + horizon;
+    }
+
+    /** Every row but an episode's last continues into the next. */
+    @Override
+    public boolean continuesAfter(int row) {
+        return row % horizon != horizon - 1;
     }
 
     /** @return the number of rows {@code E·H} */

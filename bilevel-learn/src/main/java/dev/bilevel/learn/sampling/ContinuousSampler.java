@@ -54,7 +54,7 @@ public final class ContinuousSampler {
         double[] grad = new double[d];
         double[] score = new double[d];
         double[] mean = new double[n];
-        double[] noise = leaderStatistics ? configured.followerModel().noiseCovariance().data.clone() : null;
+        double[] noise = leaderStatistics ? configured.transitionCovariance() : null;
         for (int e = 0; e < episodes; e++) {
             configured.reset(rng, x);
             for (int t = 0; t < h; t++) {

@@ -1,6 +1,6 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
-import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
+import dev.bilevel.core.cmdp.DynamicsDesign;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
 import dev.bilevel.learn.follower.GaussianResponse;
 
@@ -19,7 +19,7 @@ import dev.bilevel.learn.follower.GaussianResponse;
  */
 final class ModelSensitivity {
 
-    private final ContinuousConfigurableMdp.Configured configured;
+    private final DynamicsDesign.Model configured;
     private final GaussianResponse follower;
     private final QuadraticTdCritic psi;
     private final double[] mean;
@@ -27,7 +27,7 @@ final class ModelSensitivity {
     private final double[] features;
     private final double[] psiAtMean;
 
-    ModelSensitivity(ContinuousConfigurableMdp.Configured configured, GaussianResponse follower,
+    ModelSensitivity(DynamicsDesign.Model configured, GaussianResponse follower,
             QuadraticTdCritic psi, int stateDimension, int decisionDimension) {
         this.configured = configured;
         this.follower = follower;

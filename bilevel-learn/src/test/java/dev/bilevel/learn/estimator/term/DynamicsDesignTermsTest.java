@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,27 +8,76 @@ import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
 import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
+import dev.bilevel.learn.estimator.BoltzmannCovariance;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.EstimationTerms;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
+import dev.bilevel.learn.estimator.method.HpgdEstimator;
+import dev.bilevel.learn.estimator.method.NaiveEstimator;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critic;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Options;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Sensitivity;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.sampling.ContinuousBatch;
 import dev.bilevel.learn.sampling.ContinuousSampler;
-import dev.bilevel.learn.estimator.ContinuousHypergradientEstimator.Method;
 import dev.bilevel.learn.testing.ScalarLqMdp;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The continuous estimators' pieces against their definitions, on a one-dimensional LQ problem. */
-class ContinuousEstimatorTest {
+/** The dynamics-design terms' pieces against their definitions, on a one-dimensional LQ problem. */
+class DynamicsDesignTermsTest {
 
     private static final ScalarLqMdp MDP = new ScalarLqMdp();
 
-    private static ContinuousHypergradientEstimator.Settings settings(int steps, int samples, boolean antithetic) {
-        return new ContinuousHypergradientEstimator.Settings(false, 0, steps, 32, samples, antithetic,
-                FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH, new int[] {8}, 1e-3, 1.0,
-                1.0, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
+    /** The thermal experiment's four methods: the estimator and the critic the reference gives each. */
+    enum Method {
+        BCHG, NAIVE, HPGD_MC, HPGD_TD;
+
+        boolean usesQNetwork() {
+            return this == BCHG || this == HPGD_TD;
+        }
+
+        boolean usesValueGradientNetwork() {
+            return this == HPGD_MC || this == HPGD_TD;
+        }
+
+        DynamicsDesignTerms terms(Options options, long seed) {
+            return new DynamicsDesignTerms(MDP, usesQNetwork() ? Critic.ACTION_VALUE : Critic.STATE_VALUE,
+                    usesValueGradientNetwork(), options, new SplittableRandom(seed));
+        }
+
+        Estimator<double[], GaussianResponse, ContinuousBatch> estimator(Options options, long seed) {
+            DynamicsDesignTerms terms = terms(options, seed);
+            return switch (this) {
+                case BCHG -> new BchgEstimator<>(terms);
+                case NAIVE -> new NaiveEstimator<>(terms);
+                case HPGD_MC, HPGD_TD -> new HpgdEstimator<>(terms);
+            };
+        }
+    }
+
+    private static Options settings(int steps, int samples, boolean antithetic) {
+        return new Options(false, 0, steps, 32, samples, antithetic, FittedTdCritic.Normalisation.NONE,
+                FittedTdCritic.Normalisation.PER_BATCH, new int[] {8}, 1e-3, 1.0, 1.0, -1, Sensitivity.MONTE_CARLO,
+                false, false);
+    }
+
+    private static Estimation<double[], GaussianResponse, ContinuousBatch> at(double[] w, ContinuousBatch b,
+            SplittableRandom rng) {
+        return new Estimation<>(0, w, follower(w), b, rng);
+    }
+
+    /** {@code Φ = γ·tails(φ)}, as the terms compute it. */
+    private static double[] tails(ContinuousBatch b, double[] phi, double gamma) {
+        double[] out = new double[phi.length];
+        BoltzmannCovariance.backward(b, phi, b.decisionDimension, gamma, gamma, out);
+        return out;
     }
 
     private static GaussianResponse follower(double[] w) {
@@ -74,10 +123,8 @@ class ContinuousEstimatorTest {
     void followerSensitivityAndReturnsAreTheirDiscountedTailSums() {
         ContinuousBatch b = batch(new double[] {0.1, 0.4}, 4, 2);
         int rows = b.rows();
-        double[] phi = new double[rows * 2];
-        double[] bigPhi = new double[rows * 2];
-        ContinuousHypergradientEstimator.followerSensitivity(b, 0.8, false, phi, bigPhi);
-        double[] ret = ContinuousHypergradientEstimator.leaderReturns(b, 0.8);
+        double[] bigPhi = tails(b, DynamicsDesignTerms.followerScoreValues(b, false), 0.8);
+        double[] ret = DynamicsDesignTerms.leaderReturns(b, 0.8);
         for (int e = 0; e < 4; e++) {
             for (int t = 0; t < 20; t++) {
                 int r = e * 20 + t;
@@ -121,18 +168,33 @@ class ContinuousEstimatorTest {
             }
         }
         double clip = 0.5;
-        ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, method,
-                new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0, 2, true,
-                        FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0,
-                        clip, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false), new SplittableRandom(1));
-        double[] direct = new double[2];
-        double[] response = new double[2];
+        DynamicsDesignTerms terms = method.terms(new Options(false, 0, 0, 0, 2, true,
+                FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0, clip,
+                -1, Sensitivity.MONTE_CARLO, false, false), 1);
         double beta = 0.2;
         double[] weights = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            weights[r] = Math.pow(0.8, r % 20);
+        double[] discount = new double[20];
+        for (int t = 0; t < 20; t++) {
+            discount[t] = Math.pow(0.8, t);
         }
-        est.combine(b, v, null, q, psiHat, bigPhi, ret, weights, 0.8, beta, direct, response);
+        for (int r = 0; r < rows; r++) {
+            weights[r] = discount[r % 20];
+        }
+        int[] all = java.util.stream.IntStream.range(0, rows).toArray();
+        EstimationTerms.Pass pass = terms.pass(b, beta, new DynamicsDesignTerms.Inputs(discount, weights, all, v,
+                method.usesQNetwork() ? q : null, null, bigPhi, psiHat, method == Method.HPGD_MC ? ret : null, 0, 0));
+        for (int r = 0; r < rows; r++) {
+            pass.direct(r);
+            switch (method) {
+                case BCHG -> pass.covariance(r, pass.benefit(r));
+                case HPGD_MC, HPGD_TD -> pass.centred(r, pass.advantage(r));
+                case NAIVE -> {
+                }
+            }
+        }
+        Estimate estimate = pass.close();
+        double[] direct = estimate.direct();
+        double[] response = estimate.response();
         double[] expectDirect = new double[2];
         double[] expectResponse = new double[2];
         for (int r = 0; r < rows; r++) {
@@ -163,23 +225,22 @@ class ContinuousEstimatorTest {
         double[] w = {0.2, -0.1};
         ContinuousBatch b = batch(w, 6, 9);
         GaussianResponse f = follower(w);
-        ContinuousHypergradientEstimator.Settings full = new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0,
-                2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3,
-                1.0, 1.0, -1, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
-        ContinuousHypergradientEstimator.Settings thin = new ContinuousHypergradientEstimator.Settings(false, 0, 0, 0,
-                2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3,
-                1.0, 1.0, 5, ContinuousHypergradientEstimator.Sensitivity.MONTE_CARLO, false, false);
+        Options full = new Options(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,
+                FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0, 1.0, -1, Sensitivity.MONTE_CARLO, false,
+                false);
+        Options thin = new Options(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,
+                FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0, 1.0, 5, Sensitivity.MONTE_CARLO, false,
+                false);
         // HPGD (MC) with untrained networks is deterministic given the batch except for the thinning.
-        double[] exact = new ContinuousHypergradientEstimator(MDP, Method.HPGD_MC, full, new SplittableRandom(3))
-                .estimate(b, MDP.configure(w), f, new SplittableRandom(1)).gradient();
-        ContinuousHypergradientEstimator thinned = new ContinuousHypergradientEstimator(MDP, Method.HPGD_MC, thin,
-                new SplittableRandom(3));
+        double[] exact = Method.HPGD_MC.estimator(full, 3).estimate(new Estimation<>(0, w, f, b,
+                new SplittableRandom(1))).gradient();
+        Estimator<double[], GaussianResponse, ContinuousBatch> thinned = Method.HPGD_MC.estimator(thin, 3);
         SplittableRandom rng = new SplittableRandom(2);
         int draws = 1500;
         double[] sum = new double[2];
         double[] sq = new double[2];
         for (int k = 0; k < draws; k++) {
-            double[] g = thinned.estimate(b, MDP.configure(w), f, rng).gradient();
+            double[] g = thinned.estimate(new Estimation<>(0, w, f, b, rng)).gradient();
             for (int i = 0; i < 2; i++) {
                 sum[i] += g[i];
                 sq[i] += g[i] * g[i];
@@ -217,9 +278,7 @@ class ContinuousEstimatorTest {
             double se = Math.sqrt((sq / n - mean * mean) / n);
             assertThat(b.expectedNextFollowerValues[r]).isCloseTo(mean, within(4 * se + 1e-12));
         }
-        double[] phi = new double[b.rows() * 2];
-        double[] bigPhi = new double[b.rows() * 2];
-        ContinuousHypergradientEstimator.followerSensitivity(b, 0.8, true, phi, bigPhi);
+        double[] phi = DynamicsDesignTerms.followerScoreValues(b, true);
         assertThat(phi[6 * 2]).isCloseTo(b.scores[7 * 2] * (b.followerValues[7] - b.expectedNextFollowerValues[6]),
                 within(1e-9));
     }
@@ -306,11 +365,17 @@ class ContinuousEstimatorTest {
             mirrored[r] = rng.nextGaussian();
             weights[r] = Math.pow(0.8, r % 20);
         }
-        ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, Method.NAIVE,
-                settings(0, 2, true), new SplittableRandom(1));
-        double[] direct = new double[2];
-        double[] response = new double[2];
-        est.combine(b, v, mirrored, null, null, null, null, weights, 0.8, 0.2, direct, response);
+        double[] discount = new double[20];
+        for (int t = 0; t < 20; t++) {
+            discount[t] = Math.pow(0.8, t);
+        }
+        int[] all = java.util.stream.IntStream.range(0, rows).toArray();
+        EstimationTerms.Pass pass = Method.NAIVE.terms(settings(0, 2, true), 1).pass(b, 0.2,
+                new DynamicsDesignTerms.Inputs(discount, weights, all, v, null, mirrored, null, null, null, 0, 0));
+        for (int r = 0; r < rows; r++) {
+            pass.direct(r);
+        }
+        double[] direct = pass.close().direct();
         double[] expect = new double[2];
         for (int r = 0; r < rows; r++) {
             int t = r % 20;
@@ -326,7 +391,7 @@ class ContinuousEstimatorTest {
 
     @Test
     void perGroupClipScalesEachGroupSeparately() {
-        ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(new ScalarLqMdp() {
+        DynamicsDesignTerms est = new DynamicsDesignTerms(new ScalarLqMdp() {
             @Override
             public int[] decisionGroups() {
                 return new int[] {2, 2};
@@ -336,7 +401,7 @@ class ContinuousEstimatorTest {
             public int decisionDimension() {
                 return 4;
             }
-        }, Method.NAIVE, settings(0, 2, true), new SplittableRandom(1));
+        }, Critic.STATE_VALUE, false, settings(0, 2, true), new SplittableRandom(1));
         double[] v = {3, 4, 0.3, 0.4};
         est.clipPerGroup(v, 1.0);
         assertThat(v).containsExactly(new double[] {0.6, 0.8, 0.3, 0.4}, within(1e-9));
@@ -348,10 +413,8 @@ class ContinuousEstimatorTest {
         double[] w = {0.0, 0.0};
         ContinuousBatch b = batch(w, 2, 5);
         GaussianResponse f = follower(w);
-        ContinuousHypergradientEstimator pair = new ContinuousHypergradientEstimator(MDP, Method.BCHG,
-                settings(0, 2, true), new SplittableRandom(8));
-        ContinuousHypergradientEstimator many = new ContinuousHypergradientEstimator(MDP, Method.BCHG,
-                settings(0, 20_000, false), new SplittableRandom(8));
+        DynamicsDesignTerms pair = Method.BCHG.terms(settings(0, 2, true), 8);
+        DynamicsDesignTerms many = Method.BCHG.terms(settings(0, 20_000, false), 8);
         double[] vPair = new double[b.rows()];
         double[] vMany = new double[b.rows()];
         int[] all = java.util.stream.IntStream.range(0, b.rows()).toArray();
@@ -367,44 +430,41 @@ class ContinuousEstimatorTest {
     void everyVariantRunsEndToEnd() {
         double[] w = {0.1, 0.1};
         for (Method m : Method.values()) {
-            for (ContinuousHypergradientEstimator.Sensitivity sens : ContinuousHypergradientEstimator.Sensitivity
-                    .values()) {
+            for (Sensitivity sens : Sensitivity.values()) {
+                if (sens == Sensitivity.MODEL && m != Method.BCHG) {
+                    continue;
+                }
                 for (int flags = 0; flags < 4; flags++) {
-                    ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, m,
-                            new ContinuousHypergradientEstimator.Settings(false, 0, 5, 32, 2, true,
-                                    FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH,
-                                    new int[] {8}, 1e-3, 1.0, 1.0, 3, sens, (flags & 1) != 0, (flags & 2) != 0),
-                            new SplittableRandom(1));
-                    double[] g = est.estimate(batch(w, 6, 6), MDP.configure(w), follower(w), new SplittableRandom(2))
-                            .gradient();
+                    Estimator<double[], GaussianResponse, ContinuousBatch> est = m.estimator(new Options(false, 0, 5,
+                            32, 2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH,
+                            new int[] {8}, 1e-3, 1.0, 1.0, 3, sens, (flags & 1) != 0, (flags & 2) != 0), 1);
+                    double[] g = est.estimate(at(w, batch(w, 6, 6), new SplittableRandom(2))).gradient();
                     assertThat(Double.isFinite(g[0]) && Double.isFinite(g[1])).as("%s %s %d", m, sens, flags)
                             .isTrue();
                 }
             }
         }
-        assertThatThrownBy(() -> ContinuousHypergradientEstimator.Sensitivity.parse("exact", "estimator.sensitivity"))
-                .hasMessageContaining("estimator.sensitivity").hasMessageContaining("monte-carlo");
+        assertThatThrownBy(() -> new DynamicsDesignTerms(MDP, Critic.STATE_VALUE, false, new Options(false, 0, 5, 32,
+                2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH, new int[] {8},
+                1e-3, 1.0, 1.0, 3, Sensitivity.MODEL, false, false), new SplittableRandom(1)))
+                .hasMessageContaining("action-value critic");
     }
 
     @Test
     void estimatorsRunEndToEndAndRejectBadSettings() {
         double[] w = {0.1, 0.1};
         for (Method m : Method.values()) {
-            ContinuousHypergradientEstimator est = new ContinuousHypergradientEstimator(MDP, m, settings(20, 2, true),
-                    new SplittableRandom(1));
-            ContinuousHypergradientEstimator.Estimate e = est.estimate(batch(w, 4, 6), MDP.configure(w), follower(w),
-                    new SplittableRandom(2));
+            Estimate e = m.estimator(settings(20, 2, true), 1).estimate(at(w, batch(w, 4, 6),
+                    new SplittableRandom(2)));
             assertThat(e.gradient()).hasSize(2);
             assertThat(Double.isFinite(e.gradient()[0]) && Double.isFinite(e.gradient()[1])).isTrue();
-            assertThat(Double.isNaN(e.meanLeaderQ())).isEqualTo(!m.usesQNetwork());
-            assertThat(Double.isNaN(e.valueGradientLoss())).isEqualTo(!m.usesValueGradientNetwork());
+            assertThat(Double.isNaN(e.diagnostic("mean_leader_q"))).isEqualTo(!m.usesQNetwork());
+            assertThat(Double.isNaN(e.diagnostic("value_gradient_loss"))).isEqualTo(!m.usesValueGradientNetwork());
             if (m == Method.NAIVE) {
                 assertThat(e.response()).containsOnly(0.0);
             }
         }
         assertThatThrownBy(() -> settings(1, 3, true)).hasMessageContaining("even");
-        assertThatThrownBy(() -> Method.parse("ppo", "method")).hasMessage(
-                "method: unknown method 'ppo', expected bchg, naive, hpgd-mc or hpgd-td");
     }
 
     @Test
