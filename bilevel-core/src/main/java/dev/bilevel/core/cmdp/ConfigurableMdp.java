@@ -33,6 +33,11 @@ public record ConfigurableMdp(TabularDynamics dynamics, ParametricReward followe
         }
     }
 
+    /** What the leader knows of this problem: {@code ∂r_F/∂x}, its own reward and {@code γ_L}. */
+    public RewardDesign rewardDesign() {
+        return new RewardDesign(followerReward, leaderReward, leaderDiscount);
+    }
+
     /** Dimension {@code d} of the leader's decision. */
     public int dimension() {
         return followerReward.dimension();

@@ -11,9 +11,27 @@ import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
+import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.experiments.evaluate.GameObjective;
+import dev.bilevel.experiments.evaluate.NonFinitePolicy;
+import dev.bilevel.experiments.evaluate.TabularGameEvaluator;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
+import dev.bilevel.learn.estimator.method.NaiveEstimator;
+import dev.bilevel.learn.estimator.term.CategoricalPolicyTerms;
+import dev.bilevel.learn.estimator.term.InfluenceOptions;
+import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
+import dev.bilevel.learn.leader.ActorCriticReport;
 import dev.bilevel.learn.leader.DiscreteGameLeader;
-import dev.bilevel.learn.loop.GameTrainer;
+import dev.bilevel.learn.leader.ReplaySampling;
+import dev.bilevel.learn.leader.UpdateSchedule;
+import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.sampling.GameEpisodeSampler;
+import dev.bilevel.learn.sampling.GammaReplayBuffer;
+import dev.bilevel.learn.sampling.Minibatch;
+import dev.bilevel.learn.sampling.Replay;
+import dev.bilevel.learn.sampling.ReplayCollector;
 import dev.bilevel.problems.discretetoy.DiscreteToy4;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +132,7 @@ public final class DiscreteToyJob implements ExperimentJob {
             out = out.with("evaluation.objective", config.string("variant").equals("R1") ? "mc-discounted"
                     : "mc-undiscounted");
         }
-        GameTrainer.Objective.parse(out.optionalString("evaluation.objective").orElseThrow(), "evaluation.objective");
+        GameObjective.parse(out.optionalString("evaluation.objective").orElseThrow(), "evaluation.objective");
         return out;
     }
 
@@ -151,43 +169,61 @@ public final class DiscreteToyJob implements ExperimentJob {
     public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
         DiscreteToy4.Variant variant = DiscreteToy4.Variant.valueOf(config.string("variant"));
         MarkovGame game = DiscreteToy4.game(variant, FollowerOperator.parse(config.string("follower.operator")));
-        DiscreteGameLeader.Method method = DiscreteGameLeader.Method.parse(config.string("method"), "method");
+        String method = config.string("method");
         int[] hidden = new int[config.integer("leader.hidden_layers")];
         java.util.Arrays.fill(hidden, config.integer("leader.hidden_width"));
         boolean offPolicy = config.bool("off_policy");
-        DiscreteGameLeader.Settings leaderSettings = new DiscreteGameLeader.Settings(method, hidden,
-                config.real("leader.policy_lr"), config.real("leader.critic_lr"), config.integer("leader.batch_size"),
-                config.optionalInteger("leader.actor_steps").getAsInt(), config.optionalInteger("leader.critic_steps").getAsInt(), !offPolicy,
-                config.real("leader.target_tau"), config.bool("leader.discount_sampling"),
-                config.bool("leader.direct_advantage"), config.integer("leader.follower_samples"),
-                config.bool("leader.influence_advantage"), config.bool("leader.influence_weighted_average"),
-                config.bool("leader.influence_from_next_step"), config.real("leader.direct_weight"),
-                config.real("leader.response_weight"),
-                config.optionalReal("leader.max_grad_norm").orElse(Double.POSITIVE_INFINITY),
-                DiscreteGameLeader.CriticTarget.parse(config.string("leader.critic_target"), "leader.critic_target"));
+        DiscreteGameLeader.CriticTarget target = method.equals("biac") ? DiscreteGameLeader.CriticTarget.STACKELBERG
+                : Identifiers.parse(DiscreteGameLeader.CriticTarget.class, config.string("leader.critic_target"),
+                        "leader.critic_target", "critic target");
+        DiscreteGameLeader.Settings leaderSettings = new DiscreteGameLeader.Settings(hidden,
+                config.real("leader.policy_lr"), config.real("leader.critic_lr"),
+                new ReplaySampling(config.integer("leader.batch_size"), !offPolicy,
+                        config.bool("leader.discount_sampling")),
+                new UpdateSchedule(config.optionalInteger("leader.actor_steps").getAsInt(),
+                        config.optionalInteger("leader.critic_steps").getAsInt(), config.integer("replay.min_size"),
+                        config.real("leader.target_tau")),
+                config.optionalReal("leader.max_grad_norm").orElse(Double.POSITIVE_INFINITY), target);
+        CategoricalPolicyTerms terms = new CategoricalPolicyTerms(game.states(), game.leaderActions(),
+                game.followerActions(), new CategoricalPolicyTerms.Options(config.bool("leader.direct_advantage"),
+                        config.integer("leader.follower_samples"), new InfluenceOptions(
+                                config.bool("leader.influence_advantage"),
+                                config.bool("leader.influence_weighted_average"),
+                                config.bool("leader.influence_from_next_step"), config.real("leader.direct_weight"),
+                                config.real("leader.response_weight"))));
+        Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator =
+                method.equals("bchg") ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
         TabularGameFollower.Behaviour behaviour = TabularGameFollower.Behaviour.parse(config.string("follower.behaviour"),
                 "follower.behaviour");
         int iterations = config.integer("iterations");
-        GameTrainer.Settings trainerSettings = new GameTrainer.Settings(iterations, config.integer("episodes"),
-                config.optionalInteger("replay.capacity").getAsInt(), config.integer("replay.min_size"), config.longInt("explore_steps"),
-                config.integer("evaluation.interval"), config.integer("evaluation.episodes"),
-                GameTrainer.Objective.parse(config.optionalString("evaluation.objective").orElseThrow(), "evaluation.objective"),
-                DiscreteToy4.A, config.bool("replay.reference_subsequence_edge"));
+        int horizon = config.integer("horizon");
+        GameObjective objective = GameObjective.parse(config.optionalString("evaluation.objective").orElseThrow(),
+                "evaluation.objective");
 
         SplittableRandom root = new SplittableRandom(config.longInt("seed"));
-        DiscreteGameLeader leader = new DiscreteGameLeader(game, leaderSettings, root.split());
-        TabularGameFollower follower = new TabularGameFollower(game, behaviour, config.integer("follower.stop_sweeps"), root.split());
+        DiscreteGameLeader leader = new DiscreteGameLeader(game.states(), game.leaderActions(),
+                game.followerActions(), game.leaderDiscount(), leaderSettings, estimator, root.split());
+        TabularGameFollower follower = new TabularGameFollower(game, behaviour, config.integer("follower.stop_sweeps"),
+                root.split());
         SplittableRandom sampling = root.split();
         SplittableRandom evaluation = root.split();
-        GameTrainer trainer = new GameTrainer(game, config.integer("horizon"), leader, follower, trainerSettings,
-                behaviour.suboptimal());
+        TabularGameEvaluator evaluator = new TabularGameEvaluator(game, horizon, follower,
+                new TabularGameEvaluator.Settings(config.integer("evaluation.interval"),
+                        config.integer("evaluation.episodes"), objective, DiscreteToy4.A), evaluation);
+        GameEpisodeSampler episodes = new GameEpisodeSampler(game, horizon);
+        ReplayCollector<double[], TabularGameResponse, GammaReplayBuffer> collector = new ReplayCollector<>(
+                episodes::play, new GammaReplayBuffer(config.optionalInteger("replay.capacity").getAsInt(),
+                        game.leaderDiscount(), config.bool("replay.reference_subsequence_edge")),
+                config.integer("episodes"), config.longInt("explore_steps"));
+        BilevelLoop<double[], TabularGameResponse, Replay<GammaReplayBuffer>, ActorCriticReport> loop =
+                new BilevelLoop<>(evaluator.follower(), collector, leader);
 
         Set<String> integers = Set.of("iteration", "follower_sweeps", "total_env_steps");
-        List<MetricColumn> columns = MetricColumn.of(trainer.columns(), integers::contains);
-        List<String> names = trainer.columns();
+        List<MetricColumn> columns = MetricColumn.of(evaluator.columns(), integers::contains);
+        List<String> names = evaluator.columns();
         int objectiveColumn = names.indexOf("leader_objective");
-        int exactColumn = names.indexOf(config.optionalString("evaluation.objective").orElseThrow().endsWith("undiscounted")
-                ? "exact_leader_return_undiscounted" : "exact_leader_return_discounted");
+        int exactColumn = names.indexOf(objective.discounted() ? "exact_leader_return_discounted"
+                : "exact_leader_return_undiscounted");
         int optimalColumn = names.indexOf("leader_objective_optimal_follower");
         int window = Math.min(config.integer("last_window"), Math.max(iterations, 1));
         WindowMean objectiveTail = new WindowMean();
@@ -202,19 +238,28 @@ public final class DiscreteToyJob implements ExperimentJob {
             if (directory != null) {
                 directory.writeConfig(config);
             }
-            trainer.run(sampling, evaluation, (it, row) -> {
+            loop.run(iterations, sampling, sampling, step -> {
+                double[] row;
+                NonFinitePolicy failed = null;
+                try {
+                    row = evaluator.row(step);
+                } catch (NonFinitePolicy e) {
+                    row = e.row();
+                    failed = e;
+                }
+                int it = step.iteration();
                 if (metrics != null) {
                     metrics.row(row);
                 }
-                double objective = row[objectiveColumn];
-                if (!Double.isNaN(objective)) {
+                double value = row[objectiveColumn];
+                if (!Double.isNaN(value)) {
                     if (Double.isNaN(first[0])) {
-                        first[0] = objective;
+                        first[0] = value;
                     }
-                    last[0] = objective;
+                    last[0] = value;
                 }
                 if (it >= iterations - window) {
-                    objectiveTail.add(objective);
+                    objectiveTail.add(value);
                     exactTail.add(row[exactColumn]);
                     if (optimalColumn >= 0) {
                         optimalTail.add(row[optimalColumn]);
@@ -222,6 +267,9 @@ public final class DiscreteToyJob implements ExperimentJob {
                 }
                 if ((it + 1) % 10 == 0 || it + 1 == iterations) {
                     progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f", last[0]));
+                }
+                if (failed != null) {
+                    throw failed;
                 }
             });
         } catch (ArithmeticException e) {
@@ -254,7 +302,7 @@ public final class DiscreteToyJob implements ExperimentJob {
             summary.put("leader_objective_optimal_follower_last_window", complete ? optimalTail.mean() : Double.NaN);
         }
         summary.put("last_window", window);
-        double[] policy = leader.policy();
+        double[] policy = leader.decision();
         summary.put("final_leader_p0_at_A", policy[DiscreteToy4.A * game.leaderActions()]);
         if (directory != null) {
             directory.writeVector("final_leader_policy.txt", policy);

@@ -10,11 +10,28 @@ import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
+import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.experiments.evaluate.GameObjective;
+import dev.bilevel.experiments.evaluate.GaussianGameEvaluator;
+import dev.bilevel.learn.critic.LeaderQFunction;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
+import dev.bilevel.learn.estimator.method.NaiveEstimator;
+import dev.bilevel.learn.estimator.term.GaussianPolicyTerms;
+import dev.bilevel.learn.estimator.term.InfluenceOptions;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
+import dev.bilevel.learn.leader.ActorCriticReport;
 import dev.bilevel.learn.leader.ContinuousGameLeader;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
-import dev.bilevel.learn.loop.ContinuousGameTrainer;
-import dev.bilevel.learn.loop.GameTrainer;
+import dev.bilevel.learn.leader.ReplaySampling;
+import dev.bilevel.learn.leader.UpdateSchedule;
+import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
+import dev.bilevel.learn.sampling.ContinuousGameSampler;
+import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
+import dev.bilevel.learn.sampling.Minibatch;
+import dev.bilevel.learn.sampling.Replay;
+import dev.bilevel.learn.sampling.ReplayCollector;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -153,38 +170,43 @@ public final class LqrGameJob implements ExperimentJob {
     @Override
     public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
         LqrGame game = LqrGame.referenceV4();
-        ContinuousGameLeader.Method method = ContinuousGameLeader.Method.parse(config.string("method"), "method");
+        boolean bchg = config.string("method").equals("bchg");
         boolean offPolicy = config.bool("off_policy");
         int[] hidden = new int[config.integer("leader.hidden_layers")];
         Arrays.fill(hidden, config.integer("leader.hidden_width"));
-        ContinuousGameLeader.Settings leaderSettings = new ContinuousGameLeader.Settings(method, hidden,
-                config.real("leader.policy_lr"), config.real("leader.critic_lr"), config.integer("leader.batch_size"),
-                config.optionalInteger("leader.actor_steps").getAsInt(), config.integer("leader.critic_steps"),
-                !offPolicy, config.real("leader.target_tau"), config.real("leader.discount"),
-                config.bool("leader.discount_sampling"), config.bool("leader.direct_advantage"),
-                config.integer("leader.leader_samples"), config.integer("leader.follower_samples"),
-                config.bool("leader.influence_advantage"), config.bool("leader.influence_weighted_average"),
-                config.bool("leader.influence_from_next_step"), config.real("leader.direct_weight"),
-                config.real("leader.response_weight"),
-                config.real("leader.max_grad_norm"),
-                config.bool("leader.clip_naive"),
-                ContinuousGameLeader.CriticTarget.parse(config.string("leader.critic_target"), "leader.critic_target"),
-                ContinuousGameLeader.DirectTerm.parse(config.string("leader.direct"), "leader.direct"),
-                ContinuousGameLeader.Influence.parse(config.string("leader.influence"), "leader.influence"));
+        double leaderDiscount = config.real("leader.discount");
+        boolean clips = bchg || config.bool("leader.clip_naive");
+        ContinuousGameLeader.Settings leaderSettings = new ContinuousGameLeader.Settings(hidden,
+                config.real("leader.policy_lr"), config.real("leader.critic_lr"), leaderDiscount,
+                new ReplaySampling(config.integer("leader.batch_size"), !offPolicy,
+                        config.bool("leader.discount_sampling")),
+                new UpdateSchedule(config.optionalInteger("leader.actor_steps").getAsInt(),
+                        config.integer("leader.critic_steps"), config.integer("replay.min_size"),
+                        config.real("leader.target_tau")),
+                clips ? config.real("leader.max_grad_norm") : Double.POSITIVE_INFINITY,
+                Identifiers.parse(ContinuousGameLeader.CriticTarget.class, config.string("leader.critic_target"),
+                        "leader.critic_target", "critic target"));
+        GaussianPolicyTerms.Options termOptions = new GaussianPolicyTerms.Options(
+                Identifiers.parse(GaussianPolicyTerms.Direct.class, config.string("leader.direct"), "leader.direct",
+                        "direct term"),
+                config.bool("leader.direct_advantage"), config.integer("leader.leader_samples"),
+                config.integer("leader.follower_samples"),
+                Identifiers.parse(GaussianPolicyTerms.Influence.class, config.string("leader.influence"),
+                        "leader.influence", "influence"),
+                new InfluenceOptions(config.bool("leader.influence_advantage"),
+                        config.bool("leader.influence_weighted_average"),
+                        config.bool("leader.influence_from_next_step"), config.real("leader.direct_weight"),
+                        config.real("leader.response_weight")));
         LeaderAwareMaxEntLqr solver = new LeaderAwareMaxEntLqr(config.real("follower.tolerance"),
                 config.integer("follower.max_iterations"), config.bool("follower.relative_tolerance"));
         int iterations = config.integer("iterations");
         int horizon = config.integer("horizon");
-        GameTrainer.Objective objective = GameTrainer.Objective.parse(
-                config.string("evaluation.objective"), "evaluation.objective");
-        ContinuousGameTrainer.Settings trainerSettings = new ContinuousGameTrainer.Settings(iterations,
-                config.integer("episodes"), horizon, config.optionalInteger("replay.capacity").getAsInt(),
-                config.integer("replay.min_size"), config.longInt("explore_steps"), config.integer("evaluation.interval"),
-                config.integer("evaluation.episodes"), objective, config.bool("replay.reference_subsequence_edge"));
+        GameObjective objective = GameObjective.parse(config.string("evaluation.objective"), "evaluation.objective");
 
         SplittableRandom root = new SplittableRandom(config.longInt("seed"));
         SplittableRandom init = root.split();
         int n = game.stateDimension();
+        int m = game.followerActionDimension();
         int l = game.leaderActionDimension();
         double[] k0 = new double[l * n];
         for (int i = 0; i < k0.length; i++) {
@@ -195,19 +217,33 @@ public final class LqrGameJob implements ExperimentJob {
             noise[i * l + i] = config.real("leader.noise_std");
         }
         LinearGaussianPolicy initial = new LinearGaussianPolicy(n, k0, noise);
-        ContinuousGameLeader leader = new ContinuousGameLeader(n, game.followerActionDimension(), initial,
-                leaderSettings, root.split(), game);
+        int batchSize = config.integer("leader.batch_size");
+        GaussianPolicyTerms terms = new GaussianPolicyTerms(n, m, l, batchSize, leaderDiscount, termOptions, game);
+        Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
+                estimator = bchg ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
+        ContinuousGameLeader leader = new ContinuousGameLeader(n, m, initial, leaderSettings, estimator,
+                terms.maxDraws(), root.split());
         MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(
                 game.followerModel(config.real("follower.discount"), config.real("follower.temperature")), solver);
         SplittableRandom sampling = root.split();
         SplittableRandom evaluation = root.split();
-        ContinuousGameTrainer trainer = new ContinuousGameTrainer(game, leader, follower, trainerSettings,
-                game::expectedLeaderReturn);
+        GaussianGameEvaluator evaluator = new GaussianGameEvaluator(game, follower, new GaussianGameEvaluator.Settings(
+                config.integer("evaluation.interval"), config.integer("evaluation.episodes"), horizon, objective,
+                leaderDiscount, bchg), game::expectedLeaderReturn, k0.length, evaluation);
+        ContinuousGameSampler episodes = new ContinuousGameSampler(game, horizon, leaderDiscount,
+                follower.model().discount());
+        ReplayCollector<LinearGaussianPolicy, GaussianGameResponse, ContinuousReplayBuffer> collector =
+                new ReplayCollector<>(episodes::play, new ContinuousReplayBuffer(
+                        config.optionalInteger("replay.capacity").getAsInt(), leaderDiscount,
+                        config.bool("replay.reference_subsequence_edge"), n, m, l), config.integer("episodes"),
+                        config.longInt("explore_steps"));
+        BilevelLoop<LinearGaussianPolicy, GaussianGameResponse, Replay<ContinuousReplayBuffer>, ActorCriticReport>
+                loop = new BilevelLoop<>(evaluator.follower(), collector, leader);
 
         Set<String> integers = Set.of("iteration", "follower_iterations", "follower_converged", "exploring",
                 "total_env_steps");
-        List<MetricColumn> columns = MetricColumn.of(trainer.columns(), integers::contains);
-        List<String> names = trainer.columns();
+        List<MetricColumn> columns = MetricColumn.of(evaluator.columns(), integers::contains);
+        List<String> names = evaluator.columns();
         int objectiveColumn = names.indexOf("leader_objective");
         int exactColumn = names.indexOf(objective.discounted() ? "exact_leader_return_discounted"
                 : "exact_leader_return_undiscounted");
@@ -225,7 +261,9 @@ public final class LqrGameJob implements ExperimentJob {
             if (directory != null) {
                 directory.writeConfig(config);
             }
-            trainer.run(sampling, evaluation, (it, row) -> {
+            loop.run(iterations, sampling, sampling, step -> {
+                double[] row = evaluator.row(step);
+                int it = step.iteration();
                 if (metrics != null) {
                     metrics.row(row);
                 }
@@ -245,7 +283,7 @@ public final class LqrGameJob implements ExperimentJob {
                 }
                 if ((it + 1) % 10 == 0 || it + 1 == iterations) {
                     progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f  K = %s", last[0],
-                            formatGain(leader.policy().gain())));
+                            formatGain(leader.decision().gain())));
                 }
             });
         } catch (ArithmeticException e) {
@@ -256,7 +294,7 @@ public final class LqrGameJob implements ExperimentJob {
             }
             progress.close();
         }
-        double[] gain = leader.policy().gain().clone();
+        double[] gain = leader.decision().gain().clone();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", problem());
         summary.put("method", config.string("method"));
@@ -269,7 +307,7 @@ public final class LqrGameJob implements ExperimentJob {
         }
         summary.put("leader_objective_meaning", objective.id() + " leader return over " + horizon
                 + " steps, " + config.integer("evaluation.episodes") + " evaluation episodes with both policies "
-                + "stochastic" + (objective == GameTrainer.Objective.MC_UNDISCOUNTED
+                + "stochastic" + (objective == GameObjective.MC_UNDISCOUNTED
                         ? " (the reference's Evaluation/AverageTargetReturn, the paper's metric)" : ""));
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);

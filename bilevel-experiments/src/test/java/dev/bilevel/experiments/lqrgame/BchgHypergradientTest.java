@@ -6,13 +6,18 @@ import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
 import dev.bilevel.learn.critic.LeaderQFunction;
-import dev.bilevel.learn.estimator.ContinuousBchgEstimator;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
+import dev.bilevel.learn.estimator.term.GaussianPolicyTerms;
+import dev.bilevel.learn.estimator.term.InfluenceOptions;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
-import dev.bilevel.learn.leader.ContinuousGameLeader;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousGameSampler;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
+import dev.bilevel.learn.sampling.Minibatch;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -79,9 +84,8 @@ class BchgHypergradientTest {
 
     @Test
     void directAndResponseTermsEstimateTheTwoPartsOfTheExactHypergradient() {
-        ContinuousGameLeader.Settings settings = settings(ContinuousGameLeader.DirectTerm.SCORE,
-                ContinuousGameLeader.Influence.SCORE);
-        assertTermsMatchTheExactParts(settings, 0.3, 1000);
+        assertTermsMatchTheExactParts(options(GaussianPolicyTerms.Direct.SCORE, GaussianPolicyTerms.Influence.SCORE),
+                0.3, 1000);
     }
 
     /**
@@ -92,19 +96,17 @@ class BchgHypergradientTest {
      */
     @Test
     void pathwiseDirectTermAndValueSensitivityEstimateTheSamePartsAtTinyLeaderNoise() {
-        ContinuousGameLeader.Settings settings = settings(ContinuousGameLeader.DirectTerm.PATHWISE,
-                ContinuousGameLeader.Influence.VALUE_LSTD);
-        assertTermsMatchTheExactParts(settings, 1e-3, 600);
+        assertTermsMatchTheExactParts(options(GaussianPolicyTerms.Direct.PATHWISE,
+                GaussianPolicyTerms.Influence.VALUE_LSTD), 1e-3, 600);
     }
 
-    private static ContinuousGameLeader.Settings settings(ContinuousGameLeader.DirectTerm directTerm,
-            ContinuousGameLeader.Influence influence) {
-        return new ContinuousGameLeader.Settings(ContinuousGameLeader.Method.BCHG, new int[] {8}, 0.1, 0.1, 64, 1, 1,
-                true, 0.01, GAMMA_L, true, false, 2, 4, true, false, false, 1.0, 1.0, 1.0, false,
-                ContinuousGameLeader.CriticTarget.MEANS, directTerm, influence);
+    private static GaussianPolicyTerms.Options options(GaussianPolicyTerms.Direct direct,
+            GaussianPolicyTerms.Influence influence) {
+        return new GaussianPolicyTerms.Options(direct, false, 2, 4, influence,
+                new InfluenceOptions(true, false, false, 1.0, 1.0));
     }
 
-    private static void assertTermsMatchTheExactParts(ContinuousGameLeader.Settings settings, double noise,
+    private static void assertTermsMatchTheExactParts(GaussianPolicyTerms.Options options, double noise,
             int batches) {
         LqrGame game = game();
         LeaderAwareLqrProblem model = game.followerModel(0.95, 0.1);
@@ -139,11 +141,10 @@ class BchgHypergradientTest {
         int episodes = 8;
         ContinuousReplayBuffer buffer = new ContinuousReplayBuffer(episodes * HORIZON, GAMMA_L, false, 2, 1, 1);
         SplittableRandom rng = new SplittableRandom(2024);
-        ContinuousBchgEstimator estimator = new ContinuousBchgEstimator(settings, 2, 1, 1, game);
+        BchgEstimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
+                estimator = new BchgEstimator<>(new GaussianPolicyTerms(2, 1, 1, 64, GAMMA_L, options, game));
 
         int[] indices = new int[64];
-        double[] d = new double[2];
-        double[] r = new double[2];
         double[] dSum = new double[2];
         double[] rSum = new double[2];
         double[] dSq = new double[2];
@@ -151,7 +152,10 @@ class BchgHypergradientTest {
         for (int b = 0; b < batches; b++) {
             sampler.play(policy, response, false, episodes, buffer, null, rng);
             buffer.sample(64, true, true, rng, indices);
-            estimator.estimate(buffer, indices, 64, critic, policy, response, rng, d, r);
+            Estimate estimate = estimator.estimate(new Estimation<>(0, policy, response,
+                    new Minibatch<>(buffer, indices, 64, critic), rng));
+            double[] d = estimate.direct();
+            double[] r = estimate.response();
             for (int i = 0; i < 2; i++) {
                 dSum[i] += d[i];
                 rSum[i] += r[i];
@@ -171,7 +175,7 @@ class BchgHypergradientTest {
             assertThat(Math.abs(rMean - rExpected)).as("response K_%d: %.5f vs %.5f (se %.5f)", i + 1, rMean,
                     rExpected, rSe).isLessThan(5 * rSe + 0.05 * Math.abs(rExpected));
             // With the pathwise direct term and Ψ̂ the batches resolve both parts well, so the comparison can fail.
-            if (settings.directTerm() == ContinuousGameLeader.DirectTerm.SCORE) {
+            if (options.direct() == GaussianPolicyTerms.Direct.SCORE) {
                 continue;
             }
             if (i == 0) {

@@ -8,15 +8,14 @@ import dev.bilevel.experiments.config.ConfigException;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
-import dev.bilevel.learn.leader.ContinuousGameLeader;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
-import dev.bilevel.learn.loop.ContinuousGameTrainer;
-import dev.bilevel.learn.loop.GameTrainer;
+import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.loop.Leader;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -106,57 +105,48 @@ class LqrGameJobTest {
      * keeps the steps at the learning rate's scale.
      */
     @Test
-    void unclippedNaivePgdFreezesAfterExplorationAsInTheReference() {
-        double unclipped = movementAfterExploration(config("method=naive", "iterations=16", "seed=1"));
-        double clipped = movementAfterExploration(config("method=naive", "iterations=16", "seed=1",
-                "leader.clip_naive=true"));
+    void unclippedNaivePgdFreezesAfterExplorationAsInTheReference(@TempDir Path dir) throws Exception {
+        double unclipped = movementAfterExploration(dir.resolve("unclipped"), config("method=naive",
+                "iterations=16", "seed=1"));
+        double clipped = movementAfterExploration(dir.resolve("clipped"), config("method=naive", "iterations=16",
+                "seed=1", "leader.clip_naive=true"));
         assertThat(unclipped).isLessThan(0.01);
         assertThat(clipped).isGreaterThan(20 * unclipped);
     }
 
-    private static double movementAfterExploration(ResolvedConfig config) {
-        List<double[]> gains = new ArrayList<>();
-        LqrGame game = LqrGame.referenceV4();
-        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
-        // The job's objects, trained directly to read K per iteration.
-        SplittableRandom init = root.split();
-        double[] k0 = {init.nextGaussian(), init.nextGaussian()};
-        ContinuousGameLeader.Settings s = ContinuousGameLeader.Settings.reference(ContinuousGameLeader.Method.NAIVE,
-                false);
-        s = new ContinuousGameLeader.Settings(s.method(), s.hidden(), s.policyLearningRate(), s.criticLearningRate(),
-                s.batchSize(), s.actorSteps(), s.criticSteps(), s.withReplacement(), s.targetTau(), s.discount(),
-                s.discountSampling(), s.directAdvantage(), s.leaderSamples(), s.followerSamples(),
-                s.influenceAdvantage(), s.influenceWeightedAverage(), s.influenceFromNextStep(), s.directWeight(),
-                s.responseWeight(), s.maxGradNorm(), config.bool("leader.clip_naive"), s.criticTarget(),
-                s.directTerm(), s.influence());
-        ContinuousGameLeader leader = new ContinuousGameLeader(2, 1,
-                new LinearGaussianPolicy(2, k0, new double[] {1e-3}), s, root.split());
-        MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(game.followerModel(0.95, 0.1),
-                new LeaderAwareMaxEntLqr());
-        ContinuousGameTrainer trainer = new ContinuousGameTrainer(game, leader, follower,
-                new ContinuousGameTrainer.Settings(config.integer("iterations"), 4, 100, 400, 400, 4000, 1, 2,
-                        GameTrainer.Objective.MC_UNDISCOUNTED, true), null);
-        int k1 = trainer.columns().indexOf("K_1");
-        trainer.run(root.split(), root.split(), (it, row) -> gains.add(new double[] {row[k1], row[k1 + 1]}));
-        double[] start = gains.get(11);
-        double[] end = gains.get(gains.size() - 1);
-        return Math.hypot(end[0] - start[0], end[1] - start[1]);
+    /** How far {@code K} moves between the end of exploration (iteration 11) and the last iteration. */
+    private static double movementAfterExploration(Path dir, ResolvedConfig config) throws Exception {
+        JOB.run(config, RunDirectory.prepare(dir), ProgressReporter.silent());
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+        int k1 = List.of(lines.get(0).split(",")).indexOf("K_1");
+        String[] start = lines.get(12).split(",");
+        String[] end = lines.get(lines.size() - 1).split(",");
+        return Math.hypot(Double.parseDouble(end[k1]) - Double.parseDouble(start[k1]),
+                Double.parseDouble(end[k1 + 1]) - Double.parseDouble(start[k1 + 1]));
     }
 
     @Test
     void anUnsolvableFollowerStopsTheRunWithAMessageNamingK() {
         LqrGame game = LqrGame.referenceV4();
-        ContinuousGameLeader leader = new ContinuousGameLeader(2, 1,
-                new LinearGaussianPolicy(2, new double[] {15, -10}, new double[] {1e-3}),
-                ContinuousGameLeader.Settings.reference(ContinuousGameLeader.Method.BCHG, false), new SplittableRandom(1));
         MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(game.followerModel(0.95, 0.1),
                 new LeaderAwareMaxEntLqr());
-        ContinuousGameTrainer trainer = new ContinuousGameTrainer(game, leader, follower,
-                new ContinuousGameTrainer.Settings(3, 4, 100, 400, 400, 4000, 1, 2,
-                        GameTrainer.Objective.MC_UNDISCOUNTED, true), game::expectedLeaderReturn);
-        assertThatThrownBy(() -> trainer.run(new SplittableRandom(2), new SplittableRandom(3), (it, row) -> { }))
+        LinearGaussianPolicy unstable = new LinearGaussianPolicy(2, new double[] {15, -10}, new double[] {1e-3});
+        Leader<LinearGaussianPolicy, GaussianGameResponse, Object, Object> leader = new Leader<>() {
+            @Override
+            public LinearGaussianPolicy decision() {
+                return unstable;
+            }
+
+            @Override
+            public Object learn(Object data, GaussianGameResponse response, SplittableRandom rng) {
+                throw new AssertionError("never reached");
+            }
+        };
+        assertThatThrownBy(() -> new BilevelLoop<>(follower, (d, r, rng) -> null, leader).run(3,
+                new SplittableRandom(2), new SplittableRandom(3), step -> { }))
                 .isInstanceOf(ArithmeticException.class)
-                .hasMessageStartingWith("before training: the follower's LQR is not stabilisable for K = [15.0000, -10.0000]");
+                .hasMessageStartingWith("before training: the follower's LQR is not stabilisable for K = [15.0000, "
+                        + "-10.0000]");
     }
 
     @Test

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
-import dev.bilevel.learn.estimator.PathwiseDirectTerm;
+import dev.bilevel.learn.estimator.term.PathwiseDirectTerm;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousGameSampler;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import dev.bilevel.problems.lqr.LqrGame;

@@ -1,7 +1,7 @@
 package dev.bilevel.learn.critic;
 
 import dev.bilevel.learn.follower.GaussianGameResponse;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -111,11 +111,11 @@ public final class BoltzmannCovariance {
      * @param futures the buffer's trajectory structure
      * @param sample the sampled slot
      * @param first the first step (0: the sample itself)
+     * @param length the sample's subsequence length ({@link Futures#subsequenceLength})
      * @param gamma the discount
      * @param sink receives each future slot and its discount weight
      */
-    public static void walk(Futures futures, int sample, int first, double gamma, RowSink sink) {
-        int length = futures.subsequenceLength(sample);
+    public static void walk(Futures futures, int sample, int first, int length, double gamma, RowSink sink) {
         double w = Math.pow(gamma, first);
         for (int step = first; step < length; step++, w *= gamma) {
             sink.add(futures.offset(sample, step), w);

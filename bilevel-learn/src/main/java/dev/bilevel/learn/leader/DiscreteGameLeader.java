@@ -1,153 +1,93 @@
 package dev.bilevel.learn.leader;
 
-import dev.bilevel.core.game.MarkovGame;
-import dev.bilevel.core.text.Identifiers;
-import dev.bilevel.learn.estimator.ActorCoefficients;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.loop.Leader;
 import dev.bilevel.learn.sampling.GammaReplayBuffer;
+import dev.bilevel.learn.sampling.Minibatch;
+import dev.bilevel.learn.sampling.Replay;
 import dev.bilevel.nn.Initializer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A neural leader with a categorical policy {@code π_θ(b|s)} in a tabular Markov game, trained from a
- * {@link GammaReplayBuffer} by one of three algorithms (reference-markov-game.md §3.3–3.6):
+ * A neural leader with a categorical policy {@code π_θ(b|s)} in a tabular Markov game, trained actor-critic from a
+ * {@link GammaReplayBuffer} (reference-markov-game.md §3.3–3.6). Its critic {@code Q_φ(s,a)[b]} is fitted by TD on
+ * uniform minibatches; each actor step hands a discount-weighted minibatch and the critic's table to its
+ * {@link Estimator} (BC-HG, Naive-PGD) and takes one Adam step along the estimate. Bi-level actor-critic (Bi-AC) is
+ * this leader with the Stackelberg critic target ({@link CriticTarget#STACKELBERG}) and Naive-PGD's estimator.
  *
- * <ul>
- *   <li>{@link Method#BCHG}: critic {@code Q_φ(s,a)[b]}, direct term plus the Boltzmann-covariance
- *       follower-response term {@code (1/λ)·benefit·influence} over each sample's episode future;</li>
- *   <li>{@link Method#NAIVE}: the same critic and the direct term only (Naive-PGD);</li>
- *   <li>{@link Method#BIAC}: Bi-level actor-critic, whose critic bootstraps on the Stackelberg value
- *       of the next state's stage game, with the direct-term actor.</li>
- * </ul>
- *
- * <p>Policy network: one-hot state → hidden (ReLU) → logits, Xavier-uniform weights. Critic: one-hot
- * (state, follower action) → hidden (ReLU) → one value per leader action, Xavier-normal weights. Both
- * have Adam optimisers and Polyak target copies updated once per {@link #trainOnce}. The leader sees
- * the follower only through its {@link TabularGameResponse}.
+ * <p>Policy network: one-hot state → hidden (ReLU) → logits, Xavier-uniform weights. Critic: one-hot (state,
+ * follower action) → hidden (ReLU) → one value per leader action, Xavier-normal weights. Both have Adam
+ * optimisers and Polyak target copies updated once per update. The leader sees the follower only through its
+ * {@link TabularGameResponse}.
  */
-public final class DiscreteGameLeader {
+public final class DiscreteGameLeader
+        implements Leader<double[], TabularGameResponse, Replay<GammaReplayBuffer>, ActorCriticReport> {
 
-    /** The leader algorithm. */
-    public enum Method {
-        /** BC-HG: direct term and Boltzmann-covariance response term. */
-        BCHG,
-        /** Naive-PGD: direct term only. */
-        NAIVE,
-        /** Bi-AC: Stackelberg critic target, direct term only. */
-        BIAC;
-
-        /** The config value. */
-        public String id() {
-            return Identifiers.of(this);
-        }
-
-        /** Parses a config value, naming {@code field} on failure. */
-        public static Method parse(String id, String field) {
-            return Identifiers.parse(Method.class, id, field, "method");
-        }
-    }
-
-    /** The critic's bootstrap target for BC-HG and Naive-PGD. */
+    /** The critic's bootstrap target at {@code s'}. */
     public enum CriticTarget {
-        /** The reference: the target policy's mode and the follower's mode at {@code s'}. */
+        /** The reference (BC-HG, Naive-PGD): the target policy's mode and the follower's mode at {@code s'}. */
         MODES,
         /** The expectation over both stochastic policies (a SARSA-expectation target). */
-        EXPECTATION;
-
-        /** Parses {@code modes} or {@code expectation}. */
-        public static CriticTarget parse(String id, String field) {
-            return Identifiers.parse(CriticTarget.class, id, field, "critic target");
-        }
+        EXPECTATION,
+        /** Bi-AC: the Stackelberg value of the next state's stage game, {@code max_b Q'(s', a*(s',b), b)}. */
+        STACKELBERG
     }
 
     /**
-     * Hyper-parameters (reference values in {@link #reference(Method)}).
+     * Hyper-parameters ({@link #reference} gives the reference's, with one actor and one critic step).
      *
-     * @param method the algorithm
      * @param hidden hidden layer widths of both networks
      * @param policyLearningRate Adam step of the policy
      * @param criticLearningRate Adam step of the critic
-     * @param batchSize samples per critic or actor step
-     * @param actorSteps actor steps per {@link #trainOnce}
-     * @param criticSteps critic steps per {@link #trainOnce}
-     * @param withReplacement draw batches with replacement (on-policy) or without (off-policy)
-     * @param targetTau Polyak step of the target networks, once per {@link #trainOnce}
-     * @param discountSampling draw actor samples with probability {@code ∝ γ_L^τ}
-     * @param directAdvantage subtract {@code Σ_b π_θ(b|s)·Q_φ(s,a)[b]} (with the sampled follower action, as
-     *     the reference does) in the direct term
-     * @param followerSamples {@code M} follower actions drawn for the benefit's baseline; 0 uses the exact
-     *     expectation under {@code π_F}
-     * @param influenceAdvantage centre {@code W_F(s,b)} by {@code Σ_b' π_θ(b'|s)·W_F(s,b')} in the influence
-     * @param influenceWeightedAverage normalise the influence weights {@code γ_F^k} to sum to one
-     * @param influenceFromNextStep start the influence sum at {@code k = 1} (the reference includes the
-     *     sampled step itself, {@code k = 0}, a zero-mean term)
-     * @param directWeight {@code λ1}
-     * @param responseWeight {@code λ2}
-     * @param maxGradNorm clip the policy gradient to this global norm ({@code +∞}: never, as the
-     *     reference's discrete configs)
-     * @param criticTarget bootstrap target of the BC-HG and Naive-PGD critic
+     * @param sampling how minibatches are drawn
+     * @param schedule steps per update, warm-up and target step
+     * @param maxGradNorm clip the policy gradient to this global norm ({@code +∞}: never, as the reference's
+     *     discrete configs)
+     * @param criticTarget the critic's bootstrap target
      */
-    public record Settings(Method method, int[] hidden, double policyLearningRate, double criticLearningRate,
-            int batchSize, int actorSteps, int criticSteps, boolean withReplacement, double targetTau,
-            boolean discountSampling, boolean directAdvantage, int followerSamples, boolean influenceAdvantage,
-            boolean influenceWeightedAverage, boolean influenceFromNextStep, double directWeight,
-            double responseWeight, double maxGradNorm, CriticTarget criticTarget) {
+    public record Settings(int[] hidden, double policyLearningRate, double criticLearningRate,
+            ReplaySampling sampling, UpdateSchedule schedule, double maxGradNorm, CriticTarget criticTarget) {
 
-        /** Checks ranges, naming the config key. */
+        /** Checks ranges. */
         public Settings {
             hidden = hidden.clone();
             for (int h : hidden) {
                 if (h < 1) {
-                    throw new IllegalArgumentException("leader.hidden_sizes: widths must be ≥ 1");
+                    throw new IllegalArgumentException("hidden widths must be ≥ 1");
                 }
             }
-            positive(policyLearningRate, "leader.policy_lr");
-            positive(criticLearningRate, "leader.critic_lr");
-            positive(maxGradNorm, "leader.max_grad_norm");
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("leader.batch_size: must be ≥ 1, got " + batchSize);
-            }
-            if (actorSteps < 0 || criticSteps < 0) {
-                throw new IllegalArgumentException("leader.actor_steps / leader.critic_steps: must be ≥ 0");
-            }
-            if (!(targetTau >= 0.0 && targetTau <= 1.0)) {
-                throw new IllegalArgumentException("leader.target_tau: must be in [0, 1], got " + targetTau);
-            }
-            if (followerSamples < 0) {
-                throw new IllegalArgumentException("leader.follower_samples: must be ≥ 0, got " + followerSamples);
+            Objects.requireNonNull(sampling, "sampling");
+            Objects.requireNonNull(schedule, "schedule");
+            Objects.requireNonNull(criticTarget, "criticTarget");
+            positive(policyLearningRate, "policy learning rate");
+            positive(criticLearningRate, "critic learning rate");
+            positive(maxGradNorm, "max gradient norm");
+        }
+
+        private static void positive(double v, String what) {
+            if (!(v > 0.0)) {
+                throw new IllegalArgumentException(what + " must be > 0, got " + v);
             }
         }
 
-        private static void positive(double v, String field) {
-            if (!(v > 0.0)) {
-                throw new IllegalArgumentException(field + ": must be > 0, got " + v);
-            }
+        @Override
+        public int[] hidden() {
+            return hidden.clone();
         }
 
         /** The reference DiscreteToy4 values common to every config (§5.1), with one actor and one critic step. */
-        public static Settings reference(Method method) {
-            return new Settings(method, new int[] {64, 64}, 1e-4, 1e-3, 64, 1, 1, true, 0.01, true, true, 256,
-                    true, false, false, 1.0, 1.0, Double.POSITIVE_INFINITY, CriticTarget.MODES);
+        public static Settings reference(CriticTarget target) {
+            return new Settings(new int[] {64, 64}, 1e-4, 1e-3, ReplaySampling.reference(false),
+                    new UpdateSchedule(1, 1, 0, 0.01), Double.POSITIVE_INFINITY, target);
         }
-
-        /** The same with other step counts and replacement. */
-        public Settings withSteps(int actor, int critic, boolean replace) {
-            return new Settings(method, hidden, policyLearningRate, criticLearningRate, batchSize, actor, critic,
-                    replace, targetTau, discountSampling, directAdvantage, followerSamples, influenceAdvantage,
-                    influenceWeightedAverage, influenceFromNextStep, directWeight, responseWeight, maxGradNorm,
-                    criticTarget);
-        }
-    }
-
-    /** Averages over the last {@link #trainOnce}, for logging. */
-    public record Diagnostics(double criticLoss, double meanQ, double gradientNorm, double directNorm,
-            double responseNorm, double meanBenefit, double meanSubsequenceLength) {
-
-        /** Values for an iteration without an update. */
-        public static final Diagnostics NONE = new Diagnostics(Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN);
     }
 
     private final Settings settings;
@@ -155,46 +95,50 @@ public final class DiscreteGameLeader {
     private final int nb;
     private final int na;
     private final double leaderDiscount;
+    private final Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator;
     private final OneHotNetwork policy;
     private final OneHotNetwork critic;
     private final double[] probabilities;
     private final double[] targetProbabilities;
     private final int[] indices;
-    private final double[] directCoefficients;
-    private final double[] responseCoefficients;
     private final double[] logitGradient;
     private final double[] directLogitGradient;
     private final double[] responseLogitGradient;
     private final double[] criticGradient;
     private final double[] expectedCritic;
-    private final ActorCoefficients actorCoefficients;
+    private int updates;
 
     /**
-     * @param game the game (sizes and the leader's discount; the leader never reads the follower's reward)
+     * @param states {@code S}
+     * @param leaderActions {@code B}
+     * @param followerActions {@code A}
+     * @param leaderDiscount {@code γ_L}, the critic's discount
      * @param settings hyper-parameters
-     * @param rng initialises the networks
+     * @param estimator the actor's hypergradient estimator, in score coefficients {@code c(s,b)}
+     * @param rng initialises the networks (policy first, then critic)
      */
-    public DiscreteGameLeader(MarkovGame game, Settings settings, SplittableRandom rng) {
-        this.settings = settings;
-        states = game.states();
-        nb = game.leaderActions();
-        na = game.followerActions();
-        leaderDiscount = game.leaderDiscount();
-        policy = new OneHotNetwork(new int[] {states}, nb, settings.hidden(), Initializer.XAVIER_UNIFORM,
+    public DiscreteGameLeader(int states, int leaderActions, int followerActions, double leaderDiscount,
+            Settings settings, Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator,
+            SplittableRandom rng) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.states = states;
+        this.nb = leaderActions;
+        this.na = followerActions;
+        this.leaderDiscount = leaderDiscount;
+        int[] hidden = settings.hidden();
+        policy = new OneHotNetwork(new int[] {states}, nb, hidden, Initializer.XAVIER_UNIFORM,
                 settings.policyLearningRate(), rng);
-        critic = new OneHotNetwork(new int[] {states, na}, nb, settings.hidden(), Initializer.XAVIER_NORMAL,
+        critic = new OneHotNetwork(new int[] {states, na}, nb, hidden, Initializer.XAVIER_NORMAL,
                 settings.criticLearningRate(), rng);
         probabilities = new double[states * nb];
         targetProbabilities = new double[states * nb];
-        indices = new int[settings.batchSize()];
-        directCoefficients = new double[states * nb];
-        responseCoefficients = new double[states * nb];
+        indices = new int[settings.sampling().batchSize()];
         logitGradient = new double[states * nb];
         directLogitGradient = new double[states * nb];
         responseLogitGradient = new double[states * nb];
         criticGradient = new double[states * na * nb];
         expectedCritic = new double[states * nb];
-        actorCoefficients = new ActorCoefficients(settings, states, nb, na);
         refreshPolicy();
     }
 
@@ -203,8 +147,9 @@ public final class DiscreteGameLeader {
         return settings;
     }
 
-    /** {@code π_θ(b|s)} at {@code [s·B + b]} (a copy). */
-    public double[] policy() {
+    /** {@code π_θ(b|s)} at {@code [s·B + b]} (a copy): the decision the follower responds to. */
+    @Override
+    public double[] decision() {
         return probabilities.clone();
     }
 
@@ -214,35 +159,44 @@ public final class DiscreteGameLeader {
     }
 
     /**
-     * Critic steps, actor steps, then one Polyak step of both target networks.
+     * Once the buffer holds enough transitions: critic steps, actor steps, then one Polyak step of both target
+     * networks.
      *
-     * @param buffer transitions, with the leader's discount as sampling discount
-     * @param follower the follower that produced them (its current response)
+     * @param data the replay buffer, with the leader's discount as sampling discount
+     * @param follower the follower's response the data were collected under
      */
-    public Diagnostics trainOnce(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng) {
+    @Override
+    public ActorCriticReport learn(Replay<GammaReplayBuffer> data, TabularGameResponse follower, SplittableRandom rng) {
+        GammaReplayBuffer buffer = data.buffer();
+        if (buffer.size() < settings.schedule().minBufferSize()) {
+            return ActorCriticReport.NONE;
+        }
+        int criticSteps = settings.schedule().criticSteps();
+        int actorSteps = settings.schedule().actorSteps();
         double criticLoss = 0.0;
         double meanQ = 0.0;
-        for (int step = 0; step < settings.criticSteps(); step++) {
+        for (int step = 0; step < criticSteps; step++) {
             double[] out = criticStep(buffer, follower, rng);
-            criticLoss += out[0] / settings.criticSteps();
-            meanQ += out[1] / settings.criticSteps();
+            criticLoss += out[0] / criticSteps;
+            meanQ += out[1] / criticSteps;
         }
-        double[] actor = new double[5];
-        for (int step = 0; step < settings.actorSteps(); step++) {
-            double[] out = actorStep(buffer, follower, rng);
-            for (int k = 0; k < actor.length; k++) {
-                actor[k] += out[k] / settings.actorSteps();
+        double[] actor = new double[3];
+        Map<String, Double> diagnostics = new LinkedHashMap<>();
+        for (int step = 0; step < actorSteps; step++) {
+            Estimate estimate = actorStep(buffer, follower, rng, actor);
+            for (Map.Entry<String, Double> e : estimate.diagnostics().entrySet()) {
+                diagnostics.merge(e.getKey(), e.getValue() / actorSteps, Double::sum);
             }
         }
-        policy.polyak(settings.targetTau());
-        critic.polyak(settings.targetTau());
+        policy.polyak(settings.schedule().targetTau());
+        critic.polyak(settings.schedule().targetTau());
         refreshPolicy();
-        boolean acted = settings.actorSteps() > 0;
-        boolean criticised = settings.criticSteps() > 0;
-        return new Diagnostics(criticised ? criticLoss : Double.NaN, criticised ? meanQ : Double.NaN,
+        updates++;
+        boolean acted = actorSteps > 0;
+        boolean criticised = criticSteps > 0;
+        return new ActorCriticReport(criticised ? criticLoss : Double.NaN, criticised ? meanQ : Double.NaN,
                 acted ? actor[0] : Double.NaN, acted ? actor[1] : Double.NaN, acted ? actor[2] : Double.NaN,
-                acted && settings.method() == Method.BCHG ? actor[3] : Double.NaN,
-                acted && settings.method() == Method.BCHG ? actor[4] : Double.NaN);
+                diagnostics);
     }
 
     private void refreshPolicy() {
@@ -269,10 +223,10 @@ public final class DiscreteGameLeader {
 
     /** One critic step; returns {loss, mean Q of the batch}. */
     private double[] criticStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng) {
-        int n = settings.batchSize();
-        buffer.sample(n, settings.withReplacement(), false, rng, indices);
+        int n = settings.sampling().batchSize();
+        buffer.sample(n, settings.sampling().withReplacement(), false, rng, indices);
         double[] targetQ = critic.targetTable();
-        if (settings.method() != Method.BIAC) {
+        if (settings.criticTarget() != CriticTarget.STACKELBERG) {
             softmaxRows(policy.targetTable(), targetProbabilities);
             if (settings.criticTarget() == CriticTarget.EXPECTATION) {
                 expectedNextValues(targetQ, follower);
@@ -303,23 +257,27 @@ public final class DiscreteGameLeader {
 
     /** The bootstrap value of {@code s'} from the target networks. */
     private double nextValue(int next, double[] targetQ, TabularGameResponse follower) {
-        if (settings.method() == Method.BIAC) {
-            double best = Double.NEGATIVE_INFINITY;
-            for (int b = 0; b < nb; b++) {
-                int a = followerMode(follower, next, b);
-                best = Math.max(best, targetQ[(next * na + a) * nb + b]);
+        switch (settings.criticTarget()) {
+            case STACKELBERG -> {
+                double best = Double.NEGATIVE_INFINITY;
+                for (int b = 0; b < nb; b++) {
+                    int a = followerMode(follower, next, b);
+                    best = Math.max(best, targetQ[(next * na + a) * nb + b]);
+                }
+                return best;
             }
-            return best;
-        }
-        if (settings.criticTarget() == CriticTarget.EXPECTATION) {
-            double v = 0.0;
-            for (int b = 0; b < nb; b++) {
-                v += targetProbabilities[next * nb + b] * expectedCritic[next * nb + b];
+            case EXPECTATION -> {
+                double v = 0.0;
+                for (int b = 0; b < nb; b++) {
+                    v += targetProbabilities[next * nb + b] * expectedCritic[next * nb + b];
+                }
+                return v;
             }
-            return v;
+            default -> {
+                int b = argmax(targetProbabilities, next * nb, nb);
+                return targetQ[(next * na + followerMode(follower, next, b)) * nb + b];
+            }
         }
-        int b = argmax(targetProbabilities, next * nb, nb);
-        return targetQ[(next * na + followerMode(follower, next, b)) * nb + b];
     }
 
     private void expectedNextValues(double[] targetQ, TabularGameResponse follower) {
@@ -349,24 +307,41 @@ public final class DiscreteGameLeader {
         return best;
     }
 
-    /** One actor step; returns {gradient norm, direct norm, response norm, mean benefit, mean subsequence length}. */
-    private double[] actorStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng) {
-        int n = settings.batchSize();
-        buffer.sample(n, settings.withReplacement(), settings.discountSampling(), rng, indices);
+    /**
+     * One actor step: adds {gradient norm, direct norm, response norm} divided by the step count to {@code sums}
+     * and returns the estimate.
+     */
+    private Estimate actorStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng,
+            double[] sums) {
+        int n = settings.sampling().batchSize();
+        buffer.sample(n, settings.sampling().withReplacement(), settings.sampling().discountWeighted(), rng, indices);
         double[] q = critic.table();
         softmaxRows(policy.table(), probabilities);
-        double[] stats = actorCoefficients.accumulate(buffer, indices, n, q, probabilities, follower, rng,
-                directCoefficients, responseCoefficients);
+        Estimate estimate = estimator.estimate(new Estimation<>(updates, probabilities, follower,
+                new Minibatch<>(buffer, indices, n, q), rng));
         // Loss = −Σ coefficient·log π(b|s); d(−log π(b|s))/d logits_s = π(·|s) − e_b.
-        logitGradientOf(directCoefficients, directLogitGradient);
-        logitGradientOf(responseCoefficients, responseLogitGradient);
+        logitGradientOf(estimate.direct(), directLogitGradient);
+        logitGradientOf(estimate.response(), responseLogitGradient);
         for (int x = 0; x < logitGradient.length; x++) {
             logitGradient[x] = directLogitGradient[x] + responseLogitGradient[x];
         }
         double directNorm = policy.gradientNorm(directLogitGradient);
-        double responseNorm = settings.method() == Method.BCHG ? policy.gradientNorm(responseLogitGradient) : 0.0;
+        double responseNorm = allZero(estimate.response()) ? 0.0 : policy.gradientNorm(responseLogitGradient);
         double norm = policy.step(logitGradient, settings.maxGradNorm());
-        return new double[] {norm, directNorm, responseNorm, stats[0], stats[1]};
+        int steps = settings.schedule().actorSteps();
+        sums[0] += norm / steps;
+        sums[1] += directNorm / steps;
+        sums[2] += responseNorm / steps;
+        return estimate;
+    }
+
+    private static boolean allZero(double[] v) {
+        for (double x : v) {
+            if (x != 0.0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The loss gradient with respect to the logits of {@code −Σ_{s,b} coefficient(s,b)·log π(b|s)}. */
@@ -384,7 +359,7 @@ public final class DiscreteGameLeader {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "DiscreteGameLeader[%s, %d states, %d×%d actions]", settings.method().id(),
-                states, nb, na);
+        return String.format(Locale.ROOT, "DiscreteGameLeader[%s target, %d states, %d×%d actions]",
+                settings.criticTarget().name().toLowerCase(Locale.ROOT), states, nb, na);
     }
 }

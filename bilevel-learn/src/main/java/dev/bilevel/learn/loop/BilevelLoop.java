@@ -70,7 +70,12 @@ public final class BilevelLoop<D, R extends FollowerResponse, B, U> {
             throw new IllegalArgumentException("iterations must be ≥ 0, got " + iterations);
         }
         D decision = leader.decision();
-        R response = follower.initialResponse(decision);
+        R response;
+        try {
+            response = follower.initialResponse(decision);
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("before training: " + e.getMessage());
+        }
         for (int t = 0; t < iterations; t++) {
             B data = sampler.sample(decision, response, sampling);
             U update = leader.learn(data, response, learning);

@@ -2,7 +2,7 @@ package dev.bilevel.learn.sampling;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
 import dev.bilevel.learn.follower.GaussianGameResponse;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import java.util.SplittableRandom;
 
 /**

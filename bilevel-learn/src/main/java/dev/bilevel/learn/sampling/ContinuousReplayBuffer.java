@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * <p>Payload arrays grow (doubling) up to the capacity, so a large off-policy buffer that never fills does
  * not allocate its whole capacity.
  */
-public final class ContinuousReplayBuffer {
+public final class ContinuousReplayBuffer implements Futures {
 
     private final GammaReplayIndex index;
     private final int n;
@@ -101,11 +101,13 @@ public final class ContinuousReplayBuffer {
     }
 
     /** The length of the episode's future from slot {@code i}, itself included. */
+    @Override
     public int subsequenceLength(int i) {
         return index.subsequenceLength(i);
     }
 
     /** The slot {@code k} steps after {@code i}, circularly. */
+    @Override
     public int offset(int i, int k) {
         return index.offset(i, k);
     }

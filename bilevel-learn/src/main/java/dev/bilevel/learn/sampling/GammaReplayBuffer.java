@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * renormalised remaining weights. The slot bookkeeping (weights, subsequences) is a
  * {@link GammaReplayIndex}, shared with the continuous buffer.
  */
-public final class GammaReplayBuffer {
+public final class GammaReplayBuffer implements Futures {
 
     private final GammaReplayIndex index;
     private final int[] state;
@@ -87,11 +87,13 @@ public final class GammaReplayBuffer {
      * The length of the episode's future from {@code index}, itself included: entries
      * {@code index, index+1, …} (circularly) up to and including the first that ends its episode.
      */
+    @Override
     public int subsequenceLength(int i) {
         return index.subsequenceLength(i);
     }
 
     /** The index {@code k} steps after {@code index}, circularly. */
+    @Override
     public int offset(int i, int k) {
         return index.offset(i, k);
     }

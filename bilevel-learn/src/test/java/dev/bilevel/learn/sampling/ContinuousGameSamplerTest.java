@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.learn.follower.GaussianGameResponse;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.testing.TestDoubles;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -2,13 +2,13 @@ package dev.bilevel.learn.testing;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
+import dev.bilevel.core.cmdp.RewardDesign;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import dev.bilevel.learn.leader.RewardDesign;
 import java.util.SplittableRandom;
 
 /**
@@ -74,7 +74,7 @@ public final class Instances {
         }
 
         public RewardDesign leader() {
-            return new RewardDesign(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
+            return mdp.rewardDesign();
         }
 
         /** The follower's exact soft best response at {@link #x()}. */

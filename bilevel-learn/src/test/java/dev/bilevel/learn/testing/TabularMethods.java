@@ -2,6 +2,7 @@ package dev.bilevel.learn.testing;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.cmdp.RewardDesign;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
@@ -15,7 +16,6 @@ import dev.bilevel.learn.estimator.term.RewardDesignTerms.Advantage;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms.Options;
 import dev.bilevel.learn.estimator.term.TabularDirectTerm;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.leader.RewardDesign;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /** The tabular configurable-MDP estimators, built from their parts, for tests. */
@@ -26,7 +26,7 @@ public final class TabularMethods {
 
     /** What the leader of {@code mdp} knows. */
     public static RewardDesign design(ConfigurableMdp mdp) {
-        return new RewardDesign(mdp.followerReward(), mdp.leaderReward(), mdp.leaderDiscount());
+        return mdp.rewardDesign();
     }
 
     /** BC-HG. */

@@ -1,6 +1,7 @@
 package dev.bilevel.problems.lqr;
 
-import dev.bilevel.core.game.DifferentiableMarkovGame;
+import dev.bilevel.core.game.ContinuousMarkovGame;
+import dev.bilevel.core.game.LeaderGameModel;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import java.util.Arrays;
@@ -14,13 +15,13 @@ import java.util.SplittableRandom;
  * {@code λ·exp(−Σ_i (x_i − x*_i)² / (2σ_i²))}, both on the pre-transition state. Episodes never terminate;
  * they are cut by the horizon.
  *
- * <p>The game is differentiable ({@link DifferentiableMarkovGame}): the transition's Jacobians are the constant
+ * <p>The game is differentiable ({@link LeaderGameModel}): the transition's Jacobians are the constant
  * {@code A}, {@code C}, {@code B}, and the leader reward's gradient is that of the Gaussian bump.
  *
  * <p>Because the closed loop of a linear-Gaussian leader and the MaxEnt-LQR follower is linear with Gaussian
  * noise, the expected leader return has a closed form ({@link #expectedLeaderReturn}).
  */
-public final class LqrGame implements DifferentiableMarkovGame {
+public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
 
     /** The registered horizon of {@code LQREnv-v0…v4}. */
     public static final int HORIZON = 100;

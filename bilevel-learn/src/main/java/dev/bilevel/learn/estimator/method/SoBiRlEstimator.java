@@ -1,5 +1,6 @@
 package dev.bilevel.learn.estimator.method;
 
+import dev.bilevel.core.cmdp.RewardDesign;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
@@ -8,7 +9,6 @@ import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.estimator.term.TabularDirectTerm;
 import dev.bilevel.learn.estimator.term.TrajectorySums;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.leader.RewardDesign;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**

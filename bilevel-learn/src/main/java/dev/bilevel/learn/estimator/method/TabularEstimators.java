@@ -2,6 +2,7 @@ package dev.bilevel.learn.estimator.method;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.cmdp.RewardDesign;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
@@ -10,7 +11,6 @@ import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.term.Normalization;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.leader.RewardDesign;
 import dev.bilevel.learn.sampling.TabularBatch;
 import java.util.Arrays;
 import java.util.Locale;
@@ -102,7 +102,7 @@ public final class TabularEstimators {
      */
     public static Estimator<double[], TabularResponse, TabularBatch> create(ConfigurableMdp model, Settings settings,
             RewardDesignTerms.OracleAccess oracle, SplittableRandom criticInit) {
-        RewardDesign design = new RewardDesign(model.followerReward(), model.leaderReward(), model.leaderDiscount());
+        RewardDesign design = model.rewardDesign();
         RewardDesignTerms.Options options = settings.episodic() ? RewardDesignTerms.Options.unbiased()
                 : RewardDesignTerms.Options.reference();
         RewardDesignTerms.Options hpgd = options.withNormalization(Normalization.COMPLETED_EPISODES);

@@ -1,11 +1,11 @@
 package dev.bilevel.learn.estimator.term;
 
+import dev.bilevel.core.cmdp.RewardDesign;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.EstimationTerms;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.leader.RewardDesign;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import java.util.Objects;

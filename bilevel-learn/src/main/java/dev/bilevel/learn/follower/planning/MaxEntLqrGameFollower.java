@@ -7,7 +7,7 @@ import dev.bilevel.core.lqr.SoftLqrException;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import java.util.Objects;
 
 /**

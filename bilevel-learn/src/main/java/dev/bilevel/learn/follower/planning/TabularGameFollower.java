@@ -106,6 +106,11 @@ public final class TabularGameFollower implements Follower<double[], TabularGame
         return response(game, current);
     }
 
+    /** How the follower answers. */
+    public Behaviour behaviour() {
+        return behaviour;
+    }
+
     /** The converged best response to the last leader policy (equal to the response unless suboptimal). */
     public TabularGameResponse optimalResponse() {
         return response(game, optimal);

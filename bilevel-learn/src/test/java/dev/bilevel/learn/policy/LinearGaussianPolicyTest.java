@@ -1,4 +1,4 @@
-package dev.bilevel.learn.leader;
+package dev.bilevel.learn.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

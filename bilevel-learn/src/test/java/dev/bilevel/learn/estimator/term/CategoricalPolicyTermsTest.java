@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,11 +11,15 @@ import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
 import dev.bilevel.core.tabular.DiscountedOccupancy;
 import dev.bilevel.core.tabular.PolicyEvaluation;
-import dev.bilevel.learn.leader.DiscreteGameLeader;
 import dev.bilevel.learn.sampling.GameEpisodeSampler;
 import dev.bilevel.learn.sampling.GammaReplayBuffer;
+import dev.bilevel.learn.sampling.Minibatch;
 import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Vectors;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import java.util.SplittableRandom;
@@ -30,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * independent estimate; the mean over 400 rounds must be within 4.5 standard errors of the exact value
  * in every component.
  */
-class ActorCoefficientsTest {
+class CategoricalPolicyTermsTest {
 
     private static final int STATES = 5;
     private static final int NB = 2;
@@ -67,10 +71,9 @@ class ActorCoefficientsTest {
                 }
             }
         }
-        DiscreteGameLeader.Settings settings = new DiscreteGameLeader.Settings(DiscreteGameLeader.Method.BCHG,
-                new int[] {8}, 1e-3, 1e-3, 64, 1, 1, true, 0.01, true, false, 0, true, false, false, 1.0, 1.0,
-                Double.POSITIVE_INFINITY, DiscreteGameLeader.CriticTarget.MODES);
-        ActorCoefficients coefficients = new ActorCoefficients(settings, STATES, NB, NA);
+        Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator =
+                new BchgEstimator<>(new CategoricalPolicyTerms(STATES, NB, NA, new CategoricalPolicyTerms.Options(
+                        false, 0, new InfluenceOptions(true, false, false, 1.0, 1.0))));
         int horizon = 60;
         int episodes = 20;
         int rounds = 400;
@@ -78,8 +81,6 @@ class ActorCoefficientsTest {
         double gamma = game.leaderDiscount();
         double scale = (1 - Math.pow(gamma, horizon)) / (1 - gamma) / batchesPerRound;
         GameEpisodeSampler sampler = new GameEpisodeSampler(game, horizon);
-        double[] direct = new double[STATES * NB];
-        double[] response = new double[STATES * NB];
         int[] indices = new int[64];
         double[] sum = new double[STATES * NB];
         double[] sumSq = new double[STATES * NB];
@@ -90,7 +91,10 @@ class ActorCoefficientsTest {
             java.util.Arrays.fill(round, 0.0);
             for (int k = 0; k < batchesPerRound; k++) {
                 buffer.sample(64, true, true, rng, indices);
-                coefficients.accumulate(buffer, indices, 64, q, leader, observed, rng, direct, response);
+                Estimate estimate = estimator.estimate(new Estimation<>(0, leader, observed,
+                        new Minibatch<>(buffer, indices, 64, q), rng));
+                double[] direct = estimate.direct();
+                double[] response = estimate.response();
                 for (int s = 0; s < STATES; s++) {
                     double total = 0.0;
                     for (int b = 0; b < NB; b++) {

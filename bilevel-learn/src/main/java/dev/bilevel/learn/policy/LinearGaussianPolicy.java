@@ -1,4 +1,4 @@
-package dev.bilevel.learn.leader;
+package dev.bilevel.learn.policy;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,12 +1,22 @@
 package dev.bilevel.core.game;
 
 /**
- * A {@link ContinuousMarkovGame} whose transition mean and leader reward the leader can differentiate: what a
- * pathwise (reparameterised) policy gradient needs. The successor is {@code x' = f(x, a_L, a_F) + ξ} with
- * process noise {@code ξ} independent of the state and actions, so a trajectory's noise can be held fixed
- * while the leader's policy moves. Matrices are written row-major into caller-owned arrays.
+ * What the leader of a continuous Markov game knows of it: the dimensions, the Jacobians of the transition mean and
+ * the gradient of its own reward, what a pathwise (reparameterised) policy gradient needs. Nothing of the follower:
+ * not its reward. The successor is {@code x' = f(x, a_L, a_F) + ξ} with process noise {@code ξ} independent of the
+ * state and actions, so a trajectory's noise can be held fixed while the leader's policy moves. Matrices are
+ * written row-major into caller-owned arrays.
  */
-public interface DifferentiableMarkovGame extends ContinuousMarkovGame {
+public interface LeaderGameModel {
+
+    /** {@code dim x}. */
+    int stateDimension();
+
+    /** {@code dim a_L}. */
+    int leaderActionDimension();
+
+    /** {@code dim a_F}. */
+    int followerActionDimension();
 
     /**
      * Writes the Jacobians of the transition mean {@code f} at {@code (x, a_L, a_F)}.

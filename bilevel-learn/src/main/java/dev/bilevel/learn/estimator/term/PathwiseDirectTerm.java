@@ -1,8 +1,8 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
-import dev.bilevel.core.game.DifferentiableMarkovGame;
+import dev.bilevel.core.game.LeaderGameModel;
 import dev.bilevel.learn.follower.GaussianGameResponse;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import java.util.Arrays;
 
@@ -20,7 +20,7 @@ import java.util.Arrays;
  *
  * ({@code E(x)} is {@code ∂(Kx)/∂K}). Unlike the score-function term it needs no leader critic and does not
  * degrade as the leader's noise {@code W} shrinks, but it needs the leader's model of the game
- * ({@link DifferentiableMarkovGame}) and the Jacobian of the follower's observed policy mean; it assumes both
+ * ({@link LeaderGameModel}) and the Jacobian of the follower's observed policy mean; it assumes both
  * policies' noise is additive with a covariance that does not depend on the state (true of a linear-Gaussian
  * leader and a MaxEnt-LQR follower). Each episode's {@code g} is divided by {@code Σ_t γ_L^t}, the
  * normalisation of the score-function term's {@code ∝ γ_L^t} batches, and the episodes are averaged, so the
@@ -30,7 +30,7 @@ import java.util.Arrays;
  */
 public final class PathwiseDirectTerm {
 
-    private final DifferentiableMarkovGame game;
+    private final LeaderGameModel game;
     private final int n;
     private final int m;
     private final int l;
@@ -53,7 +53,7 @@ public final class PathwiseDirectTerm {
      * @param game the leader's model of the game
      * @param discount {@code γ_L}
      */
-    public PathwiseDirectTerm(DifferentiableMarkovGame game, double discount) {
+    public PathwiseDirectTerm(LeaderGameModel game, double discount) {
         this.game = game;
         this.discount = discount;
         n = game.stateDimension();

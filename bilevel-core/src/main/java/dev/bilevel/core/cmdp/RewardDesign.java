@@ -1,7 +1,5 @@
-package dev.bilevel.learn.leader;
+package dev.bilevel.core.cmdp;
 
-import dev.bilevel.core.cmdp.ParametricReward;
-import dev.bilevel.core.cmdp.RewardJacobian;
 import java.util.Objects;
 
 /**

@@ -1,30 +1,35 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bilevel.learn.leader.ContinuousGameLeader;
-import dev.bilevel.learn.leader.LinearGaussianPolicy;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
+import dev.bilevel.learn.critic.LeaderQFunction;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
+import dev.bilevel.learn.estimator.method.NaiveEstimator;
+import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
+import dev.bilevel.learn.sampling.Minibatch;
 import dev.bilevel.learn.testing.TestDoubles;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link ContinuousBchgEstimator} against its definition, written out plainly here: the direct term
+ * BC-HG and Naive-PGD over {@link GaussianPolicyTerms} against their definition, written out plainly here: the direct term
  * {@code (λ1/N)Σ_i ∇log π(a_i|x_i)·A_i}, the benefit {@code Q_i − (1/M)Σ_m Q(x_i, ũ_m, a_i)} and the
  * influence {@code Σ_k w_k ∇log π·Ŵ_F} over each sample's episode future, with the same draws.
  */
-class ContinuousBchgEstimatorTest {
+class GaussianPolicyTermsTest {
 
-    private static ContinuousGameLeader.Settings settings(boolean bchg, boolean directAdvantage,
-            boolean influenceAdvantage, boolean weighted, boolean fromNext) {
-        return new ContinuousGameLeader.Settings(bchg ? ContinuousGameLeader.Method.BCHG
-                : ContinuousGameLeader.Method.NAIVE, new int[] {4}, 0.1, 0.1, 16, 1, 1, true, 0.01, 0.9, true,
-                directAdvantage, 5, 7, influenceAdvantage, weighted, fromNext, 0.7, 1.3, 1.0, false,
-                ContinuousGameLeader.CriticTarget.MEANS, ContinuousGameLeader.DirectTerm.SCORE,
-                ContinuousGameLeader.Influence.SCORE);
+    private static GaussianPolicyTerms.Options options(boolean directAdvantage, boolean influenceAdvantage,
+            boolean weighted, boolean fromNext) {
+        return new GaussianPolicyTerms.Options(GaussianPolicyTerms.Direct.SCORE, directAdvantage, 5, 7,
+                GaussianPolicyTerms.Influence.SCORE, new InfluenceOptions(influenceAdvantage, weighted, fromNext,
+                        0.7, 1.3));
     }
 
     /** Three episodes of lengths 5, 9, 4 on n = 2 with arbitrary values. */
@@ -53,17 +58,20 @@ class ContinuousBchgEstimatorTest {
         "false, true, false, false, false"})
     void matchesTheDefinitionTermByTerm(boolean bchg, boolean directAdvantage, boolean influenceAdvantage,
             boolean weighted, boolean fromNext) {
-        ContinuousGameLeader.Settings s = settings(bchg, directAdvantage, influenceAdvantage, weighted, fromNext);
+        GaussianPolicyTerms terms = new GaussianPolicyTerms(2, 1, 1, 16, 0.9, options(directAdvantage,
+                influenceAdvantage, weighted, fromNext), null);
         ContinuousReplayBuffer buffer = buffer();
         LinearGaussianPolicy policy = new LinearGaussianPolicy(2, new double[] {0.4, -0.2}, new double[] {0.3});
         TestDoubles.Follower follower = new TestDoubles.Follower();
         TestDoubles.Critic critic = new TestDoubles.Critic();
         int[] indices = {0, 3, 4, 5, 9, 13, 14, 17, 2, 2};
         int count = indices.length;
-        double[] direct = new double[2];
-        double[] response = new double[2];
-        double[] stats = new ContinuousBchgEstimator(s, 2, 1, 1, null).estimate(buffer, indices, count, critic, policy,
-                follower, new SplittableRandom(3), direct, response);
+        Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
+                estimator = bchg ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
+        Estimate estimate = estimator.estimate(new Estimation<>(0, policy, follower,
+                new Minibatch<>(buffer, indices, count, critic), new SplittableRandom(3)));
+        double[] direct = estimate.direct();
+        double[] response = estimate.response();
 
         // The definition, with the same draws in the same order.
         SplittableRandom rng = new SplittableRandom(3);
@@ -147,12 +155,12 @@ class ContinuousBchgEstimatorTest {
                     within(1e-12 * (1 + Math.abs(expectedResponse[k]))));
         }
         if (bchg) {
-            assertThat(stats[0]).isCloseTo(benefitSum / count, within(1e-12));
-            assertThat(stats[2]).isCloseTo(lengthSum / count, within(1e-12));
+            assertThat(estimate.diagnostic("mean_benefit")).isCloseTo(benefitSum / count, within(1e-12));
+            assertThat(estimate.diagnostic("mean_subsequence_length")).isCloseTo(lengthSum / count, within(1e-12));
             assertThat(response).isNotEqualTo(new double[2]);
         } else {
             assertThat(response).containsExactly(0.0, 0.0);
-            assertThat(stats[0]).isNaN();
+            assertThat(estimate.diagnostic("mean_benefit")).isNaN();
         }
     }
 }

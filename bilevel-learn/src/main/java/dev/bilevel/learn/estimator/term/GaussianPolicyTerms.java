@@ -1,0 +1,277 @@
+package dev.bilevel.learn.estimator.term;
+
+import dev.bilevel.core.game.LeaderGameModel;
+import dev.bilevel.learn.critic.FollowerValueSensitivity;
+import dev.bilevel.learn.critic.LeaderQFunction;
+import dev.bilevel.learn.estimator.BoltzmannCovariance;
+import dev.bilevel.learn.estimator.Estimate;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.EstimationTerms;
+import dev.bilevel.learn.follower.GaussianGameResponse;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
+import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
+import dev.bilevel.learn.sampling.Minibatch;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * The estimation terms of a leader with a linear-Gaussian policy {@code N(Kx, WWᵀ)} in a continuous Markov game
+ * (the LQR game), from a minibatch of a {@link ContinuousReplayBuffer} and the leader's critic
+ * {@code Q(x, a_F, a_L)} (reference-markov-game.md §3.8; method.md §2.5). The estimate is the ascent direction in
+ * {@code K} ({@code l×n}):
+ *
+ * <pre>direct    (λ1/N) Σ_i ∇log π_θ(a_L,i|x_i) · A_i,
+ *           A_i = Q(x_i, a_F,i, a_L,i) − (1/32) Σ_j Q(x_i, a_F,i, ã_j),   ã_j ~ π_θ(·|x_i)
+ * benefit   Q(x_i, a_F,i, a_L,i) − (1/M) Σ_m Q(x_i, ũ_m, a_L,i),   ũ_m ~ π_F(·|x_i, a_L,i)
+ * response  (λ2/(β N)) Σ_i benefit_i · Σ_{k} w_k ∇log π_θ(a_L|x)_{i+k} · Ŵ_F(x, a_L)_{i+k}
+ *           Ŵ_F = W_F (or W_F − mean over leader draws), w_k = γ_F^k over the sample's episode future</pre>
+ *
+ * Two options replace the terms whose variance grows like {@code 1/W} as the leader's noise {@code W} shrinks (both
+ * off in the reference configs): {@link Direct#PATHWISE} takes the direct term from a {@link PathwiseDirectTerm}
+ * through the leader's model of the game, and {@link Influence#VALUE_LSTD} replaces the tail sum by
+ * {@code γ_F·Ψ̂(x'_i)} of a {@link FollowerValueSensitivity} refitted to the buffer at every estimate. Scratch is
+ * allocated once: an instance is single-threaded.
+ */
+public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussianPolicy, GaussianGameResponse,
+        Minibatch<ContinuousReplayBuffer, LeaderQFunction>> {
+
+    /** How the direct term (the gradient with the follower's policy held fixed) is estimated. */
+    public enum Direct {
+        /** The reference: the score function times the critic's advantage on the batch. */
+        SCORE,
+        /** Pathwise through the leader's model of the game along the buffer's episodes ({@link PathwiseDirectTerm}). */
+        PATHWISE
+    }
+
+    /** How BC-HG's response term gets the follower's sensitivity {@code ∇_K Q_F}. */
+    public enum Influence {
+        /** The reference: a score-function sum along the sample's episode future with {@code W_F} as reward. */
+        SCORE,
+        /** {@code γ_F·Ψ̂(x')} with {@code Ψ̂ ≈ ∇_K V_F} fitted by LSTD ({@link FollowerValueSensitivity}). */
+        VALUE_LSTD
+    }
+
+    /**
+     * Estimator options ({@link #reference()} gives the reference's).
+     *
+     * @param direct how the direct term is estimated
+     * @param directAdvantage subtract the mean of {@code Q(x, a_F, ã_L)} over {@code leaderSamples} draws
+     *     {@code ã_L ~ π_θ(·|x)} at the sampled {@code a_F} (the reference's baseline, §7.4)
+     * @param leaderSamples draws for the direct term's (and the influence's) leader baseline
+     * @param followerSamples {@code M}, follower draws for the benefit's baseline
+     * @param sensitivity how the response term gets {@code ∇_K Q_F}
+     * @param influence how the tail sum weighs {@code W_F}, and the terms' weights
+     */
+    public record Options(Direct direct, boolean directAdvantage, int leaderSamples, int followerSamples,
+            Influence sensitivity, InfluenceOptions influence) {
+
+        /** Checks ranges. */
+        public Options {
+            Objects.requireNonNull(direct, "direct");
+            Objects.requireNonNull(sensitivity, "sensitivity");
+            Objects.requireNonNull(influence, "influence");
+            if (leaderSamples < 1 || followerSamples < 1) {
+                throw new IllegalArgumentException("leader and follower samples must be ≥ 1, got " + leaderSamples
+                        + " and " + followerSamples);
+            }
+        }
+
+        /** The reference LQREnv-v4 configs (§5.1): score terms, 32 leader and 256 follower draws, raw {@code W_F}. */
+        public static Options reference() {
+            return new Options(Direct.SCORE, true, 32, 256, Influence.SCORE, InfluenceOptions.reference(false));
+        }
+    }
+
+    private final Options options;
+    private final int n;
+    private final int m;
+    private final int l;
+    private final PathwiseDirectTerm pathwise;
+    private final double[] rows;
+    private final double[] q;
+    private final double[] leaderDraws;
+    private final double[] followerDraws;
+    private final double[] leaderDraw;
+    private final double[] influenceRow;
+    private FollowerValueSensitivity sensitivity;
+
+    /**
+     * @param stateDimension {@code n}
+     * @param followerActionDimension {@code m}
+     * @param leaderActionDimension {@code l}
+     * @param batchSize the largest minibatch
+     * @param leaderDiscount {@code γ_L}, the pathwise term's discount
+     * @param options estimator options
+     * @param model the leader's model of the game, needed by {@link Direct#PATHWISE} (else may be null)
+     * @throws IllegalArgumentException when the pathwise direct term is asked for without a model
+     */
+    public GaussianPolicyTerms(int stateDimension, int followerActionDimension, int leaderActionDimension,
+            int batchSize, double leaderDiscount, Options options, LeaderGameModel model) {
+        this.options = Objects.requireNonNull(options, "options");
+        n = stateDimension;
+        m = followerActionDimension;
+        l = leaderActionDimension;
+        if (options.direct() == Direct.PATHWISE) {
+            if (model == null) {
+                throw new IllegalArgumentException("the pathwise direct term needs the leader's model of the game");
+            }
+            pathwise = new PathwiseDirectTerm(model, leaderDiscount);
+        } else {
+            pathwise = null;
+        }
+        rows = new double[batchSize * (n + m + l)];
+        q = new double[batchSize];
+        leaderDraws = new double[options.leaderSamples() * l];
+        followerDraws = new double[options.followerSamples() * m];
+        leaderDraw = new double[l];
+        influenceRow = new double[l * n];
+    }
+
+    /** The most draws of one input block the critic is asked to average (its slice scratch). */
+    public int maxDraws() {
+        return Math.max(options.leaderSamples(), options.followerSamples());
+    }
+
+    @Override
+    public Pass open(Estimation<LinearGaussianPolicy, GaussianGameResponse,
+            Minibatch<ContinuousReplayBuffer, LeaderQFunction>> estimation, Response response) {
+        if (response == Response.CENTRED) {
+            throw new UnsupportedOperationException("HPGD is not defined for Markov games");
+        }
+        return new GaussianPass(estimation, response == Response.COVARIANCE);
+    }
+
+    /** One minibatch's estimate. */
+    private final class GaussianPass implements Pass {
+
+        private final ContinuousReplayBuffer buffer;
+        private final int[] indices;
+        private final int count;
+        private final LeaderQFunction critic;
+        private final LinearGaussianPolicy policy;
+        private final GaussianGameResponse follower;
+        private final SplittableRandom rng;
+        private final boolean withResponse;
+        private final boolean valueInfluence;
+        private final double[] direct;
+        private final double[] response;
+        private final int d;
+        private double benefitSum;
+        private double influenceSum;
+        private double lengthSum;
+
+        GaussianPass(Estimation<LinearGaussianPolicy, GaussianGameResponse,
+                Minibatch<ContinuousReplayBuffer, LeaderQFunction>> e, boolean withResponse) {
+            buffer = e.data().buffer();
+            indices = e.data().indices();
+            count = e.data().count();
+            critic = e.data().critic();
+            policy = e.decision();
+            follower = e.response();
+            rng = e.rng();
+            this.withResponse = withResponse;
+            d = n + m + l;
+            direct = new double[l * n];
+            response = new double[l * n];
+            for (int k = 0; k < count; k++) {
+                buffer.copyRow(indices[k], rows, k * d);
+            }
+            System.arraycopy(critic.values(rows, count), 0, q, 0, count);
+            if (pathwise != null) {
+                pathwise.estimate(buffer, policy, follower, options.influence().directWeight(), direct);
+            }
+            valueInfluence = withResponse && options.sensitivity() == Influence.VALUE_LSTD;
+            if (valueInfluence) {
+                if (sensitivity == null) {
+                    sensitivity = new FollowerValueSensitivity(n, l, options.leaderSamples(), follower.discount());
+                }
+                sensitivity.fit(buffer, policy, follower, rng);
+            }
+        }
+
+        @Override
+        public int samples() {
+            return count;
+        }
+
+        @Override
+        public void direct(int k) {
+            if (pathwise != null) {
+                return;
+            }
+            int i = indices[k];
+            int row = k * d;
+            double advantage = q[k];
+            if (options.directAdvantage()) {
+                policy.sampleMany(rows, row, rng, leaderDraws, options.leaderSamples());
+                advantage -= critic.blockMean(rows, row, n + m, l, leaderDraws, options.leaderSamples());
+            }
+            policy.accumulateScore(buffer.states(), i * n, buffer.leaderActions(), i * l,
+                    options.influence().directWeight() * advantage / count, direct);
+        }
+
+        @Override
+        public double benefit(int k) {
+            int row = k * d;
+            follower.sampleMany(rows, row, rows, row + n + m, rng, followerDraws, options.followerSamples(), m);
+            return q[k] - critic.blockMean(rows, row, n, m, followerDraws, options.followerSamples());
+        }
+
+        @Override
+        public void covariance(int k, double benefit) {
+            int i = indices[k];
+            double beta = follower.temperature();
+            benefitSum += benefit;
+            int length = buffer.subsequenceLength(i);
+            lengthSum += length;
+            InfluenceOptions influence = options.influence();
+            if (valueInfluence) {
+                sensitivity.influence(buffer.nextStates(), i * n, influenceRow);
+                double scale = influence.responseWeight() * benefit / (beta * count);
+                double norm = 0.0;
+                for (int c = 0; c < influenceRow.length; c++) {
+                    response[c] += scale * influenceRow[c];
+                    norm += influenceRow[c] * influenceRow[c];
+                }
+                influenceSum += Math.sqrt(norm);
+                return;
+            }
+            int first = influence.first();
+            double gammaF = follower.discount();
+            double normaliser = influence.weightedAverage() ? BoltzmannCovariance.weightSum(gammaF, first, length)
+                    : 1.0;
+            if (normaliser == 0.0) {
+                return;
+            }
+            double scale = influence.responseWeight() * benefit / (beta * count * normaliser);
+            double[] states = buffer.states();
+            double[] leaderActions = buffer.leaderActions();
+            double[] sum = {0.0};
+            BoltzmannCovariance.walk(buffer, i, first, length, gammaF, (j, w) -> {
+                double value = follower.softValue(states, j * n, leaderActions, j * l);
+                if (influence.advantage()) {
+                    double baseline = 0.0;
+                    for (int s = 0; s < options.leaderSamples(); s++) {
+                        policy.sample(states, j * n, rng, leaderDraw, 0);
+                        baseline += follower.softValue(states, j * n, leaderDraw, 0);
+                    }
+                    value -= baseline / options.leaderSamples();
+                }
+                sum[0] += w * value * policy.logProb(states, j * n, leaderActions, j * l) / normaliser;
+                policy.accumulateScore(states, j * n, leaderActions, j * l, scale * w * value, response);
+            });
+            influenceSum += sum[0];
+        }
+
+        @Override
+        public Estimate close() {
+            Map<String, Double> diagnostics = new LinkedHashMap<>();
+            diagnostics.put("mean_benefit", withResponse ? benefitSum / count : Double.NaN);
+            diagnostics.put("mean_influence", withResponse ? influenceSum / count : Double.NaN);
+            diagnostics.put("mean_subsequence_length", withResponse ? lengthSum / count : Double.NaN);
+            return new Estimate(direct, response, diagnostics);
+        }
+    }
+}
