@@ -3,7 +3,7 @@ package dev.bilevel.bench;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
-import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;

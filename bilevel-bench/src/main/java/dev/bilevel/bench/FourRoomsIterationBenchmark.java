@@ -2,7 +2,7 @@ package dev.bilevel.bench;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.tabular.PolicyEvaluation;
-import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;

@@ -11,14 +11,12 @@ import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
-import dev.bilevel.learn.critic.ExactLeaderCritic;
-import dev.bilevel.learn.critic.SarsaCritic;
-import dev.bilevel.learn.critic.TabularLeaderCritic;
-import dev.bilevel.learn.estimator.GameBoltzmannCovarianceEstimator;
-import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.experiments.method.GameEstimators;
+import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
@@ -57,8 +55,8 @@ final class HypergradientCommand implements Callable<Integer> {
     private Path problem;
 
     @Option(names = "--estimator", defaultValue = "exact", paramLabel = "NAME",
-            description = "exact, bchg, hpgd-mc, naive, sobirl or zero-order; games: exact or bchg "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "exact, bchg, hpgd-mc, hpgd-sarsa, naive, sobirl or zero-order; games: exact, bchg, "
+                    + "naive or zero-order (default: ${DEFAULT-VALUE}).")
     private String estimator;
 
     @Option(names = "--episodes", defaultValue = "1000", paramLabel = "N",
@@ -106,9 +104,10 @@ final class HypergradientCommand implements Callable<Integer> {
         JsonOutput json = new JsonOutput();
         Hypergradient result;
         if (parsed instanceof MarkovGameProblem p) {
-            if (kind != TabularEstimators.Kind.EXACT && kind != TabularEstimators.Kind.BCHG) {
+            if (!GameEstimators.NAMES.contains(kind.id())) {
                 throw new IllegalArgumentException("--estimator: '" + estimator
-                        + "' is not available for markov-game problems; use exact or bchg");
+                        + "' is not available for markov-game problems; use " + String.join(", ",
+                                GameEstimators.NAMES));
             }
             result = markovGame(p, kind, exactCritic);
             json.field("kind", "markov-game");
@@ -119,7 +118,7 @@ final class HypergradientCommand implements Callable<Integer> {
         json.field("estimator", kind.id()).field("dimension", result.gradient().length);
         if (kind != TabularEstimators.Kind.EXACT) {
             json.field("episodes", episodes).field("horizon", horizon).field("seed", seed);
-            if (kind == TabularEstimators.Kind.BCHG) {
+            if (kind.usesSarsa() || kind == TabularEstimators.Kind.NAIVE && parsed instanceof MarkovGameProblem) {
                 json.field("critic", critic);
             }
         }
@@ -138,14 +137,13 @@ final class HypergradientCommand implements Callable<Integer> {
             return exact;
         }
         SplittableRandom rng = new SplittableRandom(seed);
-        TabularLeaderCritic critic = exactCritic ? new ExactLeaderCritic(game.dynamics())
-                : SarsaCritic.zeroInitialized(game.states(), game.leaderActions() * game.followerActions(), sarsaAlpha);
+        Estimator<double[], TabularGameResponse, TabularBatch> est = GameEstimators.create(kind.id(), game,
+                exactCritic, sarsaAlpha, perturbation, "--estimator");
         TabularBatch batch = new TabularSampler(game.dynamics(), horizon).sampleEpisodes(
                 JointPolicy.of(leaderPolicy, follower.policy(), game.leaderActions(), game.followerActions()), episodes,
                 horizon, rng.split());
-        double[] g = new GameBoltzmannCovarianceEstimator(critic).estimate(batch, leaderPolicy,
-                TabularGameFollower.response(game, follower),
-                game.leaderReward(), game.leaderDiscount(), rng.split());
+        double[] g = est.estimate(new Estimation<>(0, problem.leaderLogits(), TabularGameFollower.response(game,
+                follower), batch, rng.split())).gradient();
         return new Hypergradient(exact.objective(), g);
     }
 

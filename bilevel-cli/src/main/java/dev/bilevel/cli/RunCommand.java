@@ -25,13 +25,14 @@ import picocli.CommandLine.Spec;
  * and {@code key=value} overrides (in increasing precedence), into a run directory.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a leader on a benchmark problem and write a run directory.", "",
+        description = {"Train a leader on a benchmark problem, or on a problem file of your own",
+            "(--problem FILE.json), and write a run directory.", "",
             "Configuration: defaults < --config FILE < options < key=value overrides.",
             "The directory receives config.yaml (the full resolved config), metrics.csv",
             "(one row per iteration), summary.json and the final decision. The same",
             "config and seed give identical files.", "",
-            "lqr-game: the LQR Markov game (--method bchg or naive; --off-policy for naive).",
-            "Problems: four-rooms, discrete-toy, thermal, thermal-random-search. List a",
+            "Problems: four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game;",
+            "problem-file trains on --problem FILE.json (docs/problem-files.md). List a",
             "problem's config keys with bilevel run PROBLEM --list-keys.", ""})
 final class RunCommand implements Callable<Integer> {
 
@@ -39,16 +40,22 @@ final class RunCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(paramLabel = "PROBLEM|KEY=VALUE", arity = "0..*",
-            description = "The problem (four-rooms, discrete-toy, thermal, thermal-random-search), then any"
-                    + " key=value overrides.")
+            description = "The problem (four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game,"
+                    + " problem-file), then any key=value overrides.")
     private List<String> positionals = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (shipped ones under configs/).")
     private Path config;
 
+    @Option(names = "--problem", paramLabel = "FILE.json",
+            description = "Train on a problem file of either kind (docs/problem-files.md): the problem-file job.")
+    private Path problemFile;
+
     @Option(names = "--method", paramLabel = "NAME",
-            description = {"four-rooms: bchg, bchg-sr, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact;",
-                "discrete-toy: bchg, naive, biac; thermal: bchg, naive, hpgd-mc, hpgd-td."})
+            description = {"four-rooms: bchg, bchg-sr, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order,",
+                "exact; discrete-toy: bchg, naive, biac; thermal: bchg, naive, hpgd-mc, hpgd-td; lqr-game: bchg,",
+                "naive; --problem: bchg, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact",
+                "(Markov games: bchg, naive, zero-order, exact)."})
     private String method;
 
     @Option(names = "--variant", paramLabel = "NAME", description = "discrete-toy: R1 or R2.")
@@ -96,6 +103,13 @@ final class RunCommand implements Callable<Integer> {
                         + "')");
             }
         }
+        if (problemFile != null) {
+            if (problem != null && !problem.equals("problem-file")) {
+                throw new IllegalArgumentException("--problem: trains on a problem file; it does not go with PROBLEM '"
+                        + problem + "'");
+            }
+            problem = "problem-file";
+        }
         if (problem == null && config != null) {
             problem = ConfigSchema.peek(config, "problem").orElse(null);
         }
@@ -112,6 +126,7 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Map<String, Object> cli = new LinkedHashMap<>();
+        putIfGiven(schema, cli, "--problem", "file", problemFile == null ? null : problemFile.toString());
         putIfGiven(schema, cli, "--method", "method", method);
         putIfGiven(schema, cli, "--variant", "variant", variant);
         putIfGiven(schema, cli, "--off-policy", "off_policy", offPolicy ? Boolean.TRUE : null);

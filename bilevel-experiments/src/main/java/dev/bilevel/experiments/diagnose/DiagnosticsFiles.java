@@ -3,7 +3,7 @@ package dev.bilevel.experiments.diagnose;
 import dev.bilevel.experiments.DoubleText;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
-import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -3,7 +3,7 @@ package dev.bilevel.experiments.diagnose;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.experiments.run.ProgressReporter;
-import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.json.RandomProblems;
 import java.util.ArrayList;

@@ -4,14 +4,15 @@ import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.method.TabularEstimators;
+import dev.bilevel.experiments.run.DecisionFiles;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
-import dev.bilevel.experiments.evaluate.TabularMdpEvaluator;
 import dev.bilevel.learn.estimator.Estimator;
-import dev.bilevel.learn.estimator.method.TabularEstimators;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
@@ -22,10 +23,6 @@ import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,7 +168,7 @@ public final class FourRoomsJob implements ExperimentJob {
                         config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
         TabularMdpFollower follower = new TabularMdpFollower(model, behaviour(config.string("follower.behaviour")),
                 config.integer("follower.rounds"), followerRng);
-        TabularMdpEvaluator evaluator = new TabularMdpEvaluator(model, follower);
+        TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(model, follower);
         DecisionLeader<TabularResponse, TabularBatch> leader = new DecisionLeader<>(x0, estimator,
                 ClippedSgd.ungrouped(x0.length, config.optionalReal("learning_rate").getAsDouble(),
                         config.real("max_grad_norm")));
@@ -276,30 +273,7 @@ public final class FourRoomsJob implements ExperimentJob {
     /** The weights in {@code initial_decision}, or null when the key is unset. */
     private static double[] initialDecision(ResolvedConfig config, int dimension) {
         Optional<String> file = config.optionalString("initial_decision");
-        if (file.isEmpty()) {
-            return null;
-        }
-        double[] x;
-        try {
-            x = Files.readAllLines(Path.of(file.get())).stream().map(String::strip).filter(l -> !l.isEmpty())
-                    .mapToDouble(Double::parseDouble).toArray();
-        } catch (IOException | InvalidPathException e) {
-            throw new IllegalArgumentException("initial_decision: cannot read " + file.get() + " (" + e.getMessage()
-                    + ")");
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("initial_decision: " + file.get() + " holds a line that is not a number ("
-                    + e.getMessage() + ")");
-        }
-        if (x.length != dimension) {
-            throw new IllegalArgumentException("initial_decision: " + file.get() + " holds " + x.length
-                    + " weights, the decision has " + dimension);
-        }
-        for (double v : x) {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("initial_decision: " + file.get() + " holds " + v);
-            }
-        }
-        return x;
+        return file.isEmpty() ? null : DecisionFiles.read(file.get(), dimension, "initial_decision");
     }
 
     private static TabularMdpFollower.Behaviour behaviour(String id) {

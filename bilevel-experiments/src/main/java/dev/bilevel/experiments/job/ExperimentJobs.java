@@ -3,13 +3,17 @@ package dev.bilevel.experiments.job;
 import dev.bilevel.experiments.discretetoy.DiscreteToyJob;
 import dev.bilevel.experiments.fourrooms.FourRoomsJob;
 import dev.bilevel.experiments.lqrgame.LqrGameJob;
+import dev.bilevel.experiments.problemfile.ProblemFileJob;
+import dev.bilevel.experiments.thermal.ThermalJob;
+import dev.bilevel.experiments.thermal.ThermalRandomSearchJob;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The benchmark experiments this build knows, by problem name. */
+/** The experiments this build knows, by problem name: the benchmarks and {@code problem-file}. */
 public final class ExperimentJobs {
 
-    private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob(), new DiscreteToyJob(), new dev.bilevel.experiments.thermal.ThermalJob(), new dev.bilevel.experiments.thermal.ThermalRandomSearchJob(), new LqrGameJob());
+    private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob(), new DiscreteToyJob(),
+            new ThermalJob(), new ThermalRandomSearchJob(), new LqrGameJob(), new ProblemFileJob());
 
     private ExperimentJobs() {
     }

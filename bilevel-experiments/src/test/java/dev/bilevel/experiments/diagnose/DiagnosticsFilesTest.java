@@ -3,7 +3,7 @@ package dev.bilevel.experiments.diagnose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bilevel.experiments.run.ProgressReporter;
-import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.problems.json.RandomProblems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

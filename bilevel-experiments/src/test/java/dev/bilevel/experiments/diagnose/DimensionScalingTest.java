@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.experiments.run.ProgressReporter;
-import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

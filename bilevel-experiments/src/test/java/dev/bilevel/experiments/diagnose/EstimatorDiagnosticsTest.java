@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.experiments.run.ProgressReporter;
-import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.problems.json.RandomProblems;
 import java.util.List;
 import org.junit.jupiter.api.Test;

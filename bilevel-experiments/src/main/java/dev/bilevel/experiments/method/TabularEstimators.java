@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator.method;
+package dev.bilevel.experiments.method;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
@@ -8,6 +8,13 @@ import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
+import dev.bilevel.learn.estimator.method.ExactEstimator;
+import dev.bilevel.learn.estimator.method.HpgdEstimator;
+import dev.bilevel.learn.estimator.method.NaiveEstimator;
+import dev.bilevel.learn.estimator.method.SoBiRlEstimator;
+import dev.bilevel.learn.estimator.method.SuccessorRefinedEstimator;
+import dev.bilevel.learn.estimator.method.ZeroOrderEstimator;
 import dev.bilevel.learn.estimator.term.Normalization;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;

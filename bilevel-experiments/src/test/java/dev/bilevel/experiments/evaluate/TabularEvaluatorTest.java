@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The tabular configurable-MDP metrics against their definitions, on a small random instance. */
-class TabularMdpEvaluatorTest {
+class TabularEvaluatorTest {
 
     private static Instance instance() {
         return Instances.cmdp(301, Spec.of(7, 3, 5, 1, 0.9, 0.85, 0.5));
@@ -45,7 +45,7 @@ class TabularMdpEvaluatorTest {
 
     private static Run run(Instance inst, TabularMdpFollower follower, DecisionLeader<TabularResponse, TabularBatch>
             leader, int iterations, int streams, int length) {
-        TabularMdpEvaluator evaluator = new TabularMdpEvaluator(inst.mdp(), follower);
+        TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(inst.mdp(), follower);
         TabularSampler sampler = new TabularSampler(inst.dynamics(), 40);
         List<double[]> rows = new ArrayList<>();
         List<Step<double[], TabularResponse, TabularBatch, DecisionLeader.Update>> steps = new ArrayList<>();
@@ -133,7 +133,7 @@ class TabularMdpEvaluatorTest {
     @Test
     void aResponseItDidNotRecordIsRefused() {
         Instance inst = instance();
-        TabularMdpEvaluator evaluator = new TabularMdpEvaluator(inst.mdp(),
+        TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(inst.mdp(),
                 new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1)));
         TabularResponse foreign = inst.response();
         DecisionLeader.Update update = new DecisionLeader.Update(new Estimate(new double[5], new double[5]),

@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.experiments.method;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,8 +9,7 @@ import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
-import dev.bilevel.learn.estimator.method.TabularEstimators.Kind;
-import dev.bilevel.learn.estimator.method.TabularEstimators;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.learn.estimator.method.ZeroOrderEstimator;
 import dev.bilevel.learn.estimator.term.Normalization;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;

@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,14 +12,17 @@ import dev.bilevel.core.game.TabularSoftmaxPolicy;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Instances;
+import dev.bilevel.learn.estimator.Estimation;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The game BC-HG estimator with an exact critic against the exact game hypergradient. */
-class GameBoltzmannCovarianceEstimatorTest {
+class SoftmaxPolicyTermsTest {
 
     private static double cosine(double[] a, double[] b) {
         double ab = 0;
@@ -48,14 +51,14 @@ class GameBoltzmannCovarianceEstimatorTest {
         double[] exact = ExactGameHypergradient.compute(game, leader, follower).gradient();
         TabularSampler sampler = new TabularSampler(game.dynamics(), 120);
         double[] joint = JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions());
-        GameBoltzmannCovarianceEstimator estimator = new GameBoltzmannCovarianceEstimator(
-                new ExactLeaderCritic(game.dynamics()));
+        BchgEstimator<double[], TabularGameResponse, TabularBatch> estimator = new BchgEstimator<>(
+                new SoftmaxPolicyTerms(5, 2, 3, game.leaderReward(), game.leaderDiscount(),
+                        new ExactLeaderCritic(game.dynamics())));
         int batches = 40;
         double[] sum = new double[exact.length];
         double[] sumSq = new double[exact.length];
         for (int n = 0; n < batches; n++) {
-            double[] g = estimator.estimate(sampler.sampleEpisodes(joint, 500, 120, rng), leader,
-                    response, game.leaderReward(), game.leaderDiscount(), rng);
+            double[] g = estimator.estimate(new Estimation<>(0, logits, response, sampler.sampleEpisodes(joint, 500, 120, rng), rng)).gradient();
             for (int j = 0; j < g.length; j++) {
                 sum[j] += g[j];
                 sumSq[j] += g[j] * g[j];
@@ -70,8 +73,7 @@ class GameBoltzmannCovarianceEstimatorTest {
             assertThat(Math.abs(mean[j] - exact[j])).as("component " + j).isLessThanOrEqualTo(4 * se + 1e-6);
         }
         assertThat(cosine(mean, exact)).isGreaterThan(0.99);
-        double[] single = estimator.estimate(sampler.sampleEpisodes(joint, 20_000, 120, rng), leader,
-                response, game.leaderReward(), game.leaderDiscount(), rng);
+        double[] single = estimator.estimate(new Estimation<>(0, logits, response, sampler.sampleEpisodes(joint, 20_000, 120, rng), rng)).gradient();
         assertThat(cosine(single, exact)).isGreaterThan(0.95);
     }
 }

@@ -1,0 +1,189 @@
+package dev.bilevel.experiments.evaluate;
+
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.game.JointPolicy;
+import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.game.TabularSoftmaxPolicy;
+import dev.bilevel.core.tabular.PolicyEvaluation;
+import dev.bilevel.core.tabular.TabularDynamics;
+import dev.bilevel.learn.estimator.term.TrajectorySums;
+import dev.bilevel.learn.follower.Follower;
+import dev.bilevel.learn.follower.FollowerResponse;
+import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
+import dev.bilevel.learn.leader.DecisionLeader;
+import dev.bilevel.learn.loop.Step;
+import dev.bilevel.learn.sampling.TabularBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The metrics of a leader with a decision vector on a tabular problem: a configurable MDP (the decision sets the
+ * follower's incentives) or a Markov game with a tabular softmax leader (the decision is its logits).
+ * {@code leader_objective} is the exact leader value {@code V_L(start)} of the follower's response to the
+ * pre-update decision, evaluated on the model; for a deliberately suboptimal follower also the value under its
+ * converged best response and the mean {@code KL(π_F ‖ π_F*)} over states. Then the batch's Monte-Carlo return,
+ * the estimate's norms, the completed episodes and the follower solver's steps for that response.
+ *
+ * @param <R> the follower's response
+ */
+public final class TabularEvaluator<R extends FollowerResponse>
+        implements Evaluator<double[], R, TabularBatch, DecisionLeader.Update> {
+
+    /** What is recorded of the follower with each response: solver steps, and the converged answer's policy. */
+    private record Solve(int steps, double[] optimalPolicy) {
+    }
+
+    private final TabularDynamics dynamics;
+    private final double leaderDiscount;
+    private final Function<double[], double[]> leaderReward;
+    private final BiFunction<double[], R, double[]> behaviour;
+    private final RecordingFollower<double[], R, Solve> follower;
+    private final boolean suboptimal;
+    private final int states;
+    private final List<String> columns;
+
+    private TabularEvaluator(TabularDynamics dynamics, double leaderDiscount, Function<double[], double[]> leaderReward,
+            BiFunction<double[], R, double[]> behaviour, RecordingFollower<double[], R, Solve> follower,
+            boolean suboptimal, int states) {
+        this.dynamics = dynamics;
+        this.leaderDiscount = leaderDiscount;
+        this.leaderReward = leaderReward;
+        this.behaviour = behaviour;
+        this.follower = follower;
+        this.suboptimal = suboptimal;
+        this.states = states;
+        List<String> names = new ArrayList<>(List.of("iteration", "leader_objective"));
+        if (suboptimal) {
+            names.add("leader_objective_optimal_follower");
+            names.add("kl_gap");
+        }
+        names.addAll(List.of("leader_return_estimate", "gradient_norm", "direct_norm", "response_norm",
+                "completed_episodes", "follower_steps"));
+        this.columns = List.copyOf(names);
+    }
+
+    /**
+     * For a configurable MDP.
+     *
+     * @param model the model the objective is evaluated on
+     * @param follower the follower, whose solver statistics are logged
+     */
+    public static TabularEvaluator<TabularResponse> of(ConfigurableMdp model, TabularMdpFollower follower) {
+        Objects.requireNonNull(model, "model");
+        RecordingFollower<double[], TabularResponse, Solve> recording = new RecordingFollower<>(follower,
+                r -> new Solve(follower.lastSteps(), (follower.suboptimal() ? follower.optimalResponse() : r).policy()));
+        return new TabularEvaluator<>(model.dynamics(), model.leaderDiscount(), x -> model.leaderReward().evaluate(x),
+                (x, r) -> r.policy(), recording, follower.suboptimal(), model.states());
+    }
+
+    /**
+     * For a Markov game whose leader plays {@code softmax(θ)}: the follower answers the policy of the logits.
+     *
+     * @param game the game the objective is evaluated on
+     * @param follower the follower, whose solver statistics are logged
+     */
+    public static TabularEvaluator<TabularGameResponse> of(MarkovGame game, TabularGameFollower follower) {
+        Objects.requireNonNull(game, "game");
+        int nb = game.leaderActions();
+        int na = game.followerActions();
+        Function<double[], double[]> policy = logits -> TabularSoftmaxPolicy.probabilities(logits, game.states(), nb);
+        Follower<double[], TabularGameResponse> onLogits = logits -> follower.respond(policy.apply(logits));
+        RecordingFollower<double[], TabularGameResponse, Solve> recording = new RecordingFollower<>(onLogits,
+                r -> new Solve(follower.solution().sweeps(), r.policy()));
+        double[] reward = game.leaderReward();
+        return new TabularEvaluator<>(game.dynamics(), game.leaderDiscount(), logits -> reward,
+                (logits, r) -> JointPolicy.of(policy.apply(logits), r.policy(), nb, na), recording, false,
+                game.states());
+    }
+
+    /** The follower to run the loop with: the given one, recording its statistics for the rows. */
+    public Follower<double[], R> follower() {
+        return follower;
+    }
+
+    /**
+     * The policy over the dynamics' actions that the leader's decision and the follower's response make: the
+     * follower's policy, or the joint policy of a game; what the batches are sampled from.
+     */
+    public double[] behaviour(double[] decision, R response) {
+        return behaviour.apply(decision, response);
+    }
+
+    @Override
+    public List<String> columns() {
+        return columns;
+    }
+
+    @Override
+    public double[] row(Step<double[], R, TabularBatch, DecisionLeader.Update> step) {
+        int it = step.iteration();
+        double[] reward = leaderReward.apply(step.decision());
+        double objective = objective(behaviour.apply(step.decision(), step.response()), reward);
+        DecisionLeader.Update update = step.update();
+        if (!Double.isFinite(objective)) {
+            throw new ArithmeticException("diverged at iteration " + it + ": gradient norm " + update.gradientNorm()
+                    + ", objective " + objective);
+        }
+        Solve solve = follower.recordOf(step.response());
+        follower.forget(step.response());
+        double[] row = new double[columns.size()];
+        int c = 0;
+        row[c++] = it;
+        row[c++] = objective;
+        if (suboptimal) {
+            row[c++] = objective(solve.optimalPolicy(), reward);
+            row[c++] = klGap(behaviour.apply(step.decision(), step.response()), solve.optimalPolicy());
+        }
+        row[c++] = returnEstimate(step.data(), reward);
+        row[c++] = update.gradientNorm();
+        row[c++] = update.directNorm();
+        row[c++] = update.responseNorm();
+        row[c++] = step.data().completedEpisodes();
+        row[c] = solve.steps();
+        return row;
+    }
+
+    /** The exact leader value {@code V_L(start)} of a policy over the dynamics' actions. */
+    private double objective(double[] policy, double[] reward) {
+        return PolicyEvaluation.initialValue(dynamics,
+                PolicyEvaluation.evaluate(dynamics, policy, reward, leaderDiscount).stateValues());
+    }
+
+    /** Mean discounted leader return of the episodes that start in the batch (sampled dynamics). */
+    private double returnEstimate(TabularBatch batch, double[] reward) {
+        double[] returns = TrajectorySums.returns(batch, TrajectorySums.rowValues(batch, reward, dynamics.actions()),
+                leaderDiscount);
+        double sum = 0.0;
+        int count = 0;
+        for (int e = 0; e < batch.streams(); e++) {
+            for (int i = e * batch.length(), end = i + batch.streamLength(e); i < end; i++) {
+                if (batch.times()[i] == 0) {
+                    sum += returns[i];
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** Mean over states of {@code KL(π ‖ π*)}. */
+    private double klGap(double[] policy, double[] optimal) {
+        int actions = dynamics.actions();
+        double sum = 0.0;
+        for (int s = 0; s < states; s++) {
+            for (int a = 0; a < actions; a++) {
+                double p = policy[s * actions + a];
+                if (p > 0.0) {
+                    sum += p * (Math.log(p) - Math.log(Math.max(optimal[s * actions + a], 1e-300)));
+                }
+            }
+        }
+        return sum / states;
+    }
+}

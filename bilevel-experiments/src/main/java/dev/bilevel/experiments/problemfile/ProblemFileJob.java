@@ -1,0 +1,268 @@
+package dev.bilevel.experiments.problemfile;
+
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.experiments.config.Bound;
+import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.evaluate.TabularEvaluator;
+import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.method.GameEstimators;
+import dev.bilevel.experiments.method.TabularEstimators;
+import dev.bilevel.experiments.run.DecisionFiles;
+import dev.bilevel.experiments.run.MetricColumn;
+import dev.bilevel.experiments.run.MetricsWriter;
+import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.run.WindowMean;
+import dev.bilevel.learn.estimator.Estimator;
+import dev.bilevel.learn.estimator.term.RewardDesignTerms;
+import dev.bilevel.learn.follower.FollowerResponse;
+import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
+import dev.bilevel.learn.leader.ClippedSgd;
+import dev.bilevel.learn.leader.DecisionLeader;
+import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.sampling.TabularBatch;
+import dev.bilevel.learn.sampling.TabularSampler;
+import dev.bilevel.problems.json.ConfigurableMdpProblem;
+import dev.bilevel.problems.json.MarkovGameProblem;
+import dev.bilevel.problems.json.ProblemFiles;
+import dev.bilevel.problems.json.TabularProblem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A leader trained on a problem of the user's own: a tabular problem file ({@code docs/problem-files.md}) of
+ * either kind. In a configurable MDP the decision is the incentive vector {@code x} (from {@code parameters0}); in
+ * a Markov game it is a tabular softmax leader's logits {@code θ} (from {@code leaderLogits}). The follower is
+ * solved exactly against every decision; each iteration samples {@code episodes} independent episodes of at most
+ * {@code horizon} steps, estimates with the unbiased options (per-step direct term, tails per sample,
+ * normalisation by the started episodes, a persistent SARSA critic from {@code Q = 0}) and takes one clipped SGD
+ * step. {@code leader_objective} is the exact {@code V_L(start)} of the follower's response, every iteration.
+ */
+public final class ProblemFileJob implements ExperimentJob {
+
+    /** Every method name, for either kind; {@link #complete} checks it against the file's kind. */
+    static final List<String> METHODS = List.of("bchg", "hpgd-mc", "hpgd-sarsa", "hpgd-oracle", "naive", "sobirl",
+            "zero-order", "exact");
+
+    /** Every key a problem-file run accepts. */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .choice("problem", "problem-file", List.of("problem-file"), "problem")
+            .stringOrNull("file", "the problem file (JSON, docs/problem-files.md)")
+            .choice("method", "bchg", METHODS, "leader method; configurable MDPs: all, Markov games: bchg, naive, "
+                    + "zero-order, exact")
+            .longInt("seed", 0L, "random seed of the run")
+            .integer("iterations", 1000, 0, Integer.MAX_VALUE, "outer iterations")
+            .real("learning_rate", 0.1, Bound.POSITIVE, "SGD step of the leader")
+            .real("max_grad_norm", 1.0, Bound.POSITIVE, "clip the hypergradient to this global norm")
+            .integer("episodes", 20, 1, 10_000_000, "independent episodes sampled per iteration")
+            .integer("horizon", 200, 1, 10_000_000, "steps per episode at most")
+            .choice("critic", "sarsa", List.of("sarsa", "exact"), "bchg, hpgd-sarsa (games: bchg, naive): the leader "
+                    + "critic; exact = the model's Q_L (a diagnostic: not decentralised)")
+            .real("sarsa_alpha", 0.3, new Bound(0.0, false, 1.0, true), "SARSA step of the leader critic")
+            .real("zero_order_perturbation", 0.1, Bound.POSITIVE, "zero-order: perturbation constant c (u = c/t)")
+            .integer("oracle_samples", 10_000, 1, 100_000_000,
+                    "hpgd-oracle: extra transitions per iteration from states drawn uniformly")
+            .stringOrNull("initial_decision", "file of initial weights, one per line (e.g. a run's "
+                    + "final_decision.txt); null = the problem file's parameters0 or leaderLogits")
+            .integer("last_window", 50, 1, Integer.MAX_VALUE, "summary: mean of leader_objective over this many "
+                    + "last iterations")
+            .build();
+
+    @Override
+    public String problem() {
+        return "problem-file";
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    /** Reads the problem file and checks the method and initial decision against it. */
+    @Override
+    public ResolvedConfig complete(ResolvedConfig config) {
+        TabularProblem problem = read(config);
+        String method = config.string("method");
+        if (problem instanceof MarkovGameProblem && !GameEstimators.NAMES.contains(method)) {
+            throw new IllegalArgumentException("method: '" + method + "' does not apply to a Markov game, expected "
+                    + "one of " + String.join(", ", GameEstimators.NAMES));
+        }
+        initialDecision(config, problem);
+        return config;
+    }
+
+    private static TabularProblem read(ResolvedConfig config) {
+        String file = config.optionalString("file").orElseThrow(() -> new IllegalArgumentException(
+                "file: give the problem file (bilevel run --problem FILE.json, or file: in the config)"));
+        return ProblemFiles.read(Path.of(file));
+    }
+
+    private static double[] initialDecision(ResolvedConfig config, TabularProblem problem) {
+        double[] fromFile = problem instanceof ConfigurableMdpProblem p ? p.parameters0()
+                : ((MarkovGameProblem) problem).leaderLogits();
+        Optional<String> file = config.optionalString("initial_decision");
+        return file.isEmpty() ? fromFile : DecisionFiles.read(file.get(), fromFile.length, "initial_decision");
+    }
+
+    @Override
+    public String runName(ResolvedConfig config) {
+        String file = Path.of(config.optionalString("file").orElse("problem")).getFileName().toString();
+        String stem = file.endsWith(".json") ? file.substring(0, file.length() - 5) : file;
+        return String.format(Locale.ROOT, "%s-%s-seed%d", stem, config.string("method"), config.longInt("seed"));
+    }
+
+    @Override
+    public String describe(ResolvedConfig config) {
+        return String.format(Locale.ROOT, "%s %s  seed = %d  learning rate = %s  episodes = %d",
+                Path.of(config.optionalString("file").orElse("?")).getFileName(), config.string("method"),
+                config.longInt("seed"), config.real("learning_rate"), config.integer("episodes"));
+    }
+
+    @Override
+    public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
+        TabularProblem problem = read(config);
+        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
+        SplittableRandom criticRng = root.split();
+        SplittableRandom followerRng = root.split();
+        SplittableRandom sampling = root.split();
+        SplittableRandom learning = root.split();
+        double[] x0 = initialDecision(config, problem);
+        ClippedSgd optimizer = ClippedSgd.ungrouped(x0.length, config.real("learning_rate"),
+                config.real("max_grad_norm"));
+        int episodes = config.integer("episodes");
+        int horizon = config.integer("horizon");
+        boolean exactCritic = config.string("critic").equals("exact");
+        if (problem instanceof ConfigurableMdpProblem p) {
+            ConfigurableMdp mdp = p.mdp();
+            TabularMdpFollower follower = new TabularMdpFollower(mdp, TabularMdpFollower.Behaviour.OPTIMAL, 0,
+                    followerRng);
+            TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(mdp, follower);
+            TabularSampler sampler = new TabularSampler(mdp.dynamics(), horizon);
+            double[] uniform = new double[mdp.states()];
+            Arrays.fill(uniform, 1.0 / mdp.states());
+            RewardDesignTerms.OracleAccess oracle = new RewardDesignTerms.OracleAccess(sampler, uniform, episodes,
+                    Math.max(1, config.integer("oracle_samples") / episodes));
+            Estimator<double[], TabularResponse, TabularBatch> estimator = TabularEstimators.create(mdp,
+                    new TabularEstimators.Settings(TabularEstimators.Kind.parse(config.string("method"), "method"),
+                            exactCritic, config.real("sarsa_alpha"), config.real("zero_order_perturbation"), true),
+                    oracle, criticRng);
+            return train(config, directory, progress, "configurable-mdp", evaluator, new DecisionLeader<>(x0,
+                    estimator, optimizer), (x, r, rng) -> sampler.sampleEpisodes(r.policy(), episodes, horizon, rng),
+                    sampling, learning);
+        }
+        MarkovGame game = ((MarkovGameProblem) problem).game();
+        TabularGameFollower follower = new TabularGameFollower(game, TabularGameFollower.Behaviour.EXACT, 0,
+                followerRng);
+        TabularEvaluator<TabularGameResponse> evaluator = TabularEvaluator.of(game, follower);
+        TabularSampler sampler = new TabularSampler(game.dynamics(), horizon);
+        Estimator<double[], TabularGameResponse, TabularBatch> estimator = GameEstimators.create(
+                config.string("method"), game, exactCritic, config.real("sarsa_alpha"),
+                config.real("zero_order_perturbation"), "method");
+        return train(config, directory, progress, "markov-game", evaluator, new DecisionLeader<>(x0, estimator,
+                optimizer), (theta, r, rng) -> sampler.sampleEpisodes(evaluator.behaviour(theta, r), episodes,
+                        horizon, rng), sampling, learning);
+    }
+
+    private <R extends FollowerResponse> Map<String, Object> train(ResolvedConfig config, RunDirectory directory,
+            ProgressReporter progress, String kind, TabularEvaluator<R> evaluator,
+            DecisionLeader<R, TabularBatch> leader, dev.bilevel.learn.loop.Sampler<double[], R, TabularBatch> sampler,
+            SplittableRandom sampling, SplittableRandom learning) {
+        int iterations = config.integer("iterations");
+        BilevelLoop<double[], R, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(evaluator.follower(),
+                sampler, leader);
+        List<MetricColumn> columns = MetricColumn.of(evaluator.columns(),
+                Set.of("iteration", "completed_episodes", "follower_steps")::contains);
+        int window = Math.min(config.integer("last_window"), Math.max(iterations, 1));
+        WindowMean tail = new WindowMean();
+        double[] first = {Double.NaN};
+        double[] last = {Double.NaN};
+        double[] best = {Double.NEGATIVE_INFINITY};
+        progress.start(describe(config), iterations);
+        String failure = null;
+        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
+        try {
+            if (directory != null) {
+                directory.writeConfig(config);
+            }
+            loop.run(iterations, sampling, learning, step -> {
+                double[] row = evaluator.row(step);
+                int it = step.iteration();
+                if (metrics != null) {
+                    metrics.row(row);
+                }
+                double objective = row[1];
+                if (it == 0) {
+                    first[0] = objective;
+                }
+                last[0] = objective;
+                best[0] = Math.max(best[0], objective);
+                if (it >= iterations - window) {
+                    tail.add(objective);
+                }
+                if ((it + 1) % 10 == 0 || it + 1 == iterations) {
+                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
+                }
+            });
+        } catch (ArithmeticException e) {
+            failure = e.getMessage();
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+            progress.close();
+        }
+        double[] decision = leader.decision();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("problem", problem());
+        summary.put("file", config.optionalString("file").orElseThrow());
+        summary.put("kind", kind);
+        summary.put("method", config.string("method"));
+        summary.put("seed", config.longInt("seed"));
+        summary.put("iterations", iterations);
+        summary.put("dimension", decision.length);
+        summary.put("status", failure == null ? "completed" : "diverged");
+        if (failure != null) {
+            summary.put("error", failure);
+        }
+        summary.put("leader_objective_meaning", "exact V_L(start) of the follower's response");
+        summary.put("leader_objective_initial", first[0]);
+        summary.put("leader_objective_final", last[0]);
+        summary.put("leader_objective_best", iterations > 0 ? best[0] : Double.NaN);
+        boolean complete = failure == null && iterations > 0;
+        summary.put("leader_objective_last_window", complete ? tail.mean() : Double.NaN);
+        summary.put("last_window", window);
+        summary.put("final_decision", decision);
+        if (directory != null) {
+            directory.writeVector("final_decision.txt", decision);
+            directory.writeSummary(summary);
+        }
+        if (failure != null) {
+            throw new ArithmeticException(failure + " (metrics so far are kept)");
+        }
+        return summary;
+    }
+
+    /** The problem names of {@link #METHODS} that apply to the kind of {@code problem}, in order. */
+    static List<String> methodsFor(TabularProblem problem) {
+        List<String> out = new ArrayList<>();
+        for (String m : METHODS) {
+            if (problem instanceof ConfigurableMdpProblem || GameEstimators.NAMES.contains(m)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+}
