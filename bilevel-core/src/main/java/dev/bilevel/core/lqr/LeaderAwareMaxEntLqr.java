@@ -63,10 +63,10 @@ public final class LeaderAwareMaxEntLqr {
      */
     public LeaderAwareMaxEntLqr(double tolerance, int maxIterations, boolean relativeTolerance) {
         if (!(tolerance > 0.0)) {
-            throw new IllegalArgumentException("follower.tolerance: must be > 0, got " + tolerance);
+            throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
         }
         if (maxIterations < 1) {
-            throw new IllegalArgumentException("follower.max_iterations: must be ≥ 1, got " + maxIterations);
+            throw new IllegalArgumentException("iteration budget must be ≥ 1, got " + maxIterations);
         }
         this.tolerance = tolerance;
         this.maxIterations = maxIterations;

@@ -214,7 +214,7 @@ class LeaderAwareMaxEntLqrTest {
     void badArgumentsNameTheirField() {
         assertThatThrownBy(() -> new LeaderAwareMaxEntLqr().solve(lqrEnvV4(), new double[] {1}, W))
                 .hasMessageContaining("K must have 2 entries");
-        assertThatThrownBy(() -> new LeaderAwareMaxEntLqr(0, 10, false)).hasMessageStartingWith("follower.tolerance");
+        assertThatThrownBy(() -> new LeaderAwareMaxEntLqr(0, 10, false)).hasMessageStartingWith("tolerance");
         assertThatThrownBy(() -> new LeaderAwareLqrProblem(2, 1, 1, new double[] {0, 1, 0, 0}, new double[] {0, 0.1},
                 new double[] {0.1, 0}, new double[] {1, 0, 0, 1}, new double[] {-1}, 0.95, 0.1))
                 .hasMessageContaining("R must be positive definite");

@@ -4,6 +4,7 @@ import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.run.MetricColumn;
@@ -11,7 +12,6 @@ import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
-import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.experiments.evaluate.GameObjective;
 import dev.bilevel.experiments.evaluate.NonFinitePolicy;
 import dev.bilevel.experiments.evaluate.TabularGameEvaluator;
@@ -193,8 +193,8 @@ public final class DiscreteToyJob implements ExperimentJob {
                                 config.real("leader.response_weight"))));
         Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator =
                 method.equals("bchg") ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
-        TabularGameFollower.Behaviour behaviour = TabularGameFollower.Behaviour.parse(config.string("follower.behaviour"),
-                "follower.behaviour");
+        TabularGameFollower.Behaviour behaviour = Identifiers.parse(TabularGameFollower.Behaviour.class,
+                config.string("follower.behaviour"), "follower.behaviour", "follower behaviour");
         int iterations = config.integer("iterations");
         int horizon = config.integer("horizon");
         GameObjective objective = GameObjective.parse(config.optionalString("evaluation.objective").orElseThrow(),

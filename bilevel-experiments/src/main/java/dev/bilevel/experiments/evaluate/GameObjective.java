@@ -1,6 +1,7 @@
 package dev.bilevel.experiments.evaluate;
 
-import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.experiments.config.Identifiers;
+
 
 /** Which evaluation a Markov-game run reports as {@code leader_objective}. */
 public enum GameObjective {

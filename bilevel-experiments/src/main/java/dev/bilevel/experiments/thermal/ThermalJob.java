@@ -1,9 +1,9 @@
 package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.core.lqr.SoftLqr;
-import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.run.MetricColumn;
@@ -194,20 +194,20 @@ public final class ThermalJob implements ExperimentJob {
         int[] hidden = new int[config.integer("critic.hidden_layers")];
         Arrays.fill(hidden, config.integer("critic.hidden_width"));
         return new DynamicsDesignTerms.Options(
-                !Boolean.parseBoolean(config.string("critic.warm_start")),
-                config.optionalInteger("critic.initial_steps").getAsInt(),
-                config.optionalInteger("critic.steps").getAsInt(),
-                config.optionalInteger("critic.batch_size").getAsInt(),
-                config.optionalInteger("critic.value_samples").getAsInt(),
-                config.string("critic.value_sampling").equals("antithetic"),
-                normalisation(config.string("critic.q_normalisation")),
-                normalisation(config.string("critic.v_normalisation")), hidden, config.real("critic.learning_rate"),
-                config.real("critic.max_grad_norm"), config.real("score_clip"),
-                config.optionalInteger("critic.subsample_from").getAsInt(),
+                new DynamicsDesignTerms.Critics(config.string("critic.kind").equals("quadratic"), hidden,
+                        config.real("critic.learning_rate"), config.real("critic.max_grad_norm"),
+                        normalisation(config.string("critic.q_normalisation")),
+                        normalisation(config.string("critic.v_normalisation"))),
+                new DynamicsDesignTerms.Fitting(!Boolean.parseBoolean(config.string("critic.warm_start")),
+                        config.optionalInteger("critic.initial_steps").getAsInt(),
+                        config.optionalInteger("critic.steps").getAsInt(),
+                        config.optionalInteger("critic.batch_size").getAsInt()),
+                new DynamicsDesignTerms.ValueSampling(config.optionalInteger("critic.value_samples").getAsInt(),
+                        config.string("critic.value_sampling").equals("antithetic")),
+                config.real("score_clip"), config.optionalInteger("critic.subsample_from").getAsInt(),
                 Identifiers.parse(DynamicsDesignTerms.Sensitivity.class, config.string("estimator.sensitivity"),
                         "estimator.sensitivity", "sensitivity"),
-                config.string("estimator.direct").equals("mirrored"),
-                config.string("critic.kind").equals("quadratic"));
+                config.string("estimator.direct").equals("mirrored"));
     }
 
     private static FittedTdCritic.Normalisation normalisation(String id) {

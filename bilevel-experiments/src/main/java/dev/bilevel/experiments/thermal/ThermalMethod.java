@@ -1,7 +1,7 @@
 package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.core.cmdp.DynamicsDesign;
-import dev.bilevel.core.text.Identifiers;
+import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.method.HpgdEstimator;

@@ -8,7 +8,11 @@ import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critics;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Fitting;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Options;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Sensitivity;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.ValueSampling;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.sampling.ContinuousBatch;
@@ -48,9 +52,7 @@ class ThermalHypergradientTest {
         GaussianResponse follower = SoftLqrFollower.response(new SoftLqr().solve(configured.followerModel()),
                 ENV.temperature(), ENV.followerDiscount());
         Estimator<double[], GaussianResponse, ContinuousBatch> est = ThermalMethod.BCHG.estimator(ENV,
-                new DynamicsDesignTerms.Options(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,
-                        FittedTdCritic.Normalisation.NONE, new int[] {64, 64}, 1e-4, 1.0, 1.0, 20, Sensitivity.MODEL,
-                        true, true),
+                new Options(new Critics(true, new int[] {64, 64}, 1e-4, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE), new Fitting(false, 0, 0, 0), new ValueSampling(2, true), 1.0, 20, Sensitivity.MODEL, true),
                 new SplittableRandom(1));
         SplittableRandom rng = new SplittableRandom(2);
         int reps = 40;

@@ -31,7 +31,7 @@ public final class SarsaCritic implements TabularLeaderCritic {
 
     private SarsaCritic(int states, int actions, double stepSize) {
         if (!(stepSize > 0.0 && stepSize <= 1.0)) {
-            throw new IllegalArgumentException("sarsa_alpha: " + stepSize + " is outside (0, 1]");
+            throw new IllegalArgumentException("SARSA step " + stepSize + " is outside (0, 1]");
         }
         this.actions = actions;
         this.stepSize = stepSize;

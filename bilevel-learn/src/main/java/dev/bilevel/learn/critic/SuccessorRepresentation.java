@@ -35,11 +35,11 @@ public final class SuccessorRepresentation {
      */
     public SuccessorRepresentation(int states, int actions, double step) {
         if (!(step > 0.0 && step <= 1.0)) {
-            throw new IllegalArgumentException("sr_step: " + step + " is outside (0, 1]");
+            throw new IllegalArgumentException("TD step " + step + " is outside (0, 1]");
         }
         long size = (long) states * actions;
         if (size > MAX_STATE_ACTIONS) {
-            throw new IllegalArgumentException("method: the successor representation needs |S||A| ≤ "
+            throw new IllegalArgumentException("the successor representation needs |S||A| ≤ "
                     + MAX_STATE_ACTIONS + ", this problem has " + size);
         }
         this.size = (int) size;

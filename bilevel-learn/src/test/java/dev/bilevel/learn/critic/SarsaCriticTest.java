@@ -218,7 +218,7 @@ class SarsaCriticTest {
     @Test
     void rejectsAStepOutsideTheUnitInterval() {
         assertThatThrownBy(() -> new SarsaCritic(2, 2, 0.0, new SplittableRandom(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sarsa_alpha");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SARSA step");
         assertThatThrownBy(() -> new SarsaCritic(2, 2, 1.5, new SplittableRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -86,8 +86,8 @@ class SuccessorRepresentationTest {
 
     @Test
     void rejectsBadStepsAndTablesTooLarge() {
-        assertThatThrownBy(() -> new SuccessorRepresentation(4, 2, 0.0)).hasMessageStartingWith("sr_step:");
-        assertThatThrownBy(() -> new SuccessorRepresentation(4, 2, 1.5)).hasMessageStartingWith("sr_step:");
+        assertThatThrownBy(() -> new SuccessorRepresentation(4, 2, 0.0)).hasMessageStartingWith("TD step");
+        assertThatThrownBy(() -> new SuccessorRepresentation(4, 2, 1.5)).hasMessageStartingWith("TD step");
         assertThatThrownBy(() -> new SuccessorRepresentation(2049, 2, 0.5)).hasMessageContaining("|S||A| ≤ 4096");
     }
 }

@@ -37,7 +37,7 @@ import java.util.SplittableRandom;
  * The action samples behind {@code V̂} may be drawn in antithetic pairs {@code (μ + Lε, μ − Lε)}; every variant
  * keeps {@code E[V̂(x)|x]} equal to the critic's mean under the follower's policy. Options not in the reference
  * reduce variance without changing the expectation: {@link Sensitivity#CENTRED}, {@link Sensitivity#MODEL},
- * {@code mirroredDirect}, {@code quadraticCritics} (see {@link Options}).
+ * {@code mirroredDirect}, quadratic critics (see {@link Options}).
  */
 public final class DynamicsDesignTerms implements EstimationTerms<double[], GaussianResponse, ContinuousBatch> {
 
@@ -70,19 +70,92 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
     }
 
     /**
-     * How the critics are fitted and {@code V̂} is sampled.
+     * The critics' class and networks.
      *
-     * @param resetCritics restore every network's initial weights before each fit (the reference)
-     * @param initialFitSteps Adam steps of the first fit (0: {@code fitSteps})
-     * @param fitSteps Adam steps of every later fit
-     * @param fitBatch rows per step; {@code ≤ 0} for the full batch (the reference)
-     * @param valueSamples actions drawn per state for {@code V̂} (the reference: 256)
-     * @param antithetic draw them in antithetic pairs (requires an even count)
+     * @param quadratic fit every critic as a quadratic by LSTD ({@link QuadraticTdCritic}; exact on
+     *     linear-quadratic problems) instead of an MLP by semi-gradient TD (the MLP settings are then unused); not
+     *     in the reference
+     * @param hidden hidden widths of every network
+     * @param learningRate Adam step of every network
+     * @param maxGradNorm gradient clip of every network
      * @param qNormalisation reward scaling of an action-value critic (the reference: none)
      * @param valueNormalisation reward scaling of a state-value critic and of {@code Ψ̂} (the reference: per batch)
-     * @param hidden hidden widths of every network
-     * @param criticLearningRate Adam step of every network
-     * @param criticMaxGradNorm gradient clip of every network
+     */
+    public record Critics(boolean quadratic, int[] hidden, double learningRate, double maxGradNorm,
+            FittedTdCritic.Normalisation qNormalisation, FittedTdCritic.Normalisation valueNormalisation) {
+
+        /** Validates. */
+        public Critics {
+            hidden = hidden.clone();
+            Objects.requireNonNull(qNormalisation, "qNormalisation");
+            Objects.requireNonNull(valueNormalisation, "valueNormalisation");
+        }
+
+        @Override
+        public int[] hidden() {
+            return hidden.clone();
+        }
+
+        /** The reference's: MLPs {@code in → 64 → 64 → out}, Adam 1e-4 clipped at 1, V-rewards scaled per batch. */
+        public static Critics reference() {
+            return new Critics(false, new int[] {64, 64}, 1e-4, 1.0, FittedTdCritic.Normalisation.NONE,
+                    FittedTdCritic.Normalisation.PER_BATCH);
+        }
+    }
+
+    /**
+     * How often and how hard the critics are fitted.
+     *
+     * @param reset restore every network's initial weights before each fit (the reference)
+     * @param initialSteps Adam steps of the first fit (0: {@code steps})
+     * @param steps Adam steps of every later fit
+     * @param batch rows per step; {@code ≤ 0} for the full batch (the reference)
+     */
+    public record Fitting(boolean reset, int initialSteps, int steps, int batch) {
+
+        /** Validates. */
+        public Fitting {
+            if (initialSteps < 0 || steps < 0) {
+                throw new IllegalArgumentException("fit steps must be ≥ 0");
+            }
+        }
+
+        /** The reference's: refit from the initial weights, 5,000 full-batch steps. */
+        public static Fitting reference() {
+            return new Fitting(true, 0, 5000, 0);
+        }
+    }
+
+    /**
+     * The follower's actions drawn per state for {@code V̂(x) = mean_j Q̂(x, u_j)}.
+     *
+     * @param samples draws per state, ≥ 1 (the reference: 256)
+     * @param antithetic draw them in antithetic pairs {@code (μ + Lε, μ − Lε)} (requires an even count)
+     */
+    public record ValueSampling(int samples, boolean antithetic) {
+
+        /** Validates. */
+        public ValueSampling {
+            if (samples < 1) {
+                throw new IllegalArgumentException("value samples must be ≥ 1, got " + samples);
+            }
+            if (antithetic && samples % 2 != 0) {
+                throw new IllegalArgumentException("antithetic value samples need an even count, got " + samples);
+            }
+        }
+
+        /** The reference's: 256 independent draws. */
+        public static ValueSampling reference() {
+            return new ValueSampling(256, false);
+        }
+    }
+
+    /**
+     * Estimator options ({@link #reference()} gives the reference's).
+     *
+     * @param critics the critics' class and networks
+     * @param fitting how the critics are fitted
+     * @param valueSampling the draws behind {@code V̂}
      * @param scoreClip per-sample, per-group L2 clip of the direct term's transition score ({@code ≤ 0}: none)
      * @param subsampleFrom {@code T₀ ≥ 0}: evaluate the critic-dependent terms of a row at time {@code t ≥ T₀} only
      *     with probability {@code γ_L^{t−T₀}} and weight it by {@code γ_L^{T₀}} instead of {@code γ_L^t} (an
@@ -93,36 +166,42 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
      * @param mirroredDirect estimate the direct term's {@code E[∇log p(x_k|x_{k−1},u_{k−1})·V̂(x_k)]} with the
      *     mirrored successor {@code x̃_k = 2μ_{k−1} − x_k} (equally likely under Gaussian noise, opposite score):
      *     {@code ½ ∇log p(x_k)·(V̂(x_k) − V̂(x̃_k))}, unclipped; not in the reference
-     * @param quadraticCritics fit every critic as a quadratic by LSTD ({@link QuadraticTdCritic}; exact on
-     *     linear-quadratic problems) instead of an MLP by semi-gradient TD; the MLP settings are then unused; not in
-     *     the reference
      */
-    public record Options(boolean resetCritics, int initialFitSteps, int fitSteps, int fitBatch, int valueSamples,
-            boolean antithetic, FittedTdCritic.Normalisation qNormalisation,
-            FittedTdCritic.Normalisation valueNormalisation, int[] hidden, double criticLearningRate,
-            double criticMaxGradNorm, double scoreClip, int subsampleFrom, Sensitivity sensitivity,
-            boolean mirroredDirect, boolean quadraticCritics) {
+    public record Options(Critics critics, Fitting fitting, ValueSampling valueSampling, double scoreClip,
+            int subsampleFrom, Sensitivity sensitivity, boolean mirroredDirect) {
 
         /** Validates. */
         public Options {
-            Objects.requireNonNull(qNormalisation, "qNormalisation");
-            Objects.requireNonNull(valueNormalisation, "valueNormalisation");
+            Objects.requireNonNull(critics, "critics");
+            Objects.requireNonNull(fitting, "fitting");
+            Objects.requireNonNull(valueSampling, "valueSampling");
             Objects.requireNonNull(sensitivity, "sensitivity");
-            hidden = hidden.clone();
-            if (initialFitSteps < 0 || fitSteps < 0) {
-                throw new IllegalArgumentException("fit steps must be ≥ 0");
-            }
-            if (valueSamples < 1) {
-                throw new IllegalArgumentException("valueSamples must be ≥ 1: " + valueSamples);
-            }
-            if (antithetic && valueSamples % 2 != 0) {
-                throw new IllegalArgumentException("antithetic value samples need an even count: " + valueSamples);
-            }
         }
 
-        @Override
-        public int[] hidden() {
-            return hidden.clone();
+        /** The reference's protocol and estimators. */
+        public static Options reference() {
+            return new Options(Critics.reference(), Fitting.reference(), ValueSampling.reference(), 1.0, -1,
+                    Sensitivity.MONTE_CARLO, false);
+        }
+
+        /** The same with other critics. */
+        public Options with(Critics other) {
+            return new Options(other, fitting, valueSampling, scoreClip, subsampleFrom, sensitivity, mirroredDirect);
+        }
+
+        /** The same with another fitting protocol. */
+        public Options with(Fitting other) {
+            return new Options(critics, other, valueSampling, scoreClip, subsampleFrom, sensitivity, mirroredDirect);
+        }
+
+        /** The same with other value draws. */
+        public Options with(ValueSampling other) {
+            return new Options(critics, fitting, other, scoreClip, subsampleFrom, sensitivity, mirroredDirect);
+        }
+
+        /** The same with another sensitivity. */
+        public Options with(Sensitivity other) {
+            return new Options(critics, fitting, valueSampling, scoreClip, subsampleFrom, other, mirroredDirect);
         }
     }
 
@@ -158,16 +237,16 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         }
         int n = design.stateDimension();
         int m = design.actionDimension();
-        int[] hidden = options.hidden();
+        int[] hidden = options.critics().hidden();
         double gammaL = design.leaderDiscount();
         boolean actionValue = critic == Critic.ACTION_VALUE;
         int criticInputs = actionValue ? n + m : n;
-        FittedTdCritic.Normalisation criticScaling = actionValue ? options.qNormalisation()
-                : options.valueNormalisation();
+        FittedTdCritic.Normalisation criticScaling = actionValue ? options.critics().qNormalisation()
+                : options.critics().valueNormalisation();
         SplittableRandom criticInit = init.split();
-        this.critic = options.quadraticCritics() ? new QuadraticTdCritic(criticInputs, 1, gammaL)
-                : new FittedTdCritic(new FittedTdCritic.Settings(criticInputs, 1, hidden, options.criticLearningRate(),
-                        options.criticMaxGradNorm(), gammaL, criticScaling), criticInit);
+        this.critic = options.critics().quadratic() ? new QuadraticTdCritic(criticInputs, 1, gammaL)
+                : new FittedTdCritic(new FittedTdCritic.Settings(criticInputs, 1, hidden, options.critics().learningRate(),
+                        options.critics().maxGradNorm(), gammaL, criticScaling), criticInit);
         this.withValueGradient = valueGradient;
         this.valueGradientInit = valueGradient ? init.split() : null;
         this.groups = design.decisionGroups();
@@ -214,10 +293,10 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         if (valueGradient == null) {
             int n = design.stateDimension();
             int d = design.decisionDimension();
-            valueGradient = options.quadraticCritics() ? new QuadraticTdCritic(n, d, gammaF)
-                    : new FittedTdCritic(new FittedTdCritic.Settings(n, d, options.hidden(),
-                            options.criticLearningRate(), options.criticMaxGradNorm(), gammaF,
-                            options.valueNormalisation()), valueGradientInit);
+            valueGradient = options.critics().quadratic() ? new QuadraticTdCritic(n, d, gammaF)
+                    : new FittedTdCritic(new FittedTdCritic.Settings(n, d, options.critics().hidden(),
+                            options.critics().learningRate(), options.critics().maxGradNorm(), gammaF,
+                            options.critics().valueNormalisation()), valueGradientInit);
         }
         return valueGradient;
     }
@@ -234,7 +313,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         int d = batch.decisionDimension;
         double gammaL = design.leaderDiscount();
         double gammaF = follower.discount();
-        int steps = !fitted && options.initialFitSteps() > 0 ? options.initialFitSteps() : options.fitSteps();
+        int steps = !fitted && options.fitting().initialSteps() > 0 ? options.fitting().initialSteps() : options.fitting().steps();
         fitted = true;
         boolean actionValue = criticKind == Critic.ACTION_VALUE;
         boolean modelSensitivity = term == Response.COVARIANCE && options.sensitivity() == Sensitivity.MODEL;
@@ -257,7 +336,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         // Fit the critics on every row.
         double[] z = null;
         double criticLoss;
-        if (options.resetCritics()) {
+        if (options.fitting().reset()) {
             critic.reset();
         }
         if (actionValue) {
@@ -266,10 +345,10 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
                 System.arraycopy(batch.states, r * n, z, r * (n + m), n);
                 System.arraycopy(batch.actions, r * m, z, r * (n + m) + n, m);
             }
-            criticLoss = critic.fit(z, successors, batch.leaderRewards, rows, steps, options.fitBatch(), rng)
+            criticLoss = critic.fit(z, successors, batch.leaderRewards, rows, steps, options.fitting().batch(), rng)
                     .lastLoss();
         } else {
-            criticLoss = critic.fit(batch.states, successors, batch.leaderRewards, rows, steps, options.fitBatch(),
+            criticLoss = critic.fit(batch.states, successors, batch.leaderRewards, rows, steps, options.fitting().batch(),
                     rng).lastLoss();
         }
         TdCritic gradientNetwork = withValueGradient && term == Response.CENTRED ? valueGradient(gammaF) : null;
@@ -280,11 +359,11 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
             for (int k = 0; k < rows * d; k++) {
                 rewards[k] = gammaF * phi[k];
             }
-            if (options.resetCritics()) {
+            if (options.fitting().reset()) {
                 gradientNetwork.reset();
             }
             valueGradientLoss = gradientNetwork.fit(batch.states, successors, rewards, rows, steps,
-                    options.fitBatch(), rng).lastLoss();
+                    options.fitting().batch(), rng).lastLoss();
         }
 
         // Rows whose critic-dependent terms are evaluated, and their weights.
@@ -622,7 +701,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         int n = follower.stateDimension();
         int m = follower.actionDimension();
         int width = n + m;
-        int samples = options.valueSamples();
+        int samples = options.valueSampling().samples();
         int blockRows = Math.max(1, PREDICT_BLOCK / samples);
         double[] z = new double[blockRows * samples * width];
         double[] q = new double[blockRows * samples];
@@ -637,12 +716,12 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
                     int off = k * width;
                     System.arraycopy(states, r * n, z, off, n);
                     follower.meanAction(states, r * n, z, off + n);
-                    if (!options.antithetic() || j % 2 == 0) {
+                    if (!options.valueSampling().antithetic() || j % 2 == 0) {
                         for (int c = 0; c < m; c++) {
                             eps[c] = rng.nextGaussian();
                         }
                     }
-                    double sign = options.antithetic() && j % 2 == 1 ? -1.0 : 1.0;
+                    double sign = options.valueSampling().antithetic() && j % 2 == 1 ? -1.0 : 1.0;
                     follower.addNoise(eps, sign, z, off + n);
                     k++;
                 }

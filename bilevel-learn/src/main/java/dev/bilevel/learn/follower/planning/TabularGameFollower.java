@@ -3,7 +3,6 @@ package dev.bilevel.learn.follower.planning;
 import dev.bilevel.core.game.GameFollowerSolution;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
-import dev.bilevel.core.text.Identifiers;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.TabularGameResponse;
 import java.util.SplittableRandom;
@@ -39,15 +38,7 @@ public final class TabularGameFollower implements Follower<double[], TabularGame
         /** {@code k} sweeps from the previous truncated table. */
         CARRY_Q;
 
-        /** Parses a config value ({@code reference}, {@code exact}, {@code reset-q}, {@code carry-q}). */
-        public static Behaviour parse(String id, String field) {
-            return Identifiers.parse(Behaviour.class, id, field, "follower behaviour");
-        }
 
-        /** The config value. */
-        public String id() {
-            return Identifiers.of(this);
-        }
 
         /** Whether the leader trains against a truncated follower. */
         public boolean suboptimal() {
@@ -74,7 +65,7 @@ public final class TabularGameFollower implements Follower<double[], TabularGame
      */
     public TabularGameFollower(MarkovGame game, Behaviour behaviour, int stopSweeps, SplittableRandom rng) {
         if (behaviour.suboptimal() && stopSweeps < 0) {
-            throw new IllegalArgumentException("follower.stop_sweeps: " + stopSweeps + " must be ≥ 0");
+            throw new IllegalArgumentException("sweeps per answer must be ≥ 0, got " + stopSweeps);
         }
         this.game = game;
         this.behaviour = behaviour;

@@ -57,7 +57,7 @@ public final class TabularMdpFollower implements Follower<double[], TabularRespo
      */
     public TabularMdpFollower(ConfigurableMdp model, Behaviour behaviour, int rounds, SplittableRandom rng) {
         if ((behaviour == Behaviour.RESET_Q || behaviour == Behaviour.CARRY_Q) && rounds < 0) {
-            throw new IllegalArgumentException("follower.rounds: " + rounds + " must be ≥ 0");
+            throw new IllegalArgumentException("rounds per answer must be ≥ 0, got " + rounds);
         }
         this.model = model;
         this.behaviour = behaviour;

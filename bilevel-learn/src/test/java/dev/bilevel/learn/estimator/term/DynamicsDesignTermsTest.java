@@ -17,7 +17,10 @@ import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.method.HpgdEstimator;
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critic;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critics;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Fitting;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Options;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.ValueSampling;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Sensitivity;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
@@ -63,9 +66,7 @@ class DynamicsDesignTermsTest {
     }
 
     private static Options settings(int steps, int samples, boolean antithetic) {
-        return new Options(false, 0, steps, 32, samples, antithetic, FittedTdCritic.Normalisation.NONE,
-                FittedTdCritic.Normalisation.PER_BATCH, new int[] {8}, 1e-3, 1.0, 1.0, -1, Sensitivity.MONTE_CARLO,
-                false, false);
+        return new Options(new Critics(false, new int[] {8}, 1e-3, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH), new Fitting(false, 0, steps, 32), new ValueSampling(samples, antithetic), 1.0, -1, Sensitivity.MONTE_CARLO, false);
     }
 
     private static Estimation<double[], GaussianResponse, ContinuousBatch> at(double[] w, ContinuousBatch b,
@@ -168,9 +169,7 @@ class DynamicsDesignTermsTest {
             }
         }
         double clip = 0.5;
-        DynamicsDesignTerms terms = method.terms(new Options(false, 0, 0, 0, 2, true,
-                FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0, clip,
-                -1, Sensitivity.MONTE_CARLO, false, false), 1);
+        DynamicsDesignTerms terms = method.terms(new Options(new Critics(false, new int[] {4}, 1e-3, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE), new Fitting(false, 0, 0, 0), new ValueSampling(2, true), clip, -1, Sensitivity.MONTE_CARLO, false), 1);
         double beta = 0.2;
         double[] weights = new double[rows];
         double[] discount = new double[20];
@@ -225,12 +224,8 @@ class DynamicsDesignTermsTest {
         double[] w = {0.2, -0.1};
         ContinuousBatch b = batch(w, 6, 9);
         GaussianResponse f = follower(w);
-        Options full = new Options(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,
-                FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0, 1.0, -1, Sensitivity.MONTE_CARLO, false,
-                false);
-        Options thin = new Options(false, 0, 0, 0, 2, true, FittedTdCritic.Normalisation.NONE,
-                FittedTdCritic.Normalisation.NONE, new int[] {4}, 1e-3, 1.0, 1.0, 5, Sensitivity.MONTE_CARLO, false,
-                false);
+        Options full = new Options(new Critics(false, new int[] {4}, 1e-3, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE), new Fitting(false, 0, 0, 0), new ValueSampling(2, true), 1.0, -1, Sensitivity.MONTE_CARLO, false);
+        Options thin = new Options(new Critics(false, new int[] {4}, 1e-3, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE), new Fitting(false, 0, 0, 0), new ValueSampling(2, true), 1.0, 5, Sensitivity.MONTE_CARLO, false);
         // HPGD (MC) with untrained networks is deterministic given the batch except for the thinning.
         double[] exact = Method.HPGD_MC.estimator(full, 3).estimate(new Estimation<>(0, w, f, b,
                 new SplittableRandom(1))).gradient();
@@ -435,18 +430,14 @@ class DynamicsDesignTermsTest {
                     continue;
                 }
                 for (int flags = 0; flags < 4; flags++) {
-                    Estimator<double[], GaussianResponse, ContinuousBatch> est = m.estimator(new Options(false, 0, 5,
-                            32, 2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH,
-                            new int[] {8}, 1e-3, 1.0, 1.0, 3, sens, (flags & 1) != 0, (flags & 2) != 0), 1);
+                    Estimator<double[], GaussianResponse, ContinuousBatch> est = m.estimator(new Options(new Critics((flags & 2) != 0, new int[] {8}, 1e-3, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH), new Fitting(false, 0, 5, 32), new ValueSampling(2, true), 1.0, 3, sens, (flags & 1) != 0), 1);
                     double[] g = est.estimate(at(w, batch(w, 6, 6), new SplittableRandom(2))).gradient();
                     assertThat(Double.isFinite(g[0]) && Double.isFinite(g[1])).as("%s %s %d", m, sens, flags)
                             .isTrue();
                 }
             }
         }
-        assertThatThrownBy(() -> new DynamicsDesignTerms(MDP, Critic.STATE_VALUE, false, new Options(false, 0, 5, 32,
-                2, true, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH, new int[] {8},
-                1e-3, 1.0, 1.0, 3, Sensitivity.MODEL, false, false), new SplittableRandom(1)))
+        assertThatThrownBy(() -> new DynamicsDesignTerms(MDP, Critic.STATE_VALUE, false, new Options(new Critics(false, new int[] {8}, 1e-3, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.PER_BATCH), new Fitting(false, 0, 5, 32), new ValueSampling(2, true), 1.0, 3, Sensitivity.MODEL, false), new SplittableRandom(1)))
                 .hasMessageContaining("action-value critic");
     }
 

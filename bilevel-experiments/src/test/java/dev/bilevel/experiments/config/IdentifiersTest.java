@@ -1,4 +1,4 @@
-package dev.bilevel.core.text;
+package dev.bilevel.experiments.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

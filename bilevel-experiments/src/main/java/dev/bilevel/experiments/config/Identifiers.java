@@ -1,4 +1,4 @@
-package dev.bilevel.core.text;
+package dev.bilevel.experiments.config;
 
 import java.util.Locale;
 import java.util.function.Function;
