@@ -1,4 +1,4 @@
-package dev.bilevel.experiments.lqrgame;
+package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +9,6 @@ import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
-import dev.bilevel.learn.estimator.term.GaussianPolicyTerms;
-import dev.bilevel.learn.estimator.term.InfluenceOptions;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;

@@ -1,4 +1,4 @@
-package dev.bilevel.experiments.thermal;
+package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,7 +7,7 @@ import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
-import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
+import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critics;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Fitting;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Options;
@@ -51,9 +51,11 @@ class ThermalHypergradientTest {
         var configured = ENV.configure(w);
         GaussianResponse follower = SoftLqrFollower.response(new SoftLqr().solve(configured.followerModel()),
                 ENV.temperature(), ENV.followerDiscount());
-        Estimator<double[], GaussianResponse, ContinuousBatch> est = ThermalMethod.BCHG.estimator(ENV,
-                new Options(new Critics(true, new int[] {64, 64}, 1e-4, 1.0, FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE), new Fitting(false, 0, 0, 0), new ValueSampling(2, true), 1.0, 20, Sensitivity.MODEL, true),
-                new SplittableRandom(1));
+        Options options = new Options(new Critics(true, new int[] {64, 64}, 1e-4, 1.0,
+                FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE), new Fitting(false, 0, 0, 0),
+                new ValueSampling(2, true), 1.0, 20, Sensitivity.MODEL, true);
+        Estimator<double[], GaussianResponse, ContinuousBatch> est = new BchgEstimator<>(new DynamicsDesignTerms(
+                ENV, DynamicsDesignTerms.Critic.ACTION_VALUE, false, options, new SplittableRandom(1)));
         SplittableRandom rng = new SplittableRandom(2);
         int reps = 40;
         double[] sum = new double[8];

@@ -1,11 +1,10 @@
-package dev.bilevel.experiments.lqrgame;
+package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
-import dev.bilevel.learn.estimator.term.PathwiseDirectTerm;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
 import dev.bilevel.learn.policy.LinearGaussianPolicy;
