@@ -67,6 +67,13 @@ public abstract class EstimatorContract<D, R extends FollowerResponse, B> {
         }
     }
 
+    /**
+     * Set this system property ({@code -Dbilevel.contract.report}) to print each case's measured statistics: the
+     * relative standard error, and the largest distance of the mean from the exact value and from the alternative,
+     * in standard errors.
+     */
+    public static final String REPORT = "bilevel.contract.report";
+
     /** The cases this family's contract checks. */
     protected abstract List<Case<D, R, B>> cases();
 
@@ -113,6 +120,9 @@ public abstract class EstimatorContract<D, R extends FollowerResponse, B> {
                     "%s, component %d: mean %.5g vs exact %.5g, SE %.3g", c.name(), j, mean[j], exact[j], se[j]))
                     .isLessThanOrEqualTo(c.seMultiple() * se[j] + c.slack() * scale);
         }
+        if (System.getProperty(REPORT) != null) {
+            System.out.println(report(c, mean, se));
+        }
         if (c.alternative() != null) {
             double worst = 0.0;
             for (int j = 0; j < exact.length; j++) {
@@ -123,6 +133,25 @@ public abstract class EstimatorContract<D, R extends FollowerResponse, B> {
             assertThat(worst).as("%s: the same test rejects the wrong answer %s (power)", c.name(),
                     java.util.Arrays.toString(c.alternative())).isPositive();
         }
+    }
+
+    private static String report(Case<?, ?, ?> c, double[] mean, double[] se) {
+        double offExact = 0.0;
+        double offAlternative = Double.POSITIVE_INFINITY;
+        double relative = Vectors.norm(Vectors.minus(mean, c.exact())) / Vectors.norm(c.exact());
+        for (int j = 0; j < mean.length; j++) {
+            offExact = Math.max(offExact, Math.abs(mean[j] - c.exact()[j]) / se[j]);
+        }
+        if (c.alternative() != null) {
+            offAlternative = 0.0;
+            for (int j = 0; j < mean.length; j++) {
+                offAlternative = Math.max(offAlternative, Math.abs(mean[j] - c.alternative()[j]) / se[j]);
+            }
+        }
+        return String.format(Locale.ROOT,
+                "contract %s: ‖SE‖/‖exact‖ %.4f, ‖mean−exact‖/‖exact‖ %.4f, max |mean−exact|/SE %.2f,"
+                        + " max |mean−alternative|/SE %.1f",
+                c.name(), Vectors.norm(se) / Vectors.norm(c.exact()), relative, offExact, offAlternative);
     }
 
     static <D, R extends FollowerResponse, B> void deterministic(Case<D, R, B> c, long seed) {
