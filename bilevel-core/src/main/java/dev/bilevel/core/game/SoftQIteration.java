@@ -1,7 +1,7 @@
 package dev.bilevel.core.game;
 
-import dev.bilevel.core.math.BandedLinearSystem;
 import dev.bilevel.core.math.LogSumExp;
+import dev.bilevel.core.tabular.BandedLinearSystem;
 import dev.bilevel.core.tabular.TabularDynamics;
 
 /**

@@ -1,6 +1,5 @@
 package dev.bilevel.core.tabular;
 
-import dev.bilevel.core.math.BandedLinearSystem;
 
 /**
  * The discounted occupancy of a policy: {@code d(s) = Σ_t γ^t Pr(s_t = s)} from the initial

@@ -1,6 +1,5 @@
 package dev.bilevel.core.tabular;
 
-import dev.bilevel.core.math.BandedLinearSystem;
 import java.util.Arrays;
 
 /**

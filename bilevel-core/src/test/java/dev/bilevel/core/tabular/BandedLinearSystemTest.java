@@ -1,9 +1,8 @@
-package dev.bilevel.core.math;
+package dev.bilevel.core.tabular;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.core.testing.DenseMath;
 import dev.bilevel.core.testing.RandomInstances;
 import java.util.SplittableRandom;

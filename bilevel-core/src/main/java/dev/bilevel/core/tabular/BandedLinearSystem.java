@@ -1,4 +1,4 @@
-package dev.bilevel.core.math;
+package dev.bilevel.core.tabular;
 
 import dev.bilevel.core.tabular.TabularDynamics;
 
