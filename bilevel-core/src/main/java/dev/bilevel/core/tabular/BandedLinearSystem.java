@@ -1,6 +1,5 @@
 package dev.bilevel.core.tabular;
 
-import dev.bilevel.core.tabular.TabularDynamics;
 
 /**
  * Solves {@code (I − γ·M) x = b} and {@code (I − γ·M)ᵀ x = b} where {@code M(s,s') = Σ_a w(s,a)·P(s'|s,a)}

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
-import dev.bilevel.experiments.config.ResolvedConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
-import dev.bilevel.learn.estimator.Estimate;
-import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.term.Normalization;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.estimator.term.TabularDirectTerm;

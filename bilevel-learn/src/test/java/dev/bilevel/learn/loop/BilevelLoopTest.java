@@ -51,7 +51,8 @@ class BilevelLoopTest {
         SplittableRandom root = new SplittableRandom(seed);
         TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), behaviour, 2, root.split());
         DecisionLeader<TabularResponse, TabularBatch> leader = leader(inst, TabularMethods.bchg(inst.mdp(),
-                new SarsaCritic(inst.states(), inst.actions(), 0.5, root.split()), RewardDesignTerms.Options.reference()),
+                new SarsaCritic(inst.states(), inst.actions(), 0.5, root.split()),
+                RewardDesignTerms.Options.reference()),
                 0.1, 1.0);
         List<double[]> decisions = new ArrayList<>();
         SplittableRandom run = root.split();

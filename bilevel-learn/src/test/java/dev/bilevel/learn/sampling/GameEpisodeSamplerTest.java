@@ -28,9 +28,11 @@ class GameEpisodeSamplerTest {
         sampler.play(leader, follower, false, episodes, null, returns, new SplittableRandom(2));
         double[] joint = JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions());
         double[][] expected = {
-            {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), game.leaderDiscount(), 30)},
+            {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), game.leaderDiscount(),
+                30)},
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), 1.0, 30)},
-            {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.followerReward(), game.followerDiscount(), 30)},
+            {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.followerReward(), game.followerDiscount(),
+                30)},
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.followerReward(), 1.0, 30)}};
         for (int k = 0; k < 4; k++) {
             double sum = 0.0;

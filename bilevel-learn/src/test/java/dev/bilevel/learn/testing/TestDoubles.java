@@ -56,7 +56,8 @@ public final class TestDoubles {
     }
 
     /**
-     * A follower on {@code n = 2}, {@code l = 1}: {@code u ~ N(0.5x₀ − a, 0.2²)}, {@code W_F = −(x₀² + (a − x₀)²) − x₁}.
+     * A follower on {@code n = 2}, {@code l = 1}: {@code u ~ N(0.5x₀ − a, 0.2²)},
+     * {@code W_F = −(x₀² + (a − x₀)²) − x₁}.
      */
     public static final class Follower implements GaussianGameResponse {
         @Override

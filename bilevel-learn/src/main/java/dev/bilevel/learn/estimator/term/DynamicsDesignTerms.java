@@ -59,10 +59,11 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
          */
         CENTRED,
         /**
-         * From the leader's model instead of the sampled path: {@code G(x,u) = γ_F (∇_w E[V_F(x')|x,u] + Ψ̂(μ(x,u)))},
-         * the first part in closed form from the observed {@code V_F} and the model's mean Jacobian, {@code Ψ̂ ≈ ∇_w V_F}
-         * a quadratic LSTD fit ({@link QuadraticTdCritic}) to the rewards {@code γ_F ∇_w E[V_F(x')|x_k,u_k]}, and the
-         * term {@code (Q̂(x_k,u_k) − V̂(x_k))·(G(x_k,u_k) − Ḡ(x_k))/β} with {@code Ḡ} the mean of {@code G} over an
+         * From the leader's model instead of the sampled path:
+         * {@code G(x,u) = γ_F (∇_w E[V_F(x')|x,u] + Ψ̂(μ(x,u)))}, the first part in closed form from the observed
+         * {@code V_F} and the model's mean Jacobian, {@code Ψ̂ ≈ ∇_w V_F} a quadratic LSTD fit
+         * ({@link QuadraticTdCritic}) to the rewards {@code γ_F ∇_w E[V_F(x')|x_k,u_k]}, and the term
+         * {@code (Q̂(x_k,u_k) − V̂(x_k))·(G(x_k,u_k) − Ḡ(x_k))/β} with {@code Ḡ} the mean of {@code G} over an
          * independent antithetic pair of follower actions (unbiased: both are independent of {@code u_k}); BC-HG
          * only, not in the reference.
          */
@@ -245,8 +246,9 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
                 : options.critics().valueNormalisation();
         SplittableRandom criticInit = init.split();
         this.critic = options.critics().quadratic() ? new QuadraticTdCritic(criticInputs, 1, gammaL)
-                : new FittedTdCritic(new FittedTdCritic.Settings(criticInputs, 1, hidden, options.critics().learningRate(),
-                        options.critics().maxGradNorm(), gammaL, criticScaling), criticInit);
+                : new FittedTdCritic(new FittedTdCritic.Settings(criticInputs, 1, hidden,
+                        options.critics().learningRate(), options.critics().maxGradNorm(), gammaL, criticScaling),
+                        criticInit);
         this.withValueGradient = valueGradient;
         this.valueGradientInit = valueGradient ? init.split() : null;
         this.groups = design.decisionGroups();
@@ -313,7 +315,8 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         int d = batch.decisionDimension;
         double gammaL = design.leaderDiscount();
         double gammaF = follower.discount();
-        int steps = !fitted && options.fitting().initialSteps() > 0 ? options.fitting().initialSteps() : options.fitting().steps();
+        Fitting fitting = options.fitting();
+        int steps = !fitted && fitting.initialSteps() > 0 ? fitting.initialSteps() : fitting.steps();
         fitted = true;
         boolean actionValue = criticKind == Critic.ACTION_VALUE;
         boolean modelSensitivity = term == Response.COVARIANCE && options.sensitivity() == Sensitivity.MODEL;
@@ -336,7 +339,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         // Fit the critics on every row.
         double[] z = null;
         double criticLoss;
-        if (options.fitting().reset()) {
+        if (fitting.reset()) {
             critic.reset();
         }
         if (actionValue) {
@@ -345,11 +348,10 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
                 System.arraycopy(batch.states, r * n, z, r * (n + m), n);
                 System.arraycopy(batch.actions, r * m, z, r * (n + m) + n, m);
             }
-            criticLoss = critic.fit(z, successors, batch.leaderRewards, rows, steps, options.fitting().batch(), rng)
-                    .lastLoss();
+            criticLoss = critic.fit(z, successors, batch.leaderRewards, rows, steps, fitting.batch(), rng).lastLoss();
         } else {
-            criticLoss = critic.fit(batch.states, successors, batch.leaderRewards, rows, steps, options.fitting().batch(),
-                    rng).lastLoss();
+            criticLoss = critic.fit(batch.states, successors, batch.leaderRewards, rows, steps, fitting.batch(), rng)
+                    .lastLoss();
         }
         TdCritic gradientNetwork = withValueGradient && term == Response.CENTRED ? valueGradient(gammaF) : null;
         double valueGradientLoss = Double.NaN;
@@ -359,11 +361,11 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
             for (int k = 0; k < rows * d; k++) {
                 rewards[k] = gammaF * phi[k];
             }
-            if (options.fitting().reset()) {
+            if (fitting.reset()) {
                 gradientNetwork.reset();
             }
-            valueGradientLoss = gradientNetwork.fit(batch.states, successors, rewards, rows, steps,
-                    options.fitting().batch(), rng).lastLoss();
+            valueGradientLoss = gradientNetwork.fit(batch.states, successors, rewards, rows, steps, fitting.batch(),
+                    rng).lastLoss();
         }
 
         // Rows whose critic-dependent terms are evaluated, and their weights.

@@ -2,17 +2,12 @@ package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bilevel.core.Hypergradient;
-import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.ZeroOrderEstimator;
-import dev.bilevel.learn.estimator.term.Normalization;
-import dev.bilevel.learn.estimator.term.RewardDesignTerms;
-import dev.bilevel.learn.estimator.term.TabularDirectTerm;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.BatchAccess;
 import dev.bilevel.learn.sampling.TabularBatch;

@@ -7,6 +7,7 @@ import dev.bilevel.core.game.GameFollowerSolution;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.planning.TabularGameFollower.Behaviour;
 import dev.bilevel.learn.testing.Instances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,8 @@ class TabularGameFollowerTest {
 
     @Test
     void answersUniformlyUntilTheFirstUpdate() {
-        TabularGameFollower follower = new TabularGameFollower(game, TabularGameFollower.Behaviour.REFERENCE, 0, new SplittableRandom(1));
+        TabularGameFollower follower = new TabularGameFollower(game, Behaviour.REFERENCE, 0,
+                new SplittableRandom(1));
         for (double p : follower.initialResponse(leader).policy()) {
             assertThat(p).isEqualTo(1.0 / 3.0);
         }
@@ -26,7 +28,8 @@ class TabularGameFollowerTest {
 
     @Test
     void referenceBehaviourIsWarmStartedSoftQIteration() {
-        TabularGameFollower follower = new TabularGameFollower(game, TabularGameFollower.Behaviour.REFERENCE, 0, new SplittableRandom(1));
+        TabularGameFollower follower = new TabularGameFollower(game, Behaviour.REFERENCE, 0,
+                new SplittableRandom(1));
         TabularGameResponse response = follower.respond(leader);
         GameFollowerSolution expected = SoftQIteration.reference().solve(game, leader, null);
         assertThat(response.policy()).containsExactly(expected.policy());
@@ -37,7 +40,8 @@ class TabularGameFollowerTest {
 
     @Test
     void truncatedFollowersReportTheirGapToTheConvergedOne() {
-        TabularGameFollower carry = new TabularGameFollower(game, TabularGameFollower.Behaviour.CARRY_Q, 1, new SplittableRandom(1));
+        TabularGameFollower carry = new TabularGameFollower(game, Behaviour.CARRY_Q, 1,
+                new SplittableRandom(1));
         carry.respond(leader);
         double first = carry.optimalityGap();
         assertThat(first).isPositive();
@@ -50,8 +54,10 @@ class TabularGameFollowerTest {
                 .containsExactly(SoftQIteration.reference().solve(game, leader, null).policy(),
                         org.assertj.core.data.Offset.offset(1e-4));
 
-        TabularGameFollower reset = new TabularGameFollower(game, TabularGameFollower.Behaviour.RESET_Q, 1, new SplittableRandom(1));
-        TabularGameFollower resetAgain = new TabularGameFollower(game, TabularGameFollower.Behaviour.RESET_Q, 1, new SplittableRandom(1));
+        TabularGameFollower reset = new TabularGameFollower(game, Behaviour.RESET_Q, 1,
+                new SplittableRandom(1));
+        TabularGameFollower resetAgain = new TabularGameFollower(game, Behaviour.RESET_Q, 1,
+                new SplittableRandom(1));
         TabularGameResponse last = null;
         TabularGameResponse lastAgain = null;
         for (int k = 0; k < 5; k++) {

@@ -161,7 +161,8 @@ class TabularMdpFollowerTest {
 
     @Test
     void rejectsNegativeRounds() {
-        assertThatThrownBy(() -> new TabularMdpFollower(instance().mdp(), Behaviour.CARRY_Q, -1, new SplittableRandom(1)))
+        assertThatThrownBy(() -> new TabularMdpFollower(instance().mdp(), Behaviour.CARRY_Q, -1,
+                new SplittableRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rounds");
     }
 }

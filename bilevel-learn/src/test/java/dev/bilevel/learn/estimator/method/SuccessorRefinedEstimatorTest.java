@@ -1,4 +1,4 @@
-package dev.bilevel.learn.estimator;
+package dev.bilevel.learn.estimator.method;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
-import dev.bilevel.learn.estimator.method.SuccessorRefinedEstimator;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
