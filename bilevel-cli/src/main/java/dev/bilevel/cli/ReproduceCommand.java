@@ -8,6 +8,7 @@ import dev.bilevel.experiments.sweep.Sweep;
 import dev.bilevel.experiments.sweep.SweepSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,10 +20,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bilevel reproduce PROBLEM [--quick]}: a paper experiment through the sweep machinery, then its
- * tables and report.
+ * tables and report; {@code bilevel reproduce --problem FILE.json}: the same for a problem file of the user's,
+ * with every method that applies.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run one of the paper's experiments and write its report.", "",
+        description = {"Run one of the paper's experiments, or every method on a problem file of",
+            "yours, and write its report.", "",
             "four-rooms: the 12 settings (λ × samples) × every method with the shipped",
             "configs/four-rooms/ files, 10 seeds, 10,000 iterations (run it from the",
             "repository root). --quick: BC-HG, HPGD (MC) and Naive-PGD at λ ∈ {0.001, 0.003,",
@@ -32,6 +35,10 @@ import picocli.CommandLine.Spec;
             "seeds (--quick: 5). thermal: 4 methods × learning rate {0.1, 0.01, 0.001}, 10",
             "seeds, 2,000 iterations, default protocol (--quick: best rates, 3 seeds, 500",
             "iterations). Run from the repository root (configs/ paths).", "",
+            "--problem FILE.json: a problem file of your own (docs/problem-files.md) with every",
+            "method that applies to its kind (--methods to choose), each at the defaults of",
+            "bilevel run --problem, over 10 seeds (--quick: 3; --seeds N). Default DIR:",
+            "runs/reproduce/problem-file/NAME[-quick].", "",
             "It is an ordinary sweep (resumable: run it again to continue) followed by",
             "bilevel aggregate; the report is DIR/report/index.html.", ""},
         footer = {"", "Exit status: 0 success, 1 some trial failed, 2 bad input."})
@@ -40,14 +47,28 @@ final class ReproduceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROBLEM", description = "The experiment: four-rooms, discrete-toy, lqr-game or thermal.")
+    @Parameters(paramLabel = "PROBLEM", arity = "0..1",
+            description = "The experiment: four-rooms, discrete-toy, lqr-game or thermal (or --problem).")
     private String problem;
+
+    @Option(names = "--problem", paramLabel = "FILE.json",
+            description = "Instead of PROBLEM: a problem file of your own, every method that applies to it.")
+    private Path problemFile;
+
+    @Option(names = "--seeds", paramLabel = "N",
+            description = "--problem: seeds 0..N-1 (default: 10, --quick: 3).")
+    private Integer seeds;
+
+    @Option(names = "--methods", paramLabel = "M,…", split = ",",
+            description = "--problem: these methods only (default: every one that applies to the file's kind).")
+    private List<String> methods;
 
     @Option(names = "--quick", description = "Fewer seeds and settings: minutes instead of hours.")
     private boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output directory (default: runs/reproduce/PROBLEM, or PROBLEM-quick).")
+            description = "Output directory (default: runs/reproduce/PROBLEM, or PROBLEM-quick; --problem: "
+                    + "runs/reproduce/problem-file/NAME[-quick]).")
     private Path out;
 
     @Mixin
@@ -60,8 +81,32 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         execution.validate();
-        SweepSpec sweep = ReproduceSpecs.load(problem, quick, Path.of(""));
-        Path dir = out != null ? out : Path.of("runs", "reproduce", problem + (quick ? "-quick" : ""));
+        SweepSpec sweep;
+        Path dir;
+        String what;
+        if (problemFile != null) {
+            if (problem != null) {
+                throw new IllegalArgumentException("--problem: reproduces a problem file; it does not go with "
+                        + "PROBLEM '" + problem + "'");
+            }
+            sweep = ReproduceSpecs.problemFile(problemFile, quick, seeds, methods);
+            String name = problemFile.getFileName() == null ? "problem" : problemFile.getFileName().toString();
+            String stem = name.endsWith(".json") && name.length() > 5 ? name.substring(0, name.length() - 5) : name;
+            dir = out != null ? out : Path.of("runs", "reproduce", "problem-file", stem + (quick ? "-quick" : ""));
+            what = "--problem " + name;
+        } else {
+            if (problem == null) {
+                throw new IllegalArgumentException("PROBLEM: give an experiment (" + String.join(", ",
+                        ReproduceSpecs.available()) + ") or --problem FILE.json");
+            }
+            if (seeds != null || methods != null) {
+                throw new IllegalArgumentException((seeds != null ? "--seeds" : "--methods") + ": only with "
+                        + "--problem FILE.json (the paper's experiments fix their seeds and methods)");
+            }
+            sweep = ReproduceSpecs.load(problem, quick, Path.of(""));
+            dir = out != null ? out : Path.of("runs", "reproduce", problem + (quick ? "-quick" : ""));
+            what = problem;
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         long start = System.nanoTime();
         Sweep.Result result = SweepCommand.run(sweep, dir, execution, stdout);
@@ -74,7 +119,7 @@ final class ReproduceCommand implements Callable<Integer> {
         AggregateCommand.print(a, stdout);
         double minutes = (System.nanoTime() - start) / 60e9;
         String note = String.format(Locale.ROOT, "Made by bilevel reproduce %s%s: %d trials, %d run by this "
-                + "invocation %s in %.1f minutes (%d were already finished).", problem, quick ? " --quick" : "",
+                + "invocation %s in %.1f minutes (%d were already finished).", what, quick ? " --quick" : "",
                 result.trials(), result.ran(), execution.describe(), minutes, result.skipped());
         Path index = Report.write(a, new Report.Options(sweep.title(), rolling, note));
         stdout.println("wrote " + index);

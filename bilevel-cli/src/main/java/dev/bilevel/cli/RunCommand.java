@@ -4,6 +4,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.ExperimentJobs;
+import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.PrintWriter;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,7 +138,8 @@ final class RunCommand implements Callable<Integer> {
         putIfGiven(schema, cli, "--seed", "seed", seed);
         putIfGiven(schema, cli, "--learning-rate", "learning_rate", learningRate);
         putIfGiven(schema, cli, "--sarsa-alpha", "sarsa_alpha", sarsaAlpha);
-        ResolvedConfig resolved = job.complete(schema.resolve(config, overrides, cli));
+        ResolvedConfig resolved = job.complete(relativeToConfig(job, schema.resolve(config, overrides, cli),
+                overrides, cli));
         if (!resolved.string("problem").equals(problem)) {
             throw new IllegalArgumentException("problem: the config says '" + resolved.string("problem")
                     + "' but the command names '" + problem + "'");
@@ -151,6 +154,30 @@ final class RunCommand implements Callable<Integer> {
                 summary.get("leader_objective_last_window"), summary.get("last_window"));
         stdout.println("wrote " + directory.path());
         return 0;
+    }
+
+    /**
+     * Input files (the problem file) that the config file names, relative to the config file's directory; those
+     * given by an option or an override stay relative to the working directory.
+     */
+    private ResolvedConfig relativeToConfig(ExperimentJob job, ResolvedConfig resolved, List<String> overrides,
+            Map<String, Object> cli) {
+        if (config == null) {
+            return resolved;
+        }
+        for (InputFile input : job.inputFiles()) {
+            String key = input.pathKey();
+            boolean overridden = cli.containsKey(key) || overrides.stream()
+                    .anyMatch(o -> o.indexOf('=') > 0 && o.substring(0, o.indexOf('=')).strip().equals(key));
+            if (!overridden) {
+                Optional<String> written = ConfigSchema.peek(config, key);
+                if (written.isPresent()) {
+                    resolved = resolved.with(key, InputFile.resolve(written.get(),
+                            config.toAbsolutePath().getParent(), key));
+                }
+            }
+        }
+        return resolved;
     }
 
     private static void putIfGiven(ConfigSchema schema, Map<String, Object> cli, String option, String key,

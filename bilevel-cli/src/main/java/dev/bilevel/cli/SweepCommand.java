@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
         description = {"Run every trial of a sweep spec into an output directory, resumably.", "",
             "The spec is a YAML config in which any key may be a list (a grid axis), plus",
             "seeds: (a count N for 0..N-1, or a list), optionally configs: (base config files",
-            "or globs, relative to the spec) and title:. Each trial is the run of one resolved",
-            "config and seed; its id is the hash of that config. Finished trials are skipped,",
+            "or globs, relative to the spec) and title:. A problem-file spec's file: is",
+            "relative to the spec too (docs/problem-files.md). Each trial is the run of one",
+            "resolved config and seed; its id is the hash of that config. Finished trials are skipped,",
             "so a sweep stopped at any moment (even by kill -9) continues when run again, with",
             "the same results. A failing trial is recorded with its error (retried with",
             "--retry-failed) and does not stop the others.", "",
@@ -133,8 +134,12 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (list) {
             Shard shard = execution.shard();
-            Map<String, TrialRecord> finished = Files.isDirectory(out.resolve(SweepDirectory.TRIALS))
-                    ? SweepDirectory.existing(out, "--out").scan() : Map.of();
+            Map<String, TrialRecord> finished = Map.of();
+            if (Files.isDirectory(out.resolve(SweepDirectory.TRIALS))) {
+                SweepDirectory existing = SweepDirectory.existing(out, "--out");
+                Sweep.checkInputFiles(sweep, existing);
+                finished = existing.scan();
+            }
             for (SweepSpec.Trial t : shard.select(sweep.trials())) {
                 TrialRecord r = finished.get(t.dirName());
                 stdout.println(t.dirName() + "  " + (r == null ? "to run   " : r.completed() ? "completed" : "failed   ")
@@ -152,6 +157,7 @@ final class SweepCommand implements Callable<Integer> {
     static Sweep.Result run(SweepSpec sweep, Path out, Execution execution, PrintWriter stdout)
             throws InterruptedException {
         SweepDirectory directory = SweepDirectory.open(out, "--out");
+        Sweep.checkInputFiles(sweep, directory); // before the plan line: a refusal is the only line
         Shard shard = execution.shard();
         SweepProgress progress = SweepProgress.console(System.err);
         int mine = shard.select(sweep.trials()).size();

@@ -239,7 +239,7 @@ public final class AggregateFiles {
         md.append("---|".repeat(Math.max(columns, 1))).append('\n');
         for (Map.Entry<Map<String, String>, List<Aggregate.Selection>> row : a.selectionsBySetting().entrySet()) {
             md.append("| ");
-            for (String v : row.getKey().values()) {
+            for (String v : profile.valueLabels(row.getKey())) {
                 md.append(v).append(" | ");
             }
             for (String m : methods) {

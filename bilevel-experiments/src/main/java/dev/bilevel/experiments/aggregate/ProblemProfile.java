@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.Map;
  * What aggregation and reports need to know about a problem, read from the resource
  * {@code dev/bilevel/experiments/aggregate/PROBLEM.profile.yaml} (see {@code four-rooms.profile.yaml}):
  * which metric is the objective and which way is better, the default selection rule and window, which
- * config keys name the method and the setting, display names, and the paper's numbers
+ * config keys name the method and the setting, display names, keys that hold file paths, and the paper's numbers
  * ({@link PaperValues}). A problem without a profile gets {@link #generic(String)}. Adding a problem to the
  * reports takes a profile file, and optionally a paper table, and no code.
  *
@@ -38,10 +40,13 @@ import java.util.Map;
  * @param methods display names of methods, in display order
  * @param paper the paper's numbers (possibly none)
  * @param paperSource where the paper's numbers come from, or {@code null}
+ * @param fileKeys the config keys whose values are file paths: tables and figures show the file's name (the CSV
+ *     and JSON files keep the whole path)
  */
 public record ProblemProfile(String problem, String title, String objective, String objectiveLabel, boolean maximize,
         String xColumn, SelectionRule rule, int window, int rolling, List<String> methodKeys, List<String> settingKeys,
-        Map<String, String> keyLabels, Map<String, String> methods, PaperValues paper, String paperSource) {
+        Map<String, String> keyLabels, Map<String, String> methods, PaperValues paper, String paperSource,
+        List<String> fileKeys) {
 
     private static final String RESOURCE_DIR = "/dev/bilevel/experiments/aggregate/";
 
@@ -49,6 +54,7 @@ public record ProblemProfile(String problem, String title, String objective, Str
     public ProblemProfile {
         settingKeys = List.copyOf(settingKeys);
         methodKeys = List.copyOf(methodKeys);
+        fileKeys = List.copyOf(fileKeys);
         keyLabels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keyLabels));
         methods = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(methods));
     }
@@ -81,7 +87,7 @@ public record ProblemProfile(String problem, String title, String objective, Str
     public static ProblemProfile generic(String problem) {
         return new ProblemProfile(problem, problem, "leader_objective", "leader objective", true, "iteration",
                 SelectionRule.LAST_WINDOW_MEAN, 1000, 1, List.of("method"), List.of(), Map.of(), Map.of(),
-                PaperValues.NONE, null);
+                PaperValues.NONE, null, List.of());
     }
 
     /**
@@ -121,7 +127,8 @@ public record ProblemProfile(String problem, String title, String objective, Str
                 Integer.parseInt(scalar(entries, "rolling", "1", source)),
                 entries.containsKey("method_key") ? entries.get("method_key").values() : g.methodKeys(), settingKeys,
                 keyLabels, methods, paper,
-                scalar(entries, "paper_source", null, source));
+                scalar(entries, "paper_source", null, source),
+                entries.containsKey("file_keys") ? entries.get("file_keys").values() : List.of());
     }
 
     /**
@@ -132,6 +139,37 @@ public record ProblemProfile(String problem, String title, String objective, Str
      */
     public String keyLabel(String key) {
         return keyLabels.getOrDefault(key, key);
+    }
+
+    /**
+     * How to show a key's value in tables and figures: a file key's value by the file's name, any other as it is.
+     *
+     * @param key a config key
+     * @param value its value, as text
+     * @return the label
+     */
+    public String valueLabel(String key, String value) {
+        if (value == null || !fileKeys.contains(key)) {
+            return value;
+        }
+        try {
+            Path name = Path.of(value).getFileName();
+            return name == null ? value : name.toString();
+        } catch (InvalidPathException e) {
+            return value;
+        }
+    }
+
+    /**
+     * How to show a setting's values, in order ({@link #valueLabel}).
+     *
+     * @param setting values by key
+     * @return the labels
+     */
+    public List<String> valueLabels(Map<String, String> setting) {
+        List<String> out = new ArrayList<>();
+        setting.forEach((k, v) -> out.add(valueLabel(k, v)));
+        return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,17 @@ public interface ExperimentJob {
      * @throws IllegalArgumentException naming the key, when keys contradict each other
      */
     ResolvedConfig complete(ResolvedConfig config);
+
+    /**
+     * The config keys that name input files, with the keys recording their content's hash (see
+     * {@link InputFile}): commands resolve relative paths in config files and sweep specs against the file's
+     * directory, and sweeps refuse to continue into a directory whose trials ran on other content.
+     *
+     * @return the input files; none by default
+     */
+    default List<InputFile> inputFiles() {
+        return List.of();
+    }
 
     /** A short directory name for the run ({@code METHOD-…-seedS}), used when no output is given. */
     String runName(ResolvedConfig config);

@@ -7,6 +7,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.method.GameEstimators;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.experiments.run.DecisionFiles;
@@ -29,8 +30,16 @@ import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
 import dev.bilevel.problems.json.MarkovGameProblem;
+import dev.bilevel.problems.json.ProblemFileException;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.TabularProblem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,13 +63,16 @@ import java.util.SplittableRandom;
 public final class ProblemFileJob implements ExperimentJob {
 
     /** Every method name, for either kind; {@link #complete} checks it against the file's kind. */
-    static final List<String> METHODS = List.of("bchg", "hpgd-mc", "hpgd-sarsa", "hpgd-oracle", "naive", "sobirl",
-            "zero-order", "exact");
+    public static final List<String> METHODS = List.of("bchg", "hpgd-mc", "hpgd-sarsa", "hpgd-oracle", "naive",
+            "sobirl", "zero-order", "exact");
 
     /** Every key a problem-file run accepts. */
     public static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .choice("problem", "problem-file", List.of("problem-file"), "problem")
-            .stringOrNull("file", "the problem file (JSON, docs/problem-files.md)")
+            .stringOrNull("file", "the problem file (JSON, docs/problem-files.md); relative: to the config file or "
+                    + "sweep spec that names it, or to the working directory on the command line")
+            .stringOrNull("file_sha256", "SHA-256 of the problem file's bytes; null = filled in from the file, "
+                    + "given = the file must have it")
             .choice("method", "bchg", METHODS, "leader method; configurable MDPs: all, Markov games: bchg, naive, "
                     + "zero-order, exact")
             .longInt("seed", 0L, "random seed of the run")
@@ -81,9 +93,17 @@ public final class ProblemFileJob implements ExperimentJob {
                     + "last iterations")
             .build();
 
+    /** The problem file and the hash of its content. */
+    public static final InputFile FILE = new InputFile("file", "file_sha256");
+
     @Override
     public String problem() {
         return "problem-file";
+    }
+
+    @Override
+    public List<InputFile> inputFiles() {
+        return List.of(FILE);
     }
 
     @Override
@@ -91,23 +111,73 @@ public final class ProblemFileJob implements ExperimentJob {
         return SCHEMA;
     }
 
-    /** Reads the problem file and checks the method and initial decision against it. */
+    /**
+     * Makes the file's path absolute, records the SHA-256 of its content (or checks it against the hash the
+     * config names), reads the problem and checks the method and initial decision against it.
+     */
     @Override
     public ResolvedConfig complete(ResolvedConfig config) {
-        TabularProblem problem = read(config);
-        String method = config.string("method");
-        if (problem instanceof MarkovGameProblem && !GameEstimators.NAMES.contains(method)) {
+        String given = config.optionalString("file").orElseThrow(() -> new IllegalArgumentException(
+                "file: give the problem file (bilevel run --problem FILE.json, or file: in the config)"));
+        Path path = FILE.path(config).orElseThrow();
+        byte[] bytes = bytes(path, given);
+        ResolvedConfig completed = FILE.record(config.with("file", path.toString()), bytes);
+        TabularProblem problem = parse(bytes, given);
+        String method = completed.string("method");
+        if (!methodsFor(problem).contains(method)) {
             throw new IllegalArgumentException("method: '" + method + "' does not apply to a Markov game, expected "
-                    + "one of " + String.join(", ", GameEstimators.NAMES));
+                    + "one of " + String.join(", ", methodsFor(problem)));
         }
-        initialDecision(config, problem);
-        return config;
+        initialDecision(completed, problem);
+        return completed;
     }
 
+    /**
+     * Reads a problem file; errors name the file.
+     *
+     * @param file the problem file, as the user named it
+     * @return the problem
+     * @throws ProblemFileException one line: the file cannot be read ({@code cannot read problem file …}), or
+     *     {@code problem file FILE: } and the field that is wrong
+     */
+    public static TabularProblem readProblem(Path file) {
+        return parse(bytes(file, file.toString()), file.toString());
+    }
+
+    /** The problem of a completed config, read again and checked against the hash the config records. */
     private static TabularProblem read(ResolvedConfig config) {
-        String file = config.optionalString("file").orElseThrow(() -> new IllegalArgumentException(
-                "file: give the problem file (bilevel run --problem FILE.json, or file: in the config)"));
-        return ProblemFiles.read(Path.of(file));
+        String given = config.optionalString("file").orElseThrow();
+        byte[] bytes = bytes(FILE.path(config).orElseThrow(), given);
+        FILE.record(config, bytes);
+        return parse(bytes, given);
+    }
+
+    private static byte[] bytes(Path file, String name) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ProblemFileException("cannot read problem file " + name + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new ProblemFileException("cannot read problem file " + name + ": permission denied", e);
+        } catch (IOException e) {
+            String reason = Files.isDirectory(file) ? "is a directory"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ProblemFileException("cannot read problem file " + name + ": " + reason, e);
+        }
+    }
+
+    private static TabularProblem parse(byte[] bytes, String name) {
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProblemFileException("cannot read problem file " + name + ": not valid UTF-8", e);
+        }
+        try {
+            return ProblemFiles.parse(json);
+        } catch (ProblemFileException e) {
+            throw new ProblemFileException("problem file " + name + ": " + e.getMessage(), e);
+        }
     }
 
     private static double[] initialDecision(ResolvedConfig config, TabularProblem problem) {
@@ -228,6 +298,7 @@ public final class ProblemFileJob implements ExperimentJob {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", problem());
         summary.put("file", config.optionalString("file").orElseThrow());
+        summary.put("file_sha256", config.optionalString("file_sha256").orElseThrow());
         summary.put("kind", kind);
         summary.put("method", config.string("method"));
         summary.put("seed", config.longInt("seed"));
@@ -255,8 +326,14 @@ public final class ProblemFileJob implements ExperimentJob {
         return summary;
     }
 
-    /** The problem names of {@link #METHODS} that apply to the kind of {@code problem}, in order. */
-    static List<String> methodsFor(TabularProblem problem) {
+    /**
+     * The methods that apply to the kind of a problem: every one of {@link #METHODS} for a configurable MDP;
+     * bchg, naive, zero-order and exact for a Markov game.
+     *
+     * @param problem a problem file's problem
+     * @return the method names, in the order of {@link #METHODS}
+     */
+    public static List<String> methodsFor(TabularProblem problem) {
         List<String> out = new ArrayList<>();
         for (String m : METHODS) {
             if (problem instanceof ConfigurableMdpProblem || GameEstimators.NAMES.contains(m)) {

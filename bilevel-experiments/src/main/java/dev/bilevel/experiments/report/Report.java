@@ -6,6 +6,7 @@ import dev.bilevel.experiments.aggregate.PaperValues;
 import dev.bilevel.experiments.aggregate.ProblemProfile;
 import dev.bilevel.experiments.aggregate.SeedStat;
 import dev.bilevel.experiments.aggregate.SelectionRule;
+import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.sweep.TrialRecord;
@@ -39,6 +40,8 @@ public final class Report {
     public static final String FIGURES = "figures";
 
     private static final int MAX_PLOT_POINTS = 300;
+    /** The longest setting part of a figure's file name. */
+    static final int MAX_SLUG = 80;
     private static final List<ProblemFigures> PROBLEM_FIGURES = List.of(new FourRoomsFigures());
 
     /**
@@ -204,7 +207,7 @@ public final class Report {
                 }
             }
             t.append("<tr>");
-            for (String v : row.getKey().values()) {
+            for (String v : profile.valueLabels(row.getKey())) {
                 t.append("<td>").append(esc(v)).append("</td>");
             }
             for (String m : methods) {
@@ -243,7 +246,7 @@ public final class Report {
         t.append("<th>point</th><th>of</th><th>score</th></tr>\n");
         for (Aggregate.Selection s : a.selected()) {
             t.append("<tr>");
-            s.setting().values().forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
+            profile.valueLabels(s.setting()).forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
             t.append("<td>").append(esc(profile.methodLabel(s.method()))).append("</td>");
             for (String k : a.hyperKeys()) {
                 t.append("<td>").append(s.point() == null ? "–" : esc(s.point().hyper().get(k))).append("</td>");
@@ -269,7 +272,7 @@ public final class Report {
                 .append("</th><th>final</th></tr>\n");
         for (Aggregate.Point p : a.points()) {
             t.append("<tr><td>").append(esc(p.name())).append("</td>");
-            p.setting().values().forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
+            profile.valueLabels(p.setting()).forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
             t.append("<td>").append(esc(profile.methodLabel(p.method()))).append("</td>");
             p.hyper().values().forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
             Aggregate.MetricSummary m = p.metric(a.metric());
@@ -418,12 +421,14 @@ public final class Report {
      */
     public static String describe(ProblemProfile profile, Map<String, String> setting) {
         List<String> parts = new ArrayList<>();
-        setting.forEach((k, v) -> parts.add(profile.keyLabel(k) + " = " + v));
+        setting.forEach((k, v) -> parts.add(profile.keyLabel(k) + " = " + profile.valueLabel(k, v)));
         return String.join(", ", parts);
     }
 
     /**
-     * A file-name part for a setting: {@code reg_lambda-0.003_samples-100} ({@code all} when empty).
+     * A file-name part for a setting: {@code reg_lambda-0.003_samples-100} ({@code all} when empty). Longer than
+     * {@value #MAX_SLUG} characters (a setting holding a file path), it is cut and ends with a hash of the
+     * whole, so that different settings keep different names.
      *
      * @param setting the values
      * @return letters, digits and {@code . _ -} only
@@ -434,7 +439,12 @@ public final class Report {
         }
         List<String> parts = new ArrayList<>();
         setting.forEach((k, v) -> parts.add(k + "-" + v));
-        return String.join("_", parts).replaceAll("[^A-Za-z0-9._-]", "_");
+        String slug = String.join("_", parts).replaceAll("[^A-Za-z0-9._-]", "_");
+        if (slug.length() <= MAX_SLUG) {
+            return slug;
+        }
+        String hash = InputFile.sha256(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8));
+        return slug.substring(0, MAX_SLUG - 13) + "-" + hash.substring(0, 12);
     }
 
     private static String meanSe(SeedStat s) {

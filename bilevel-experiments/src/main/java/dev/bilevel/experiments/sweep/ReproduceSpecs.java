@@ -4,6 +4,10 @@ import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.config.ConfigException;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.ExperimentJobs;
+import dev.bilevel.experiments.job.InputFile;
+import dev.bilevel.experiments.problemfile.ProblemFileJob;
+import dev.bilevel.problems.json.MarkovGameProblem;
+import dev.bilevel.problems.json.TabularProblem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The sweeps behind {@code bilevel reproduce PROBLEM [--quick]}: the resources
@@ -19,6 +24,8 @@ import java.util.List;
  * specs; {@code configs} paths in them are relative to the repository root. Adding a problem to
  * {@code reproduce} takes these two files (and a profile for its report, see
  * {@link dev.bilevel.experiments.aggregate.ProblemProfile}).
+ *
+ * <p>{@code bilevel reproduce --problem FILE.json} has no resource: {@link #problemFile} writes its spec.
  */
 public final class ReproduceSpecs {
 
@@ -79,6 +86,91 @@ public final class ReproduceSpecs {
             }
             throw e;
         }
+    }
+
+    /** Seeds of {@link #problemFile}: the full protocol. */
+    public static final int PROBLEM_FILE_SEEDS = 10;
+    /** Seeds of {@link #problemFile} with {@code quick}. */
+    public static final int PROBLEM_FILE_QUICK_SEEDS = 3;
+    /** The most seeds {@link #problemFile} accepts. */
+    public static final int MAX_SEEDS = 100_000;
+
+    /**
+     * The sweep behind {@code bilevel reproduce --problem FILE.json}: every method that applies to the file's kind
+     * (or the ones named), each at the {@code problem-file} job's defaults, over seeds {@code 0 … N−1}
+     * ({@value #PROBLEM_FILE_SEEDS}; {@value #PROBLEM_FILE_QUICK_SEEDS} with {@code quick}). The spec's text,
+     * written to the sweep's {@code sweep.yaml}, names the file by its absolute path, so it is an ordinary spec
+     * that {@code bilevel sweep} runs again from anywhere.
+     *
+     * @param file the problem file (relative: to the working directory)
+     * @param quick fewer seeds
+     * @param seeds the number of seeds, or {@code null} for the default of {@code quick}
+     * @param methods the methods, or {@code null} for every one that applies
+     * @return the sweep
+     * @throws ExperimentInputException naming {@code --seeds} or {@code --methods} for a bad value
+     * @throws dev.bilevel.problems.json.ProblemFileException for a file that is not a valid problem
+     */
+    public static SweepSpec problemFile(Path file, boolean quick, Integer seeds, List<String> methods) {
+        Path absolute = Path.of(InputFile.resolve(file.toString(), Path.of(""), "--problem"));
+        TabularProblem problem = ProblemFileJob.readProblem(file);
+        List<String> applicable = ProblemFileJob.methodsFor(problem);
+        String kind = problem instanceof MarkovGameProblem ? "markov-game" : "configurable-mdp";
+        int n = seeds != null ? seeds : quick ? PROBLEM_FILE_QUICK_SEEDS : PROBLEM_FILE_SEEDS;
+        if (n < 1 || n > MAX_SEEDS) {
+            throw new ExperimentInputException("--seeds: " + n + " is outside [1, " + MAX_SEEDS + "]");
+        }
+        List<String> chosen = methods == null ? applicable : new ArrayList<>();
+        if (methods != null) {
+            if (methods.isEmpty()) {
+                throw new ExperimentInputException("--methods: give at least one method");
+            }
+            for (String m : methods) {
+                String name = m.strip();
+                if (!ProblemFileJob.METHODS.contains(name)) {
+                    throw new ExperimentInputException("--methods: unknown method '" + name + "', expected one of "
+                            + String.join(", ", applicable));
+                }
+                if (!applicable.contains(name)) {
+                    throw new ExperimentInputException("--methods: '" + name + "' does not apply to a " + kind
+                            + " problem file, expected one of " + String.join(", ", applicable));
+                }
+                if (chosen.contains(name)) {
+                    throw new ExperimentInputException("--methods: '" + name + "' is listed twice");
+                }
+                chosen.add(name);
+            }
+        }
+        String name = absolute.getFileName() == null ? absolute.toString() : absolute.getFileName().toString();
+        String text = "# bilevel reproduce --problem " + name + (quick ? " --quick" : "") + ": "
+                + (methods == null ? "every method that applies to a " + kind + " problem file" : "the methods named")
+                + ",\n# each at the problem-file defaults (bilevel run --problem FILE --list-keys), seeds 0 to "
+                + (n - 1) + ".\n"
+                + "title: " + quoted(name + ": " + chosen.size() + " method" + (chosen.size() == 1 ? "" : "s")
+                        + " × " + n + " seed" + (n == 1 ? "" : "s")) + "\n"
+                + "problem: problem-file\n"
+                + "file: " + quoted(absolute.toString()) + "\n"
+                + "method: [" + String.join(", ", chosen) + "]\n"
+                + "seeds: " + n + "\n";
+        return SweepSpec.parse(text, "reproduce --problem " + file, Path.of(""));
+    }
+
+    /** A YAML double-quoted scalar. */
+    private static String quoted(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static String text(String name) {

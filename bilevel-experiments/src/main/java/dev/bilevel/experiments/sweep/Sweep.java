@@ -1,6 +1,15 @@
 package dev.bilevel.experiments.sweep;
 
+import dev.bilevel.experiments.ExperimentInputException;
+import dev.bilevel.experiments.job.ExperimentJobs;
+import dev.bilevel.experiments.job.InputFile;
+import dev.bilevel.experiments.run.RunDirectory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +59,14 @@ public final class Sweep {
      * @return the counts
      * @throws InterruptedException if interrupted while waiting for the executor
      * @throws IllegalStateException if the executor returned an unknown trial or lost one
+     * @throws ExperimentInputException before anything is written, if an input file of the sweep (a problem
+     *     file) has other content than when the directory's finished trials ran on it
      */
     public static Result run(SweepSpec spec, SweepDirectory directory, TrialExecutor executor, Shard shard,
             boolean retryFailed, SweepListener listener) throws InterruptedException {
         long start = System.nanoTime();
         List<SweepSpec.Trial> mine = shard.select(spec.trials());
+        checkInputFiles(spec, directory);
         directory.writeSweepFiles(spec);
         directory.cleanStaging(mine.stream().map(SweepSpec.Trial::id).toList());
         Map<String, TrialRecord> finished = directory.scan();
@@ -112,5 +124,61 @@ public final class Sweep {
             }
         }
         return new Result(mine.size(), skipped, toRun.size(), completed, failures, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Refuses to continue a sweep whose input file changed: a finished trial of the directory that read the same
+     * file (same absolute path) with another content hash than the sweep's trials record now. The trials of the
+     * changed file would be new trials (the hash is part of the config, so of the id), and the directory would
+     * mix results of two problems under one name.
+     *
+     * @param spec the sweep
+     * @param directory its output directory
+     * @throws ExperimentInputException naming the file's key, the file and both hashes
+     */
+    public static void checkInputFiles(SweepSpec spec, SweepDirectory directory) {
+        List<InputFile> inputs = ExperimentJobs.forProblem(spec.problem(), "problem").inputFiles();
+        if (inputs.isEmpty()) {
+            return;
+        }
+        Map<String, String> now = new HashMap<>(); // pathKey NUL path -> hash
+        for (SweepSpec.Trial trial : spec.trials()) {
+            for (InputFile input : inputs) {
+                Object path = trial.config().value(input.pathKey());
+                Object hash = trial.config().value(input.hashKey());
+                if (path != null && hash != null) {
+                    now.put(input.pathKey() + '\u0000' + path, hash.toString());
+                }
+            }
+        }
+        for (TrialRecord record : directory.scan().values()) {
+            Path config = directory.trialDir(record.id()).resolve(RunDirectory.CONFIG_FILE);
+            if (!Files.isRegularFile(config)) {
+                continue;
+            }
+            Map<String, String> values = new HashMap<>();
+            try {
+                for (FlatYaml.Entry e : FlatYaml.parse(Files.readString(config, StandardCharsets.UTF_8),
+                        "config file " + config)) {
+                    if (!e.list()) {
+                        values.put(e.key(), e.scalar());
+                    }
+                }
+            } catch (IOException | ExperimentInputException e) {
+                continue; // not a readable config: the trial is redone or reported by aggregate, not compared
+            }
+            if (!spec.problem().equals(values.get("problem"))) {
+                continue;
+            }
+            for (InputFile input : inputs) {
+                String path = values.get(input.pathKey());
+                String then = values.get(input.hashKey());
+                String current = now.get(input.pathKey() + '\u0000' + path);
+                if (then != null && current != null && !then.equalsIgnoreCase(current)) {
+                    throw new ExperimentInputException(input.changed(path, current, then, "the finished trials of "
+                            + directory.path() + " (restore the file, or sweep into another --out)"));
+                }
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.ExperimentJobs;
+import dev.bilevel.experiments.job.InputFile;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -48,6 +50,10 @@ import java.util.stream.Stream;
  * (tuned defaults), and its id is {@link ResolvedConfig#stableHash()} of the result: the hash of the full
  * resolved config, seed included. The same trial in two sweeps has the same id, and two grid points that
  * resolve to the same config are one trial.
+ *
+ * <p>Keys that name input files ({@link ExperimentJob#inputFiles()}, such as the problem file of
+ * {@code problem-file}) are paths relative to the spec's directory, or, when a {@code configs} file sets them,
+ * to that file's directory.
  *
  * <p>Every problem with the spec is a {@link ConfigException} with one line naming the key and the
  * spec's line: an unknown key (with a suggestion), a bad value, an empty axis, a seed that is not a whole
@@ -105,7 +111,7 @@ public final class SweepSpec {
     }
 
     /**
-     * Reads a spec file; relative {@code configs} paths are relative to the file's directory.
+     * Reads a spec file; relative {@code configs} and input-file paths are relative to the file's directory.
      *
      * @param file the YAML spec
      * @return the sweep
@@ -137,7 +143,7 @@ public final class SweepSpec {
      *
      * @param text the YAML text
      * @param source what to call it in messages ({@code sweep spec x.yaml})
-     * @param baseDir the directory relative {@code configs} paths start from
+     * @param baseDir the directory relative {@code configs} paths and input-file paths start from
      * @return the sweep
      * @throws ConfigException for any problem with the spec
      */
@@ -169,6 +175,8 @@ public final class SweepSpec {
         }
         ConfigSchema schema = job.schema();
         ResolvedConfig defaults = schema.defaults();
+        Set<String> pathKeys = new HashSet<>();
+        job.inputFiles().forEach(f -> pathKeys.add(f.pathKey()));
 
         // Check every key and value before anything runs.
         Map<String, Object> fixed = new LinkedHashMap<>();
@@ -199,7 +207,7 @@ public final class SweepSpec {
                 }
                 List<Object> values = new ArrayList<>();
                 for (String v : e.values()) {
-                    Object parsed = check(defaults, e, v, source);
+                    Object parsed = relativeTo(baseDir, pathKeys, e.key(), check(defaults, e, v, source));
                     if (values.contains(parsed)) {
                         throw new ConfigException(e.key(), e.key() + ": " + (v == null ? "null" : v)
                                 + " is listed twice (" + at(source, e) + ")");
@@ -208,7 +216,7 @@ public final class SweepSpec {
                 }
                 axes.put(e.key(), values);
             } else {
-                fixed.put(e.key(), check(defaults, e, e.scalar(), source));
+                fixed.put(e.key(), relativeTo(baseDir, pathKeys, e.key(), check(defaults, e, e.scalar(), source)));
             }
         }
         List<Long> seeds = seeds(seedsEntry, source);
@@ -225,6 +233,16 @@ public final class SweepSpec {
         List<Path> baseList = bases.isEmpty() ? java.util.Collections.singletonList(null) : bases;
         for (Path base : baseList) {
             ResolvedConfig fromBase = schema.resolve(base, List.of(), fixed);
+            for (String key : pathKeys) {
+                // A relative input path in a base config file is relative to that file.
+                if (base != null && !fixed.containsKey(key) && !axes.containsKey(key)) {
+                    Optional<String> written = ConfigSchema.peek(base, key);
+                    if (written.isPresent()) {
+                        fromBase = fromBase.with(key, InputFile.resolve(written.get(),
+                                base.toAbsolutePath().getParent(), key + " (config file " + base + ")"));
+                    }
+                }
+            }
             int[] index = new int[axisKeys.size()];
             while (true) {
                 ResolvedConfig point = fromBase;
@@ -381,6 +399,11 @@ public final class SweepSpec {
             keys.add("seed");
         }
         return keys;
+    }
+
+    /** An input file's path (a key of {@code pathKeys}) relative to {@code baseDir}; other values as they are. */
+    private static Object relativeTo(Path baseDir, Set<String> pathKeys, String key, Object value) {
+        return pathKeys.contains(key) && value instanceof String path ? InputFile.resolve(path, baseDir, key) : value;
     }
 
     private static Object check(ResolvedConfig defaults, FlatYaml.Entry e, String value, String source) {

@@ -209,6 +209,13 @@ class AggregateTest {
         ProblemProfile unknown = ProblemProfile.forProblem("no-such-problem");
         assertThat(unknown).isEqualTo(ProblemProfile.generic("no-such-problem"));
         assertThat(unknown.paper().isEmpty()).isTrue();
+        ProblemProfile file = ProblemProfile.forProblem("problem-file");
+        assertThat(file.settingKeys()).containsExactly("file");
+        assertThat(file.window()).isEqualTo(50);
+        assertThat(file.paper().isEmpty()).isTrue();
+        assertThat(file.valueLabels(Map.of("file", "/some/where/chain.json"))).containsExactly("chain.json");
+        assertThat(file.valueLabel("method", "a/b")).isEqualTo("a/b");
+        assertThat(fourRooms.valueLabel("reg_lambda", "0.003")).isEqualTo("0.003");
         PaperValues table = PaperValues.parse("# c\nx,method,mean,se\na,m,1.5,\n", "t");
         assertThat(table.lookup(Map.of("x", "a"), "m")).contains(new PaperValues.Value(1.5, Double.NaN));
     }

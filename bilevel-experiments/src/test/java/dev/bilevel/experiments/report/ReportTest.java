@@ -14,6 +14,7 @@ import dev.bilevel.problems.fourrooms.FourRooms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,5 +106,15 @@ class ReportTest {
         assertThat(thin[0].length).isLessThanOrEqualTo(301);
         assertThat(thin[0][0]).isZero();
         assertThat(thin[0][thin[0].length - 1]).isEqualTo(9999);
+    }
+
+    @Test
+    void longSettingsGiveShortDistinctFileNames() {
+        assertThat(Report.slug(Map.of("samples", "100"))).isEqualTo("samples-100");
+        String deep = "/a" + "/directory".repeat(20);
+        String one = Report.slug(Map.of("file", deep + "/one.json"));
+        String two = Report.slug(Map.of("file", deep + "/two.json"));
+        assertThat(one).hasSize(Report.MAX_SLUG).matches("[A-Za-z0-9._-]+").isNotEqualTo(two);
+        assertThat(one.substring(0, 40)).isEqualTo(two.substring(0, 40));
     }
 }

@@ -117,6 +117,71 @@ class SweepSpecTest {
         assertThat(SweepSpec.read(specFile).trials().get(0).config().integer("samples")).isEqualTo(100);
     }
 
+    @Test
+    void problemFilesAreRelativeToTheSpecOrToTheConfigFileThatNamesThem() throws IOException {
+        Path chain = Path.of("../docs/examples/chain-cmdp.json");
+        Path specs = Files.createDirectories(dir.resolve("specs"));
+        Path configs = Files.createDirectories(dir.resolve("configs"));
+        Files.copy(chain, specs.resolve("p.json"));
+        Files.writeString(configs.resolve("p.json"), Files.readString(chain).replace("\"parameters0\": [0.1]",
+                "\"parameters0\": [0.5]"));
+        Files.writeString(configs.resolve("base.yaml"), "problem: problem-file\nfile: p.json\niterations: 5\n");
+        Path specFile = specs.resolve("s.yaml");
+        Files.writeString(specFile, "problem: problem-file\nfile: p.json\nmethod: [bchg, naive]\nseeds: 2\n");
+        SweepSpec spec = SweepSpec.read(specFile);
+        assertThat(spec.trials()).hasSize(4).allSatisfy(t -> {
+            assertThat(t.config().optionalString("file").orElseThrow()).isEqualTo(specs.resolve("p.json").toString());
+            assertThat(t.config().optionalString("file_sha256").orElseThrow()).hasSize(64);
+        });
+        Files.writeString(specFile, "configs: ../configs/base.yaml\nseeds: 1\n");
+        SweepSpec fromConfig = SweepSpec.read(specFile);
+        assertThat(fromConfig.trials()).singleElement().satisfies(t -> {
+            assertThat(t.config().optionalString("file").orElseThrow()).isEqualTo(configs.resolve("p.json").toString());
+            assertThat(t.config().integer("iterations")).isEqualTo(5);
+        });
+        // Other content, another hash, so other trial ids: results of two problems never share an id.
+        assertThat(fromConfig.trials().get(0).config().optionalString("file_sha256").orElseThrow())
+                .isNotEqualTo(spec.trials().get(0).config().optionalString("file_sha256").orElseThrow());
+        // Several files are one more axis, and the id follows the content.
+        Files.writeString(specFile, "problem: problem-file\nfile: [p.json, ../configs/p.json]\nseeds: 1\n");
+        assertThat(SweepSpec.read(specFile).trials()).hasSize(2);
+        assertThat(SweepSpec.read(specFile).varyingKeys()).containsExactly("file", "file_sha256");
+        Files.writeString(specFile, "problem: problem-file\nfile: nowhere.json\n");
+        assertThatThrownBy(() -> SweepSpec.read(specFile)).hasMessage("cannot read problem file "
+                + specs.resolve("nowhere.json") + ": no such file");
+    }
+
+    @Test
+    void problemFileReproduceSpecsRunEveryApplicableMethod() {
+        Path chain = Path.of("../docs/examples/chain-cmdp.json");
+        Path game = Path.of("../docs/examples/matching-game.json");
+        SweepSpec quick = ReproduceSpecs.problemFile(chain, true, null, null);
+        assertThat(quick.problem()).isEqualTo("problem-file");
+        assertThat(quick.trials()).hasSize(8 * 3);
+        assertThat(quick.trials().stream().map(t -> t.config().string("method")).distinct())
+                .containsExactly("bchg", "hpgd-mc", "hpgd-sarsa", "hpgd-oracle", "naive", "sobirl", "zero-order",
+                        "exact");
+        assertThat(quick.trials()).allSatisfy(t -> assertThat(t.config().optionalString("file").orElseThrow())
+                .isEqualTo(chain.toAbsolutePath().normalize().toString()));
+        assertThat(ReproduceSpecs.problemFile(chain, false, null, null).trials()).hasSize(8 * 10);
+        assertThat(ReproduceSpecs.problemFile(game, false, null, null).trials()).hasSize(4 * 10);
+        SweepSpec chosen = ReproduceSpecs.problemFile(game, true, 5, List.of("naive", "bchg"));
+        assertThat(chosen.trials()).hasSize(2 * 5);
+        assertThat(chosen.trials().get(0).config().string("method")).isEqualTo("naive");
+        // The spec's text is an ordinary spec that names the file by its absolute path: sweep reads it back.
+        assertThat(SweepSpec.parse(chosen.text(), "sweep.yaml", dir).trials().stream().map(SweepSpec.Trial::id)
+                .toList()).isEqualTo(chosen.trials().stream().map(SweepSpec.Trial::id).toList());
+        assertThatThrownBy(() -> ReproduceSpecs.problemFile(game, true, null, List.of("hpgd-mc")))
+                .hasMessage("--methods: 'hpgd-mc' does not apply to a markov-game problem file, expected one of "
+                        + "bchg, naive, zero-order, exact");
+        assertThatThrownBy(() -> ReproduceSpecs.problemFile(game, true, null, List.of("magic")))
+                .hasMessageStartingWith("--methods: unknown method 'magic'");
+        assertThatThrownBy(() -> ReproduceSpecs.problemFile(game, true, null, List.of()))
+                .hasMessage("--methods: give at least one method");
+        assertThatThrownBy(() -> ReproduceSpecs.problemFile(game, true, 0, null))
+                .hasMessage("--seeds: 0 is outside [1, 100000]");
+    }
+
     /** The quick reproduce spec's grid (tuned defaults) gives exactly the trials of the shipped config files. */
     @Test
     void quickReproduceSpecEqualsTheShippedConfigs() {
