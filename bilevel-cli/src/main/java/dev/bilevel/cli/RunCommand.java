@@ -1,9 +1,9 @@
 package dev.bilevel.cli;
 
+import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
-import dev.bilevel.experiments.job.ExperimentJobs;
 import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;

@@ -3,9 +3,9 @@ package dev.bilevel.hazelcast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
-import dev.bilevel.experiments.job.ExperimentJobs;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.sweep.TrialOutcome;
 import dev.bilevel.experiments.sweep.TrialRunner;

@@ -3,6 +3,7 @@ package dev.bilevel.experiments.aggregate;
 import dev.bilevel.experiments.DoubleText;
 import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.run.AtomicFiles;
+import dev.bilevel.experiments.run.MetricsTable;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.sweep.FlatYaml;
 import dev.bilevel.experiments.sweep.SweepDirectory;

@@ -1,2 +1,2 @@
-/** The experiment-job interface every benchmark problem implements, and the registry of jobs. */
+/** The experiment-job interface every benchmark problem implements, and what jobs share (input files). */
 package dev.bilevel.experiments.job;

@@ -1,9 +1,9 @@
 package dev.bilevel.experiments.sweep;
 
 import dev.bilevel.experiments.ExperimentInputException;
+import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.config.ConfigException;
 import dev.bilevel.experiments.job.ExperimentJob;
-import dev.bilevel.experiments.job.ExperimentJobs;
 import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.problemfile.ProblemFileJob;
 import dev.bilevel.problems.json.MarkovGameProblem;

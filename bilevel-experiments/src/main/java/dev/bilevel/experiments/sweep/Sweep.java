@@ -1,7 +1,7 @@
 package dev.bilevel.experiments.sweep;
 
 import dev.bilevel.experiments.ExperimentInputException;
-import dev.bilevel.experiments.job.ExperimentJobs;
+import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package dev.bilevel.experiments.sweep;
 
 import dev.bilevel.experiments.DoubleText;
+import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.config.ConfigException;
 import dev.bilevel.experiments.config.ConfigKey;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
-import dev.bilevel.experiments.job.ExperimentJobs;
 import dev.bilevel.experiments.job.InputFile;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

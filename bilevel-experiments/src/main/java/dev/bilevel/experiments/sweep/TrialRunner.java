@@ -1,8 +1,8 @@
 package dev.bilevel.experiments.sweep;
 
+import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
-import dev.bilevel.experiments.job.ExperimentJobs;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.IOException;

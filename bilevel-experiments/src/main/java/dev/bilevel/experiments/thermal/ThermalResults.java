@@ -1,8 +1,8 @@
 package dev.bilevel.experiments.thermal;
 
-import dev.bilevel.experiments.aggregate.MetricsTable;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.plot.Plots;
+import dev.bilevel.experiments.run.MetricsTable;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.IOException;
 import java.math.BigDecimal;

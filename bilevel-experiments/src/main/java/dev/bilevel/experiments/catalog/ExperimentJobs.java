@@ -1,7 +1,8 @@
-package dev.bilevel.experiments.job;
+package dev.bilevel.experiments.catalog;
 
 import dev.bilevel.experiments.discretetoy.DiscreteToyJob;
 import dev.bilevel.experiments.fourrooms.FourRoomsJob;
+import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.lqrgame.LqrGameJob;
 import dev.bilevel.experiments.problemfile.ProblemFileJob;
 import dev.bilevel.experiments.thermal.ThermalJob;

@@ -1,4 +1,4 @@
-package dev.bilevel.experiments.aggregate;
+package dev.bilevel.experiments.run;
 
 import java.io.BufferedReader;
 import java.io.IOException;

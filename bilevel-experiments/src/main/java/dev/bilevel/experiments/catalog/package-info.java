@@ -1,0 +1,2 @@
+/** The catalogue of experiment jobs: every benchmark problem and the problem-file job, by name. */
+package dev.bilevel.experiments.catalog;
