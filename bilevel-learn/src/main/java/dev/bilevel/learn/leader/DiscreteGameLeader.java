@@ -118,8 +118,8 @@ public final class DiscreteGameLeader
      * @param rng initialises the networks (policy first, then critic)
      */
     public DiscreteGameLeader(int states, int leaderActions, int followerActions, double leaderDiscount,
-            Settings settings, Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator,
-            SplittableRandom rng) {
+            Settings settings, Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>>
+                    estimator, SplittableRandom rng) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.estimator = Objects.requireNonNull(estimator, "estimator");
         this.states = states;

@@ -140,7 +140,8 @@ class SarsaCriticTest {
         double[] q = critic.update(batch, reward, uniform(states, 1), 0.9, new SplittableRandom(10));
         assertThat(q[2]).isCloseTo(0.3, within(1e-15));
         double[] initial = initialTable(states, 1, 8);
-        assertThat(q[1]).as("bootstraps from its successor's updated or initial value").satisfiesAnyOf(v -> assertThat(v).isCloseTo(0.2 + 0.9 * q[2], within(1e-15)),
+        assertThat(q[1]).as("bootstraps from its successor's updated or initial value").satisfiesAnyOf(
+                v -> assertThat(v).isCloseTo(0.2 + 0.9 * q[2], within(1e-15)),
                         v -> assertThat(v).isCloseTo(0.2 + 0.9 * initial[2], within(1e-15)));
     }
 

@@ -8,7 +8,6 @@ import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrProblem;
 import dev.bilevel.core.lqr.SoftLqrSolution;
-import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
 import dev.bilevel.learn.follower.GaussianResponse;
@@ -234,10 +233,9 @@ class ContinuousLibraryExampleTest {
                 (w, response, rng) -> ContinuousSampler.sample(mdp, mdp.configure(w), response, 50, rng);
 
         // Leader side: BC-HG over the dynamics-design terms; the critics are quadratics fitted in closed form by
-        // LSTD (exact on a linear-quadratic problem; the MLP settings are then unused).
+        // LSTD (exact on a linear-quadratic problem).
         DynamicsDesignTerms.Options options = DynamicsDesignTerms.Options.reference()
-                .with(new DynamicsDesignTerms.Critics(true, new int[0], 1e-4, 1.0,
-                        FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE));
+                .with(DynamicsDesignTerms.Critics.lstd());
         DynamicsDesignTerms terms = new DynamicsDesignTerms(mdp, DynamicsDesignTerms.Critic.ACTION_VALUE, false,
                 options, root.split());
         DecisionLeader<GaussianResponse, ContinuousBatch> leader = new DecisionLeader<>(new double[2],
@@ -290,8 +288,7 @@ class ContinuousLibraryExampleTest {
         SplittableRandom root = new SplittableRandom(7);
         SoftLqrFollower follower = new SoftLqrFollower(mdp, new SoftLqr(), true);
         DynamicsDesignTerms.Options options = DynamicsDesignTerms.Options.reference()
-                .with(new DynamicsDesignTerms.Critics(true, new int[0], 1e-4, 1.0,
-                        FittedTdCritic.Normalisation.NONE, FittedTdCritic.Normalisation.NONE));
+                .with(DynamicsDesignTerms.Critics.lstd());
         DynamicsDesignTerms terms = new DynamicsDesignTerms(mdp, DynamicsDesignTerms.Critic.STATE_VALUE, false,
                 options, root.split());
         DecisionLeader<GaussianResponse, ContinuousBatch> leader = new DecisionLeader<>(new double[2],

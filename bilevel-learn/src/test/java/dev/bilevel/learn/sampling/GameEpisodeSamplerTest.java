@@ -31,8 +31,8 @@ class GameEpisodeSamplerTest {
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), game.leaderDiscount(),
                 30)},
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), 1.0, 30)},
-            {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.followerReward(), game.followerDiscount(),
-                30)},
+            {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.followerReward(),
+                game.followerDiscount(), 30)},
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.followerReward(), 1.0, 30)}};
         for (int k = 0; k < 4; k++) {
             double sum = 0.0;

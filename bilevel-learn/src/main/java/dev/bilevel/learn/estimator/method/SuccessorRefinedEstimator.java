@@ -53,7 +53,8 @@ public final class SuccessorRefinedEstimator implements Estimator<double[], Tabu
             throw new IllegalArgumentException("refinement start must be ≥ 0, got " + refineFrom);
         }
         this.leader = leader;
-        this.explorer = new BchgEstimator<>(new RewardDesignTerms(leader, critic, RewardDesignTerms.Options.reference()));
+        this.explorer = new BchgEstimator<>(new RewardDesignTerms(leader, critic,
+                RewardDesignTerms.Options.reference()));
         this.critic = critic;
         this.successor = successor;
         this.refineFrom = refineFrom;

@@ -102,6 +102,15 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
             return new Critics(false, new int[] {64, 64}, 1e-4, 1.0, FittedTdCritic.Normalisation.NONE,
                     FittedTdCritic.Normalisation.PER_BATCH);
         }
+
+        /**
+         * Every critic a quadratic fitted in closed form by LSTD ({@link QuadraticTdCritic}): exact on
+         * linear-quadratic problems, with no network settings to choose (those fields are unused).
+         */
+        public static Critics lstd() {
+            return new Critics(true, new int[0], 0.0, 1.0, FittedTdCritic.Normalisation.NONE,
+                    FittedTdCritic.Normalisation.NONE);
+        }
     }
 
     /**
@@ -261,6 +270,10 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
 
     @Override
     public Pass open(Estimation<double[], GaussianResponse, ContinuousBatch> estimation, Response response) {
+        if (response == Response.COVARIANCE && criticKind != Critic.ACTION_VALUE) {
+            throw new IllegalStateException("BC-HG's benefit Q̂ − V̂ needs the action-value critic"
+                    + " (Critic.ACTION_VALUE); these terms fit a state-value critic");
+        }
         return new DynamicsPass(estimation.data(), estimation.response().temperature(),
                 prepare(estimation, response));
     }

@@ -3,7 +3,6 @@ package dev.bilevel.learn.estimator.contract;
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
-import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
@@ -198,8 +197,7 @@ class DynamicsDesignTermsContractTest extends EstimatorContract<double[], Gaussi
 
     /** Quadratic LSTD critics, two antithetic draws for {@code V̂}, the mirrored direct term. */
     private static Options options(Sensitivity sensitivity, int subsampleFrom) {
-        return new Options(new Critics(true, new int[] {64, 64}, 1e-4, 1.0, FittedTdCritic.Normalisation.NONE,
-                FittedTdCritic.Normalisation.NONE), new Fitting(false, 0, 0, 0), new ValueSampling(2, true), 1.0,
+        return new Options(Critics.lstd(), new Fitting(false, 0, 0, 0), new ValueSampling(2, true), 1.0,
                 subsampleFrom, sensitivity, true);
     }
 

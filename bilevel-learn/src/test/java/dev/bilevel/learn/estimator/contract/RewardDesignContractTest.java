@@ -24,10 +24,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The contract for reward design on tabular configurable MDPs ({@code RewardDesignTerms}): BC-HG, HPGD,
- * Naive-PGD, zero-order and exact against {@code ExactHypergradient} (itself checked against central differences in core), on small
- * random configurable MDPs with terminal states, leader rewards linear in {@code x} (a non-trivial direct term) and
- * different follower and leader discounts.
+ * The contract for reward design on tabular configurable MDPs ({@code RewardDesignTerms}): BC-HG, HPGD, Naive-PGD,
+ * zero-order and exact against {@code ExactHypergradient} (itself checked against central differences in core), on
+ * small random configurable MDPs with terminal states, leader rewards linear in {@code x} (a non-trivial direct term)
+ * and different follower and leader discounts.
  *
  * <p>Each estimate comes from 1,000 whole episodes cut at 200 steps (truncation below {@code 200·0.9^200 ≈ 1e-7}
  * relative); each case averages 40 such estimates and allows 4 SE per component, and its relative standard error

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * BC-HG and Naive-PGD over {@link GaussianPolicyTerms} against their definition, written out plainly here: the direct term
- * {@code (λ1/N)Σ_i ∇log π(a_i|x_i)·A_i}, the benefit {@code Q_i − (1/M)Σ_m Q(x_i, ũ_m, a_i)} and the
- * influence {@code Σ_k w_k ∇log π·Ŵ_F} over each sample's episode future, with the same draws.
+ * BC-HG and Naive-PGD over {@link GaussianPolicyTerms} against their definition, written out plainly here: the direct
+ * term {@code (λ1/N)Σ_i ∇log π(a_i|x_i)·A_i}, the benefit {@code Q_i − (1/M)Σ_m Q(x_i, ũ_m, a_i)} and the influence
+ * {@code Σ_k w_k ∇log π·Ŵ_F} over each sample's episode future, with the same draws.
  */
 class GaussianPolicyTermsTest {
 

@@ -57,7 +57,8 @@ class PathwiseDirectTermTest {
                         - replay(game, solution, buffer, e * HORIZON, k, km)) / (2 * h);
             }
             double expected = difference / (episodes * normaliser);
-            assertThat(estimate[i]).as("K_%d", i + 1).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
+            assertThat(estimate[i]).as("K_%d", i + 1)
+                    .isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
         }
         // The check can fail: the gradient is not negligible here, on the ridge of the leader's reward.
         assertThat(Math.abs(estimate[0])).isGreaterThan(1e-4);
