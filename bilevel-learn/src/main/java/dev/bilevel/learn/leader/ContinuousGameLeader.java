@@ -14,9 +14,7 @@ import dev.bilevel.learn.sampling.Replay;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -179,30 +177,14 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
         if (buffer.size() < settings.schedule().minBufferSize()) {
             return ActorCriticReport.NONE;
         }
-        int criticSteps = settings.schedule().criticSteps();
-        int actorSteps = settings.schedule().actorSteps();
-        double criticLoss = 0.0;
-        double meanQ = 0.0;
-        for (int step = 0; step < criticSteps; step++) {
-            criticLoss += criticStep(buffer, follower, rng) / criticSteps;
-            meanQ += critic.lastMeanValue() / criticSteps;
-        }
-        double[] actor = new double[3];
-        Map<String, Double> diagnostics = new LinkedHashMap<>();
-        for (int step = 0; step < actorSteps; step++) {
-            Estimate estimate = actorStep(buffer, follower, rng, actor);
-            for (Map.Entry<String, Double> e : estimate.diagnostics().entrySet()) {
-                diagnostics.merge(e.getKey(), e.getValue() / actorSteps, Double::sum);
-            }
-        }
+        ActorCriticReport report = ActorCriticRound.run(settings.schedule(), out -> {
+            out[0] = criticStep(buffer, follower, rng);
+            out[1] = critic.lastMeanValue();
+        }, sums -> actorStep(buffer, follower, rng, sums));
         critic.polyak(settings.schedule().targetTau());
         targetPolicy.polyak(policy, settings.schedule().targetTau());
         updates++;
-        boolean acted = actorSteps > 0;
-        boolean criticised = criticSteps > 0;
-        return new ActorCriticReport(criticised ? criticLoss : Double.NaN, criticised ? meanQ : Double.NaN,
-                acted ? actor[0] : Double.NaN, acted ? actor[1] : Double.NaN, acted ? actor[2] : Double.NaN,
-                diagnostics);
+        return report;
     }
 
     /** One TD step; returns the loss. */

@@ -10,9 +10,7 @@ import dev.bilevel.learn.sampling.Minibatch;
 import dev.bilevel.learn.sampling.Replay;
 import dev.bilevel.nn.Initializer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -171,32 +169,13 @@ public final class DiscreteGameLeader
         if (buffer.size() < settings.schedule().minBufferSize()) {
             return ActorCriticReport.NONE;
         }
-        int criticSteps = settings.schedule().criticSteps();
-        int actorSteps = settings.schedule().actorSteps();
-        double criticLoss = 0.0;
-        double meanQ = 0.0;
-        for (int step = 0; step < criticSteps; step++) {
-            double[] out = criticStep(buffer, follower, rng);
-            criticLoss += out[0] / criticSteps;
-            meanQ += out[1] / criticSteps;
-        }
-        double[] actor = new double[3];
-        Map<String, Double> diagnostics = new LinkedHashMap<>();
-        for (int step = 0; step < actorSteps; step++) {
-            Estimate estimate = actorStep(buffer, follower, rng, actor);
-            for (Map.Entry<String, Double> e : estimate.diagnostics().entrySet()) {
-                diagnostics.merge(e.getKey(), e.getValue() / actorSteps, Double::sum);
-            }
-        }
+        ActorCriticReport report = ActorCriticRound.run(settings.schedule(), out -> criticStep(buffer, follower, rng,
+                out), sums -> actorStep(buffer, follower, rng, sums));
         policy.polyak(settings.schedule().targetTau());
         critic.polyak(settings.schedule().targetTau());
         refreshPolicy();
         updates++;
-        boolean acted = actorSteps > 0;
-        boolean criticised = criticSteps > 0;
-        return new ActorCriticReport(criticised ? criticLoss : Double.NaN, criticised ? meanQ : Double.NaN,
-                acted ? actor[0] : Double.NaN, acted ? actor[1] : Double.NaN, acted ? actor[2] : Double.NaN,
-                diagnostics);
+        return report;
     }
 
     private void refreshPolicy() {
@@ -221,8 +200,9 @@ public final class DiscreteGameLeader
         }
     }
 
-    /** One critic step; returns {loss, mean Q of the batch}. */
-    private double[] criticStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng) {
+    /** One critic step; writes {loss, mean Q of the batch} into {@code out}. */
+    private void criticStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng,
+            double[] out) {
         int n = settings.sampling().batchSize();
         buffer.sample(n, settings.sampling().withReplacement(), false, rng, indices);
         double[] targetQ = critic.targetTable();
@@ -252,7 +232,8 @@ public final class DiscreteGameLeader
             criticGradient[cell] += 2.0 * error / n;
         }
         critic.step(criticGradient, Double.POSITIVE_INFINITY);
-        return new double[] {loss, meanQ};
+        out[0] = loss;
+        out[1] = meanQ;
     }
 
     /** The bootstrap value of {@code s'} from the target networks. */
