@@ -7,13 +7,12 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.run.MetricColumn;
-import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
 import dev.bilevel.experiments.evaluate.GameObjective;
-import dev.bilevel.experiments.evaluate.NonFinitePolicy;
 import dev.bilevel.experiments.evaluate.TabularGameEvaluator;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
@@ -231,55 +230,26 @@ public final class DiscreteToyJob implements ExperimentJob {
         WindowMean optimalTail = new WindowMean();
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
-        progress.start(describe(config), iterations);
-        String failure = null;
-        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
-        try {
-            if (directory != null) {
-                directory.writeConfig(config);
-            }
-            loop.run(iterations, sampling, sampling, step -> {
-                double[] row;
-                NonFinitePolicy failed = null;
-                try {
-                    row = evaluator.row(step);
-                } catch (NonFinitePolicy e) {
-                    row = e.row();
-                    failed = e;
-                }
-                int it = step.iteration();
-                if (metrics != null) {
-                    metrics.row(row);
-                }
-                double value = row[objectiveColumn];
-                if (!Double.isNaN(value)) {
-                    if (Double.isNaN(first[0])) {
-                        first[0] = value;
+        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+                iterations, sampling, sampling, evaluator, (it, row) -> {
+                    double value = row[objectiveColumn];
+                    if (!Double.isNaN(value)) {
+                        if (Double.isNaN(first[0])) {
+                            first[0] = value;
+                        }
+                        last[0] = value;
                     }
-                    last[0] = value;
-                }
-                if (it >= iterations - window) {
-                    objectiveTail.add(value);
-                    exactTail.add(row[exactColumn]);
-                    if (optimalColumn >= 0) {
-                        optimalTail.add(row[optimalColumn]);
+                    if (it >= iterations - window) {
+                        objectiveTail.add(value);
+                        exactTail.add(row[exactColumn]);
+                        if (optimalColumn >= 0) {
+                            optimalTail.add(row[optimalColumn]);
+                        }
                     }
-                }
-                if ((it + 1) % 10 == 0 || it + 1 == iterations) {
-                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f", last[0]));
-                }
-                if (failed != null) {
-                    throw failed;
-                }
-            });
-        } catch (ArithmeticException e) {
-            failure = e.getMessage();
-        } finally {
-            if (metrics != null) {
-                metrics.close();
-            }
-            progress.close();
-        }
+                    if ((it + 1) % 10 == 0 || it + 1 == iterations) {
+                        progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f", last[0]));
+                    }
+                });
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", problem());
         summary.put("variant", config.string("variant"));

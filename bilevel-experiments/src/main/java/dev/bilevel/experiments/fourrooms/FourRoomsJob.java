@@ -6,10 +6,10 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.experiments.run.DecisionFiles;
 import dev.bilevel.experiments.run.MetricColumn;
-import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.learn.estimator.Estimator;
@@ -187,45 +187,24 @@ public final class FourRoomsJob implements ExperimentJob {
         double[] last = {Double.NaN};
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
                 + samples + " seed=" + config.longInt("seed");
-        progress.start(label, iterations);
-        double[] finalDecision;
-        String failure = null;
-        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
-        try {
-            if (directory != null) {
-                directory.writeConfig(config);
-            }
-            loop.run(iterations, runRng.split(), runRng.split(), step -> {
-                double[] row = evaluator.row(step);
-                int it = step.iteration();
-                if (metrics != null) {
-                    metrics.row(row);
-                }
-                double objective = row[1];
-                if (it == 0) {
-                    first[0] = objective;
-                }
-                last[0] = objective;
-                if (it >= iterations - window) {
-                    tail[0] += objective;
-                    if (suboptimal) {
-                        optimalTail[0] += row[2];
+        String failure = new RecordedLoop(directory, progress).run(config, label, columns, loop, iterations,
+                runRng.split(), runRng.split(), evaluator, (it, row) -> {
+                    double objective = row[1];
+                    if (it == 0) {
+                        first[0] = objective;
                     }
-                }
-                if ((it + 1) % 100 == 0 || it + 1 == iterations) {
-                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
-                }
-            });
-            finalDecision = leader.decision();
-        } catch (ArithmeticException e) {
-            failure = e.getMessage();
-            finalDecision = null;
-        } finally {
-            if (metrics != null) {
-                metrics.close();
-            }
-            progress.close();
-        }
+                    last[0] = objective;
+                    if (it >= iterations - window) {
+                        tail[0] += objective;
+                        if (suboptimal) {
+                            optimalTail[0] += row[2];
+                        }
+                    }
+                    if ((it + 1) % 100 == 0 || it + 1 == iterations) {
+                        progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
+                    }
+                });
+        double[] finalDecision = failure == null ? leader.decision() : null;
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", "four-rooms");
         summary.put("method", config.string("method"));

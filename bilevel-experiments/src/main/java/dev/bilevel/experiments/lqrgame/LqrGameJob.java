@@ -6,8 +6,8 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.run.MetricColumn;
-import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
@@ -254,46 +254,27 @@ public final class LqrGameJob implements ExperimentJob {
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         int[] unconverged = {0};
-        progress.start(describe(config), iterations);
-        String failure = null;
-        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
-        try {
-            if (directory != null) {
-                directory.writeConfig(config);
-            }
-            loop.run(iterations, sampling, sampling, step -> {
-                double[] row = evaluator.row(step);
-                int it = step.iteration();
-                if (metrics != null) {
-                    metrics.row(row);
-                }
-                double value = row[objectiveColumn];
-                if (!Double.isNaN(value)) {
-                    if (Double.isNaN(first[0])) {
-                        first[0] = value;
+        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+                iterations, sampling, sampling, evaluator, (it, row) -> {
+                    double value = row[objectiveColumn];
+                    if (!Double.isNaN(value)) {
+                        if (Double.isNaN(first[0])) {
+                            first[0] = value;
+                        }
+                        last[0] = value;
                     }
-                    last[0] = value;
-                }
-                if (row[convergedColumn] == 0.0) {
-                    unconverged[0]++;
-                }
-                if (it >= iterations - window) {
-                    objectiveTail.add(value);
-                    exactTail.add(row[exactColumn]);
-                }
-                if ((it + 1) % 10 == 0 || it + 1 == iterations) {
-                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f  K = %s", last[0],
-                            formatGain(leader.decision().gain())));
-                }
-            });
-        } catch (ArithmeticException e) {
-            failure = e.getMessage();
-        } finally {
-            if (metrics != null) {
-                metrics.close();
-            }
-            progress.close();
-        }
+                    if (row[convergedColumn] == 0.0) {
+                        unconverged[0]++;
+                    }
+                    if (it >= iterations - window) {
+                        objectiveTail.add(value);
+                        exactTail.add(row[exactColumn]);
+                    }
+                    if ((it + 1) % 10 == 0 || it + 1 == iterations) {
+                        progress.step(it + 1, String.format(Locale.ROOT, "objective %.3f  K = %s", last[0],
+                                formatGain(leader.decision().gain())));
+                    }
+                });
         double[] gain = leader.decision().gain().clone();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", problem());

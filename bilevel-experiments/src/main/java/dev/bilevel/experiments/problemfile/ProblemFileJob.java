@@ -7,12 +7,12 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.method.GameEstimators;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.experiments.run.DecisionFiles;
 import dev.bilevel.experiments.run.MetricColumn;
-import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
@@ -260,40 +260,21 @@ public final class ProblemFileJob implements ExperimentJob {
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         double[] best = {Double.NEGATIVE_INFINITY};
-        progress.start(describe(config), iterations);
-        String failure = null;
-        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
-        try {
-            if (directory != null) {
-                directory.writeConfig(config);
-            }
-            loop.run(iterations, sampling, learning, step -> {
-                double[] row = evaluator.row(step);
-                int it = step.iteration();
-                if (metrics != null) {
-                    metrics.row(row);
-                }
-                double objective = row[1];
-                if (it == 0) {
-                    first[0] = objective;
-                }
-                last[0] = objective;
-                best[0] = Math.max(best[0], objective);
-                if (it >= iterations - window) {
-                    tail.add(objective);
-                }
-                if ((it + 1) % 10 == 0 || it + 1 == iterations) {
-                    progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
-                }
-            });
-        } catch (ArithmeticException e) {
-            failure = e.getMessage();
-        } finally {
-            if (metrics != null) {
-                metrics.close();
-            }
-            progress.close();
-        }
+        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+                iterations, sampling, learning, evaluator, (it, row) -> {
+                    double objective = row[1];
+                    if (it == 0) {
+                        first[0] = objective;
+                    }
+                    last[0] = objective;
+                    best[0] = Math.max(best[0], objective);
+                    if (it >= iterations - window) {
+                        tail.add(objective);
+                    }
+                    if ((it + 1) % 10 == 0 || it + 1 == iterations) {
+                        progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
+                    }
+                });
         double[] decision = leader.decision();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", problem());

@@ -6,8 +6,8 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.run.MetricColumn;
-import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.evaluate.DynamicsDesignEvaluator;
@@ -272,42 +272,23 @@ public final class ThermalJob implements ExperimentJob {
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         int[] unconverged = {0};
-        progress.start(describe(config), iterations);
-        String failure = null;
-        MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
-        try {
-            if (directory != null) {
-                directory.writeConfig(config);
-            }
-            loop.run(iterations, sampling, estimation, step -> {
-                double[] row = evaluator.row(step);
-                int it = step.iteration();
-                if (metrics != null) {
-                    metrics.row(row);
-                }
-                if (it == 0) {
-                    first[0] = row[1];
-                }
-                last[0] = row[1];
-                if (row[convergedColumn] == 0.0) {
-                    unconverged[0]++;
-                }
-                tail.addLast(new double[] {row[1], row[exactColumn]});
-                if (tail.size() > window) {
-                    tail.removeFirst();
-                }
-                if ((it + 1) % 10 == 0 || it + 1 == iterations) {
-                    progress.step(it + 1, String.format(Locale.ROOT, "return_UL %.1f", row[1]));
-                }
-            });
-        } catch (ArithmeticException e) {
-            failure = e.getMessage();
-        } finally {
-            if (metrics != null) {
-                metrics.close();
-            }
-            progress.close();
-        }
+        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+                iterations, sampling, estimation, evaluator, (it, row) -> {
+                    if (it == 0) {
+                        first[0] = row[1];
+                    }
+                    last[0] = row[1];
+                    if (row[convergedColumn] == 0.0) {
+                        unconverged[0]++;
+                    }
+                    tail.addLast(new double[] {row[1], row[exactColumn]});
+                    if (tail.size() > window) {
+                        tail.removeFirst();
+                    }
+                    if ((it + 1) % 10 == 0 || it + 1 == iterations) {
+                        progress.step(it + 1, String.format(Locale.ROOT, "return_UL %.1f", row[1]));
+                    }
+                });
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", problem());
         summary.put("method", method.key());
