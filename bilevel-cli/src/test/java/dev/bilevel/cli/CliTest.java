@@ -1,5 +1,6 @@
 package dev.bilevel.cli;
 
+import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bilevel.core.Hypergradient;
@@ -11,8 +12,6 @@ import dev.bilevel.problems.json.MarkovGameProblem;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.RandomProblems;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -27,26 +26,16 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsCommands() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("run", "hypergradient");
     }
 
     @Test
     void noCommandIsUsageError() {
-        Result r = run();
+        CliRun r = run();
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
     }
@@ -56,7 +45,7 @@ class CliTest {
         ConfigurableMdpProblem problem = RandomProblems.configurableMdp(7, 12, 3, 6, 0.9, 0.3);
         Path file = dir.resolve("p.json");
         Files.writeString(file, ProblemFiles.write(problem));
-        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "exact");
+        CliRun r = run("hypergradient", "--problem", file.toString(), "--estimator", "exact");
         assertThat(r.status()).as(r.err()).isZero();
         Hypergradient expected = ExactHypergradient.compute(problem.mdp(), problem.parameters0());
         assertThat(number(r.out(), "objective")).isEqualTo(expected.objective());
@@ -67,7 +56,7 @@ class CliTest {
     void trainingLoopOnlyEstimatorHasNoOneShotHypergradient() throws IOException {
         Path file = dir.resolve("p.json");
         Files.writeString(file, ProblemFiles.write(RandomProblems.configurableMdp(7, 12, 3, 6, 0.9, 0.3)));
-        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg-sr");
+        CliRun r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg-sr");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
@@ -79,7 +68,7 @@ class CliTest {
         MarkovGameProblem problem = RandomProblems.markovGame(3, 5, 2, 3, 0.9, 0.5, FollowerOperator.AVERAGED);
         Path file = dir.resolve("g.json");
         Files.writeString(file, ProblemFiles.write(problem));
-        Result r = run("hypergradient", "--problem", file.toString());
+        CliRun r = run("hypergradient", "--problem", file.toString());
         assertThat(r.status()).as(r.err()).isZero();
         Hypergradient expected = ExactGameHypergradient.compute(problem.game(), problem.leaderLogits());
         assertThat(number(r.out(), "objective")).isEqualTo(expected.objective());
@@ -91,7 +80,7 @@ class CliTest {
     void badProblemFileIsOneLineAndStatusTwo(String content) throws IOException {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, content);
-        Result r = run("hypergradient", "--problem", file.toString());
+        CliRun r = run("hypergradient", "--problem", file.toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
@@ -100,13 +89,13 @@ class CliTest {
 
     @Test
     void missingFileAndUnknownFlagAreUsageErrors() {
-        Result missing = run("hypergradient", "--problem", dir.resolve("absent.json").toString());
+        CliRun missing = run("hypergradient", "--problem", dir.resolve("absent.json").toString());
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err().strip().lines().count()).isEqualTo(1);
-        Result unknown = run("hypergradient", "--problem", "x.json", "--frobnicate");
+        CliRun unknown = run("hypergradient", "--problem", "x.json", "--frobnicate");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).contains("--frobnicate");
-        Result estimator = run("hypergradient", "--problem", "x.json", "--estimator", "magic");
+        CliRun estimator = run("hypergradient", "--problem", "x.json", "--estimator", "magic");
         assertThat(estimator.status()).isEqualTo(2);
         assertThat(estimator.err()).contains("--estimator");
     }
@@ -115,7 +104,7 @@ class CliTest {
     void fourRoomsRunWritesIdenticalRunDirectoriesForTheSameSeed() throws IOException {
         Path first = dir.resolve("a");
         Path second = dir.resolve("b");
-        Result r = run("run", "four-rooms", "--reg-lambda", "0.001", "--iterations", "60", "--seed", "4", "--out",
+        CliRun r = run("run", "four-rooms", "--reg-lambda", "0.001", "--iterations", "60", "--seed", "4", "--out",
                 first.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("-0.740"); // V_UL(start) at w ≈ 0 (reference: -0.740644 at w = 0)
@@ -135,7 +124,7 @@ class CliTest {
         Path config = dir.resolve("c.yaml");
         Files.writeString(config, "problem: four-rooms\nmethod: naive\niterations: 5\n");
         Path out = dir.resolve("run");
-        Result r = run("run", "--config", config.toString(), "samples=50", "--out", out.toString());
+        CliRun r = run("run", "--config", config.toString(), "samples=50", "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         String written = Files.readString(out.resolve("config.yaml"));
         assertThat(written).contains("method: naive", "samples: 50", "iterations: 5");
@@ -147,7 +136,7 @@ class CliTest {
         "initial_decision=no-such-weights.txt", "critic=magic"})
     void badRunInputIsOneLineStatusTwoAndWritesNothing(String bad) {
         Path out = dir.resolve("never");
-        Result r = run("run", "four-rooms", bad, "--iterations", "3", "--out", out.toString());
+        CliRun r = run("run", "four-rooms", bad, "--iterations", "3", "--out", out.toString());
         assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(Files.exists(out)).isFalse();
@@ -156,13 +145,13 @@ class CliTest {
     @Test
     void discreteToyRunFromShippedConfigWritesTheRunDirectory() throws IOException {
         Path out = dir.resolve("toy");
-        Result r = run("run", "--config", "../configs/discrete-toy/R2/biac-offpolicy.yaml", "iterations=12",
+        CliRun r = run("run", "--config", "../configs/discrete-toy/R2/biac-offpolicy.yaml", "iterations=12",
                 "--seed", "2", "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("discrete-toy R2 biac (off-policy)", "mc-undiscounted");
         assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(13);
         assertThat(Files.readString(out.resolve("config.yaml"))).contains("capacity: 1000000", "critic_steps: 5");
-        Result again = run("run", "discrete-toy", "--variant", "R2", "--method", "biac", "--off-policy",
+        CliRun again = run("run", "discrete-toy", "--variant", "R2", "--method", "biac", "--off-policy",
                 "--iterations", "12", "--seed", "2", "--out", dir.resolve("toy2").toString());
         assertThat(again.status()).as(again.err()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("toy2").resolve("metrics.csv")))
@@ -174,7 +163,7 @@ class CliTest {
         "evaluation.objective=best", "replay.capacity=x"})
     void badDiscreteToyInputIsOneLineAndStatusTwo(String bad) {
         Path out = dir.resolve("never");
-        Result r = run("run", "discrete-toy", bad, "--iterations", "3", "--out", out.toString());
+        CliRun r = run("run", "discrete-toy", bad, "--iterations", "3", "--out", out.toString());
         assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(Files.exists(out)).isFalse();
@@ -202,7 +191,7 @@ class CliTest {
         ConfigurableMdpProblem problem = RandomProblems.configurableMdp(21, 10, 3, 5, 0.9, 0.5);
         Path file = dir.resolve("p.json");
         Files.writeString(file, ProblemFiles.write(problem));
-        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg", "--critic", "exact",
+        CliRun r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg", "--critic", "exact",
                 "--episodes", "20000", "--horizon", "150", "--seed", "3");
         assertThat(r.status()).as(r.err()).isZero();
         double[] estimate = array(r.out(), "gradient");
@@ -216,12 +205,12 @@ class CliTest {
         MarkovGameProblem problem = RandomProblems.markovGame(5, 10, 3, 4, 0.9, 0.5, FollowerOperator.SEQUENTIAL);
         Path file = dir.resolve("g.json");
         Files.writeString(file, ProblemFiles.write(problem));
-        Result r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg", "--critic", "exact",
+        CliRun r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg", "--critic", "exact",
                 "--episodes", "20000", "--horizon", "150", "--seed", "1");
         assertThat(r.status()).as(r.err()).isZero();
         double[] exact = ExactGameHypergradient.compute(problem.game(), problem.leaderLogits()).gradient();
         assertThat(cosine(array(r.out(), "gradient"), exact)).isGreaterThan(0.95);
-        Result hpgd = run("hypergradient", "--problem", file.toString(), "--estimator", "hpgd-mc");
+        CliRun hpgd = run("hypergradient", "--problem", file.toString(), "--estimator", "hpgd-mc");
         assertThat(hpgd.status()).isEqualTo(2);
         assertThat(hpgd.err()).contains("markov-game");
     }
@@ -238,7 +227,7 @@ class CliTest {
             full[1] = "--problem";
             full[2] = file.toString();
             System.arraycopy(args, 0, full, 3, args.length);
-            Result r = run(full);
+            CliRun r = run(full);
             assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err().strip().lines().count()).isEqualTo(1);
         }

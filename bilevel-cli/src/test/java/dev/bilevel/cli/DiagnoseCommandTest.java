@@ -1,5 +1,6 @@
 package dev.bilevel.cli;
 
+import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bilevel.core.game.FollowerOperator;
@@ -7,8 +8,6 @@ import dev.bilevel.experiments.diagnose.EstimatorDiagnostics;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.RandomProblems;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,19 +24,9 @@ class DiagnoseCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
     @BeforeAll
     static void headless() {
         System.setProperty("java.awt.headless", "true");
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
     }
 
     private static String[] args(String... parts) {
@@ -47,7 +36,7 @@ class DiagnoseCommandTest {
     @Test
     void fourRoomsWritesTablesAndPlots() throws IOException {
         Path out = dir.resolve("fr");
-        Result r = run("diagnose", "--four-rooms", "--coordinates", "corridors", "--estimators", "bchg,naive",
+        CliRun r = run("diagnose", "--four-rooms", "--coordinates", "corridors", "--estimators", "bchg,naive",
                 "--episodes", "10,40", "--repeats", "3", "--seed", "2", "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("## Estimator diagnostics: four-rooms-corridors", "d = 5", "| bchg | 10 |",
@@ -65,7 +54,7 @@ class DiagnoseCommandTest {
         Path file = dir.resolve("chain.json");
         Files.writeString(file, ProblemFiles.write(RandomProblems.configurableMdp(5, 6, 2, 3, 0.8, 0.5)));
         Path out = dir.resolve("file");
-        Result r = run("diagnose", "--problem", file.toString(), "--estimators", "bchg,hpgd-sarsa,sobirl,exact",
+        CliRun r = run("diagnose", "--problem", file.toString(), "--estimators", "bchg,hpgd-sarsa,sobirl,exact",
                 "--episodes", "20", "--repeats", "2", "--horizon", "40", "--critic", "sarsa", "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("## Estimator diagnostics: chain", "critic sarsa", "| sobirl | 20 |",
@@ -76,7 +65,7 @@ class DiagnoseCommandTest {
     @Test
     void scalingWritesItsTableAndPlots() throws IOException {
         Path out = dir.resolve("scaling");
-        Result r = run("diagnose", "--scaling", "--dimensions", "2,50", "--episodes", "10", "--repeats", "2",
+        CliRun r = run("diagnose", "--scaling", "--dimensions", "2,50", "--episodes", "10", "--repeats", "2",
                 "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("## Dimension scaling", "| four-rooms-corridors | 5 |", "| four-rooms-all | 105 |",
@@ -99,7 +88,7 @@ class DiagnoseCommandTest {
         List<String> argv = new ArrayList<>(Arrays.asList("diagnose", "--four-rooms", "--episodes", "5",
                 "--repeats", "2", "--out", out.toString()));
         argv.add(bad);
-        Result r = run(argv.toArray(String[]::new));
+        CliRun r = run(argv.toArray(String[]::new));
         assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains(bad.substring(0, bad.contains("=") ? bad.indexOf('=') : bad.length()));
@@ -110,14 +99,14 @@ class DiagnoseCommandTest {
     @Test
     void problemSourceMustBeExactlyOne() {
         for (String[] argv : List.of(args("diagnose"), args("diagnose", "--four-rooms", "--problem", "x.json"))) {
-            Result r = run(argv);
+            CliRun r = run(argv);
             assertThat(r.status()).isEqualTo(2);
             assertThat(r.err().strip()).isEqualTo("diagnose: --problem, --four-rooms: give exactly one of them");
         }
-        Result scaling = run("diagnose", "--scaling", "--four-rooms");
+        CliRun scaling = run("diagnose", "--scaling", "--four-rooms");
         assertThat(scaling.status()).isEqualTo(2);
         assertThat(scaling.err()).contains("--four-rooms: not used with --scaling");
-        Result budgets = run("diagnose", "--scaling", "--episodes", "10,20");
+        CliRun budgets = run("diagnose", "--scaling", "--episodes", "10,20");
         assertThat(budgets.status()).isEqualTo(2);
         assertThat(budgets.err()).contains("--episodes: --scaling takes one budget");
     }
@@ -127,18 +116,18 @@ class DiagnoseCommandTest {
         Path file = dir.resolve("game.json");
         Files.writeString(file, ProblemFiles.write(RandomProblems.markovGame(1, 3, 2, 2, 0.9, 0.5,
                 FollowerOperator.AVERAGED)));
-        Result r = run("diagnose", "--problem", file.toString(), "--out", dir.resolve("g").toString());
+        CliRun r = run("diagnose", "--problem", file.toString(), "--out", dir.resolve("g").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
         assertThat(r.err()).contains("diagnose supports configurable-mdp problems");
-        Result missing = run("diagnose", "--problem", dir.resolve("absent.json").toString());
+        CliRun missing = run("diagnose", "--problem", dir.resolve("absent.json").toString());
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err().strip().lines().count()).isEqualTo(1);
     }
 
     @Test
     void helpMentionsTheExactCritic() {
-        Result r = run("diagnose", "--help");
+        CliRun r = run("diagnose", "--help");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("--critic", "isolates Monte-Carlo error", "--scaling");
         // The defaults shown are the library's.

@@ -1,10 +1,9 @@
 package dev.bilevel.cli;
 
+import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,27 +17,17 @@ class LqrGameCliTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
-    }
-
     @Test
     void runFromShippedConfigWritesTheRunDirectory() throws IOException {
         Path out = dir.resolve("lqr");
-        Result r = run("run", "--config", "../configs/lqr-game/naive-offpolicy.yaml", "iterations=12", "--seed", "4",
+        CliRun r = run("run", "--config", "../configs/lqr-game/naive-offpolicy.yaml", "iterations=12", "--seed", "4",
                 "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("lqr-game naive (off-policy)", "mc-undiscounted");
         assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(13);
         assertThat(Files.readString(out.resolve("config.yaml"))).contains("capacity: 1000000", "actor_steps: 2");
         assertThat(Files.readAllLines(out.resolve("final_leader_gain.txt"))).hasSize(2);
-        Result again = run("run", "lqr-game", "--method", "naive", "--off-policy", "--iterations", "12", "--seed", "4",
+        CliRun again = run("run", "lqr-game", "--method", "naive", "--off-policy", "--iterations", "12", "--seed", "4",
                 "--out", dir.resolve("lqr2").toString());
         assertThat(again.status()).as(again.err()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("lqr2").resolve("metrics.csv")))
@@ -51,7 +40,7 @@ class LqrGameCliTest {
         "leader.frobnicate=3", "leader.discount=0"})
     void badInputIsOneLineAndStatusTwo(String bad) {
         Path out = dir.resolve("never");
-        Result r = run("run", "lqr-game", bad, "--iterations", "3", "--out", out.toString());
+        CliRun r = run("run", "lqr-game", bad, "--iterations", "3", "--out", out.toString());
         assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(Files.exists(out)).isFalse();

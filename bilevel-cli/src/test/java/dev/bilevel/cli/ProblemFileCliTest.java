@@ -1,5 +1,6 @@
 package dev.bilevel.cli;
 
+import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,8 +11,6 @@ import dev.bilevel.problems.json.ConfigurableMdpProblem;
 import dev.bilevel.problems.json.MarkovGameProblem;
 import dev.bilevel.problems.json.ProblemFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,21 +38,11 @@ class ProblemFileCliTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
-    }
-
     private static JsonNode summary(Path runDir) throws IOException {
         return JSON.readTree(Files.readString(runDir.resolve("summary.json")));
     }
 
-    private static void assertRefused(Result r, String what) {
+    private static void assertRefused(CliRun r, String what) {
         assertThat(r.status()).as(what + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(what + ": " + r.err()).isEqualTo(1);
         assertThat(r.err()).as(what).doesNotContain("Exception", "\tat ");
@@ -62,7 +51,7 @@ class ProblemFileCliTest {
     @Test
     void runWritesSummaryAndMetricsWithTheExactObjectiveAndRecordsTheFile() throws IOException {
         Path out = dir.resolve("run");
-        Result r = run("run", "--problem", CHAIN.toString(), "--method", "naive", "--iterations", "30", "--seed", "2",
+        CliRun r = run("run", "--problem", CHAIN.toString(), "--method", "naive", "--iterations", "30", "--seed", "2",
                 "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("chain-cmdp.json naive", "exact V_L(start)");
@@ -92,11 +81,11 @@ class ProblemFileCliTest {
         Files.copy(CHAIN, configs.resolve("chain.json"));
         Files.writeString(configs.resolve("c.yaml"), "problem: problem-file\nfile: chain.json\niterations: 3\n");
         Path out = dir.resolve("run");
-        Result r = run("run", "--config", configs.resolve("c.yaml").toString(), "--out", out.toString());
+        CliRun r = run("run", "--config", configs.resolve("c.yaml").toString(), "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(summary(out).get("file").asString()).isEqualTo(configs.resolve("chain.json").toString());
         // On the command line it is relative to the working directory, where there is no chain.json.
-        Result override = run("run", "--config", configs.resolve("c.yaml").toString(), "file=chain.json", "--out",
+        CliRun override = run("run", "--config", configs.resolve("c.yaml").toString(), "file=chain.json", "--out",
                 dir.resolve("never").toString());
         assertRefused(override, "file=chain.json");
         assertThat(override.err()).contains("cannot read problem file chain.json: no such file");
@@ -118,7 +107,7 @@ class ProblemFileCliTest {
             assertThat(Files.readString(file)).contains("\"followerDiscount\": 1.5");
         }
         Path out = dir.resolve("never");
-        Result r = run("run", "--problem", file.toString(), "--iterations", "3", "--out", out.toString());
+        CliRun r = run("run", "--problem", file.toString(), "--iterations", "3", "--out", out.toString());
         assertRefused(r, content);
         assertThat(r.err()).contains(file.getFileName().toString());
         if (content.equals("range")) {
@@ -133,7 +122,7 @@ class ProblemFileCliTest {
         "initial_decision=no-such-weights.txt"})
     void badKeysAndFlagsAreOneLineStatusTwoAndWriteNothing(String bad) {
         Path out = dir.resolve("never");
-        Result r = run("run", "--problem", CHAIN.toString(), bad, "--iterations", "3", "--out", out.toString());
+        CliRun r = run("run", "--problem", CHAIN.toString(), bad, "--iterations", "3", "--out", out.toString());
         assertRefused(r, bad);
         assertThat(out).doesNotExist();
     }
@@ -142,7 +131,7 @@ class ProblemFileCliTest {
     void aMethodThatDoesNotApplyToTheKindIsRefused() {
         for (String method : new String[] {"hpgd-mc", "hpgd-sarsa", "hpgd-oracle", "sobirl"}) {
             Path out = dir.resolve("never-" + method);
-            Result r = run("run", "--problem", GAME.toString(), "--method", method, "--out", out.toString());
+            CliRun r = run("run", "--problem", GAME.toString(), "--method", method, "--out", out.toString());
             assertRefused(r, method);
             assertThat(r.err()).contains("method: '" + method + "' does not apply to a Markov game",
                     "bchg, naive, zero-order, exact");
@@ -164,7 +153,7 @@ class ProblemFileCliTest {
         }
         assertThat(optimum).isCloseTo(0.5155, within(5e-5)); // as docs/problem-files.md says
         Path out = dir.resolve("chain");
-        Result r = run("run", "--problem", CHAIN.toString(), "--method", "bchg", "--out", out.toString());
+        CliRun r = run("run", "--problem", CHAIN.toString(), "--method", "bchg", "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode s = summary(out);
         assertThat(s.get("iterations").intValue()).isEqualTo(1000);
@@ -183,9 +172,9 @@ class ProblemFileCliTest {
     void randomGameBchgEndsAboveItsStartAndAboveNaive() throws Exception {
         Path bchg = dir.resolve("bchg");
         Path naive = dir.resolve("naive");
-        CompletableFuture<Result> b = CompletableFuture.supplyAsync(() -> run("run", "--problem", GAME.toString(),
+        CompletableFuture<CliRun> b = CompletableFuture.supplyAsync(() -> run("run", "--problem", GAME.toString(),
                 "--method", "bchg", "--seed", "12", "--out", bchg.toString()));
-        Result n = run("run", "--problem", GAME.toString(), "--method", "naive", "--seed", "12", "--out",
+        CliRun n = run("run", "--problem", GAME.toString(), "--method", "naive", "--seed", "12", "--out",
                 naive.toString());
         assertThat(b.get().status()).as(b.get().err()).isZero();
         assertThat(n.status()).as(n.err()).isZero();
@@ -211,12 +200,12 @@ class ProblemFileCliTest {
                 seeds: 2
                 """);
         Path out = dir.resolve("sweep");
-        Result first = run("sweep", spec.toString(), "--out", out.toString(), "--threads", "2");
+        CliRun first = run("sweep", spec.toString(), "--out", out.toString(), "--threads", "2");
         assertThat(first.status()).as(first.err()).isZero();
         assertThat(first.out()).contains("sweep: 4 trials: 4 run now", "4 completed, 0 failed");
-        Result again = run("sweep", spec.toString(), "--out", out.toString());
+        CliRun again = run("sweep", spec.toString(), "--out", out.toString());
         assertThat(again.out()).contains("0 run now", "4 already finished; 4 completed");
-        Result aggregate = run("aggregate", out.toString(), "--no-report");
+        CliRun aggregate = run("aggregate", out.toString(), "--no-report");
         assertThat(aggregate.status()).as(aggregate.err()).isZero();
         assertThat(aggregate.out()).contains("| problem file | BC-HG | Naive-PGD |", "| chain.json | ",
                 "4 trials completed of 4");
@@ -230,7 +219,7 @@ class ProblemFileCliTest {
 
         Map<String, byte[]> before = files(out);
         Files.writeString(file, Files.readString(file).replace("\"temperature\": 0.1", "\"temperature\": 0.2"));
-        Result changed = run("sweep", spec.toString(), "--out", out.toString());
+        CliRun changed = run("sweep", spec.toString(), "--out", out.toString());
         assertRefused(changed, "changed file");
         assertThat(changed.err()).startsWith("sweep: file: " + file + " has changed: its SHA-256 is ")
                 .contains("in the finished trials of " + out);
@@ -254,7 +243,7 @@ class ProblemFileCliTest {
         for (String[] c : cases) {
             Path spec = Files.writeString(dir.resolve("s.yaml"), c[0]);
             Path out = dir.resolve("never");
-            Result r = run("sweep", spec.toString(), "--out", out.toString());
+            CliRun r = run("sweep", spec.toString(), "--out", out.toString());
             assertRefused(r, c[0]);
             assertThat(r.err()).as(c[0]).contains(c[1]);
             assertThat(out).doesNotExist();
@@ -266,7 +255,7 @@ class ProblemFileCliTest {
     void reproduceProblemQuickRunsEveryApplicableMethodAndWritesTheReport() throws IOException {
         Path game = Path.of("../docs/examples/matching-game.json");
         Path out = dir.resolve("reproduce");
-        Result r = run("reproduce", "--problem", game.toString(), "--quick", "--out", out.toString(), "--threads",
+        CliRun r = run("reproduce", "--problem", game.toString(), "--quick", "--out", out.toString(), "--threads",
                 "2");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("sweep: 12 trials: 12 run now", "12 completed, 0 failed",
@@ -287,7 +276,7 @@ class ProblemFileCliTest {
         }
         assertThat(score(selected, "bchg")).isCloseTo(score(selected, "exact"),
                 within(0.01 * Math.abs(score(selected, "exact"))));
-        Result again = run("reproduce", "--problem", game.toString(), "--quick", "--out", out.toString());
+        CliRun again = run("reproduce", "--problem", game.toString(), "--quick", "--out", out.toString());
         assertThat(again.out()).contains("0 run now", "12 already finished");
     }
 
@@ -308,7 +297,7 @@ class ProblemFileCliTest {
         };
         for (String[] args : cases) {
             String[] full = Stream.concat(Stream.of(args), Stream.of("--out", out.toString())).toArray(String[]::new);
-            Result r = run(full);
+            CliRun r = run(full);
             assertRefused(r, String.join(" ", args));
             assertThat(out).as(String.join(" ", args)).doesNotExist();
         }

@@ -1,10 +1,9 @@
 package dev.bilevel.cli;
 
+import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,16 +16,6 @@ class SweepCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
-    }
-
     private Path spec(String yaml) throws IOException {
         return Files.writeString(dir.resolve("spec.yaml"), yaml);
     }
@@ -35,23 +24,23 @@ class SweepCommandTest {
     void sweepResumeListAggregateAndReport() throws IOException {
         Path spec = spec("problem: four-rooms\nmethod: [bchg, naive]\niterations: 20\nseeds: 2\n");
         Path out = dir.resolve("out");
-        Result first = run("sweep", spec.toString(), "--out", out.toString(), "--threads", "2");
+        CliRun first = run("sweep", spec.toString(), "--out", out.toString(), "--threads", "2");
         assertThat(first.status()).as(first.err()).isZero();
         assertThat(first.out()).contains("sweep: 4 trials: 4 run now", "0 already finished; 4 completed, 0 failed");
-        Result again = run("sweep", spec.toString(), "--out", out.toString());
+        CliRun again = run("sweep", spec.toString(), "--out", out.toString());
         assertThat(again.status()).as(again.err()).isZero();
         assertThat(again.out()).contains("0 run now", "4 already finished; 4 completed");
-        Result list = run("sweep", spec.toString(), "--out", out.toString(), "--list", "--shard", "2/2");
+        CliRun list = run("sweep", spec.toString(), "--out", out.toString(), "--list", "--shard", "2/2");
         assertThat(list.status()).isZero();
         assertThat(list.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("completed", "seed=1"));
 
-        Result aggregate = run("aggregate", out.toString(), "--window", "5", "--rolling", "1");
+        CliRun aggregate = run("aggregate", out.toString(), "--window", "5", "--rolling", "1");
         assertThat(aggregate.status()).as(aggregate.err()).isZero();
         assertThat(aggregate.out()).contains("| λ | samples | BC-HG (ours) | BC-HG (paper) |",
                 "4 trials completed of 4, 0 failed", "wrote " + out.resolve("report/index.html"));
         assertThat(Files.readString(out.resolve("report/index.html"))).contains("<h1>FourRooms incentive design</h1>");
         assertThat(out.resolve("aggregate/selected.csv")).exists();
-        Result tablesOnly = run("aggregate", out.toString(), "--no-report", "--rule", "final", "--curves", "all");
+        CliRun tablesOnly = run("aggregate", out.toString(), "--no-report", "--rule", "final", "--curves", "all");
         assertThat(tablesOnly.status()).as(tablesOnly.err()).isZero();
         assertThat(tablesOnly.out()).contains("final value").doesNotContain("index.html");
     }
@@ -66,7 +55,7 @@ class SweepCommandTest {
     void badSpecsAreOneLineAndStatusTwo(String yaml, String message) throws IOException {
         Path spec = spec(yaml.replace("\\n", "\n"));
         Path out = dir.resolve("never");
-        Result r = run("sweep", spec.toString(), "--out", out.toString());
+        CliRun r = run("sweep", spec.toString(), "--out", out.toString());
         assertThat(r.status()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).startsWith(message);
@@ -94,7 +83,7 @@ class SweepCommandTest {
             {"reproduce", "four-rooms", "--quick", "--executor", "local", "--shard", "3/2"},
         };
         for (String[] args : cases) {
-            Result r = run(args);
+            CliRun r = run(args);
             String what = String.join(" ", args) + " -> " + r.err();
             assertThat(r.status()).as(what).isEqualTo(2);
             assertThat(r.err().strip().lines().count()).as(what).isEqualTo(1);
@@ -108,7 +97,7 @@ class SweepCommandTest {
 
     @Test
     void helpListsTheNewCommands() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.out()).contains("sweep", "aggregate", "reproduce");
         assertThat(run("sweep", "--help").out()).contains("--shard", "--executor", "--join", "--retry-failed");
         assertThat(run("reproduce", "--help").out()).contains("--quick");

@@ -1,10 +1,9 @@
 package dev.bilevel.cli;
 
+import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,20 +17,10 @@ class ThermalCliTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
-    }
-
     private static final String[] TINY = {"train_episodes=3", "eval_episodes=2", "critic.initial_steps=3",
         "critic.steps=2", "critic.hidden_width=8"};
 
-    private Result thermal(Path out, String... extra) {
+    private CliRun thermal(Path out, String... extra) {
         String[] args = new String[4 + TINY.length + extra.length + 2];
         int k = 0;
         args[k++] = "run";
@@ -52,7 +41,7 @@ class ThermalCliTest {
     @Test
     void shippedConfigRunsAndOptionsOverrideIt() throws IOException {
         Path out = dir.resolve("bchg");
-        Result r = thermal(out, "--method", "hpgd-td", "--learning-rate", "0.01", "--seed", "3");
+        CliRun r = thermal(out, "--method", "hpgd-td", "--learning-rate", "0.01", "--seed", "3");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("thermal hpgd-td  lr = 0.01  protocol = default  seed = 3", "return_UL");
         assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(4);
@@ -65,7 +54,7 @@ class ThermalCliTest {
     @Test
     void randomSearchRunsFromTheCommandLine() throws IOException {
         Path out = dir.resolve("search");
-        Result r = run("run", "thermal-random-search", "draws=12", "bins=4", "eval_episodes=2", "--out",
+        CliRun r = run("run", "thermal-random-search", "draws=12", "bins=4", "eval_episodes=2", "--out",
                 out.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(out.resolve("histogram.png")).exists();
@@ -77,7 +66,7 @@ class ThermalCliTest {
         "critic.batch_size=-1", "--variant=R1", "score_clip=-1", "iterations=x", "follower.tolerance=0"})
     void badThermalInputIsOneLineStatusTwoAndWritesNothing(String bad) {
         Path out = dir.resolve("never");
-        Result r = run("run", "thermal", bad, "--iterations", "2", "--out", out.toString());
+        CliRun r = run("run", "thermal", bad, "--iterations", "2", "--out", out.toString());
         assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(Files.exists(out)).isFalse();
