@@ -1,5 +1,7 @@
 package dev.bilevel.core.lqr;
 
+import dev.bilevel.core.math.StackedForms;
+
 /**
  * The soft-optimal follower of a {@link LeaderAwareLqrProblem} against the leader policy
  * {@code a ~ N(Kx, WWᵀ)} it assumes, from {@link LeaderAwareMaxEntLqr}. With the leader's deviation seen
@@ -121,17 +123,7 @@ public final class LeaderAwareLqrSolution {
 
     /** The follower's soft value {@code V_F(x, a) = −(xᵀP_xx x + 2xᵀP_xa w + wᵀP_aa w + v)}, {@code w = C(a − Kx)}. */
     public double softValue(double[] x, int xOffset, double[] a, int aOffset) {
-        int d = n + l;
-        double sum = 0.0;
-        for (int i = 0; i < d; i++) {
-            double zi = i < n ? x[xOffset + i] : a[aOffset + i - n];
-            double row = 0.0;
-            for (int j = 0; j < d; j++) {
-                row += valueQuadratic[i * d + j] * (j < n ? x[xOffset + j] : a[aOffset + j - n]);
-            }
-            sum += zi * row;
-        }
-        return -(sum + v);
+        return -(StackedForms.quadratic(valueQuadratic, n, l, x, xOffset, a, aOffset) + v);
     }
 
     /** {@link #softValue(double[], int, double[], int)} at offset 0. */
@@ -157,17 +149,7 @@ public final class LeaderAwareLqrSolution {
 
     /** Writes the policy mean {@code −K_x x − K_a C(a − Kx)} into {@code out[outOffset…]}. */
     public void followerMean(double[] x, int xOffset, double[] a, int aOffset, double[] out, int outOffset) {
-        int d = n + l;
-        for (int r = 0; r < m; r++) {
-            double sum = 0.0;
-            for (int j = 0; j < n; j++) {
-                sum += meanGain[r * d + j] * x[xOffset + j];
-            }
-            for (int k = 0; k < l; k++) {
-                sum += meanGain[r * d + n + k] * a[aOffset + k];
-            }
-            out[outOffset + r] = sum;
-        }
+        StackedForms.affine(meanGain, m, n, l, x, xOffset, a, aOffset, out, outOffset);
     }
 
     /**

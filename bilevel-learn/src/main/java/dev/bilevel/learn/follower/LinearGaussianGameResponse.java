@@ -1,5 +1,6 @@
 package dev.bilevel.learn.follower;
 
+import dev.bilevel.core.math.StackedForms;
 import java.util.SplittableRandom;
 
 /**
@@ -63,17 +64,7 @@ public final class LinearGaussianGameResponse implements GaussianGameResponse {
 
     @Override
     public void mean(double[] x, int xOffset, double[] leaderAction, int leaderOffset, double[] out, int outOffset) {
-        int d = n + l;
-        for (int r = 0; r < m; r++) {
-            double sum = 0.0;
-            for (int j = 0; j < n; j++) {
-                sum += meanGain[r * d + j] * x[xOffset + j];
-            }
-            for (int k = 0; k < l; k++) {
-                sum += meanGain[r * d + n + k] * leaderAction[leaderOffset + k];
-            }
-            out[outOffset + r] = sum;
-        }
+        StackedForms.affine(meanGain, m, n, l, x, xOffset, leaderAction, leaderOffset, out, outOffset);
     }
 
     @Override
@@ -122,16 +113,6 @@ public final class LinearGaussianGameResponse implements GaussianGameResponse {
 
     @Override
     public double softValue(double[] x, int xOffset, double[] leaderAction, int leaderOffset) {
-        int d = n + l;
-        double sum = 0.0;
-        for (int i = 0; i < d; i++) {
-            double zi = i < n ? x[xOffset + i] : leaderAction[leaderOffset + i - n];
-            double row = 0.0;
-            for (int j = 0; j < d; j++) {
-                row += valueQuadratic[i * d + j] * (j < n ? x[xOffset + j] : leaderAction[leaderOffset + j - n]);
-            }
-            sum += zi * row;
-        }
-        return -(sum + valueOffset);
+        return -(StackedForms.quadratic(valueQuadratic, n, l, x, xOffset, leaderAction, leaderOffset) + valueOffset);
     }
 }

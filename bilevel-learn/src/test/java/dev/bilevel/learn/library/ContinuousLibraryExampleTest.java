@@ -183,10 +183,15 @@ class ContinuousLibraryExampleTest {
      * covariance C propagates exactly (the mean stays 0) and E[u²] = KCKᵀ + Σ_u.
      */
     static double objective(TwoRooms mdp, double[] w) {
-        SoftLqrProblem model = mdp.followerModel(w);
-        SoftLqrSolution follower = new SoftLqr().solve(model).requireConverged();
+        return objectiveWithPolicyOf(mdp, w, w);
+    }
+
+    /** The same at design {@code w}, with the follower's policy its best response to {@code policyAt}. */
+    static double objectiveWithPolicyOf(TwoRooms mdp, double[] w, double[] policyAt) {
+        SoftLqrSolution follower = new SoftLqr().solve(mdp.followerModel(policyAt)).requireConverged();
         double[] k = follower.gainArray();
         double su = follower.covarianceArray()[0];
+        SoftLqrProblem model = mdp.followerModel(w);
         double[] a = model.a().data; // row-major 2×2
         double[] b = model.b().data; // 2×1
         double[] m = {a[0] - b[0] * k[0], a[1] - b[0] * k[1], a[2] - b[1] * k[0], a[3] - b[1] * k[1]};
@@ -308,36 +313,6 @@ class ContinuousLibraryExampleTest {
     }
 
     /**
-     * The objective at design {@code w} with the follower's policy fixed at its best response to {@code policyAt}
-     * (the same propagation as {@link #objective}).
-     */
-    private static double objectiveWithPolicyOf(TwoRooms mdp, double[] w, double[] policyAt) {
-        SoftLqrSolution follower = new SoftLqr().solve(mdp.followerModel(policyAt)).requireConverged();
-        double[] k = follower.gainArray();
-        double su = follower.covarianceArray()[0];
-        SoftLqrProblem model = mdp.followerModel(w);
-        double[] a = model.a().data;
-        double[] b = model.b().data;
-        double[] m = {a[0] - b[0] * k[0], a[1] - b[0] * k[1], a[2] - b[1] * k[0], a[3] - b[1] * k[1]};
-        double[] cov = {1, 0, 0, 1};
-        double s2 = TwoRooms.SIGMA * TwoRooms.SIGMA;
-        double sum = 0.0;
-        double discount = 1.0;
-        for (int t = 0; t < mdp.horizon(); t++) {
-            double energy = k[0] * k[0] * cov[0] + 2 * k[0] * k[1] * cov[1] + k[1] * k[1] * cov[3] + su;
-            sum -= discount * (cov[0] + cov[3] + 3 * energy + 0.01 * (w[0] * w[0] + w[1] * w[1]));
-            double[] mc = {m[0] * cov[0] + m[1] * cov[2], m[0] * cov[1] + m[1] * cov[3],
-                m[2] * cov[0] + m[3] * cov[2], m[2] * cov[1] + m[3] * cov[3]};
-            cov = new double[] {mc[0] * m[0] + mc[1] * m[1] + su * b[0] * b[0] + s2,
-                mc[0] * m[2] + mc[1] * m[3] + su * b[0] * b[1],
-                mc[2] * m[0] + mc[3] * m[1] + su * b[1] * b[0],
-                mc[2] * m[2] + mc[3] * m[3] + su * b[1] * b[1] + s2};
-            discount *= mdp.leaderDiscount();
-        }
-        return sum;
-    }
-
-    /**
      * Why Naive-PGD leaves the heater alone: at {@code w = 0} the exact derivative in the heater's weight is 0.73,
      * but with the tenant's policy held fixed (the direct part, all Naive-PGD estimates) only 0.12; the rest is the
      * tenant heating less when each unit of heat does more. The door's, 1.70, is mostly direct (1.44).
@@ -358,7 +333,6 @@ class ContinuousLibraryExampleTest {
         }
         System.out.printf(Locale.ROOT, "continuous example at w = 0: gradient %s, direct part %s%n",
                 Arrays.toString(total), Arrays.toString(direct));
-        assertThat(objectiveWithPolicyOf(mdp, zero, zero)).isCloseTo(objective(mdp, zero), within(1e-12));
         assertThat(direct[0]).isLessThan(0.3 * total[0]);
         assertThat(direct[1]).isGreaterThan(0.7 * total[1]);
     }
