@@ -1,7 +1,7 @@
 package dev.bilevel.bench;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
-import dev.bilevel.core.tabular.PolicyEvaluation;
+import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
@@ -29,12 +29,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One FourRooms outer iteration, everything included: the follower's warm best response, the exact
- * evaluation of {@code leader_objective} that is logged, sampling, the estimator (with its SARSA pass)
- * and the update. An invocation runs {@value #ITERATIONS} iterations of a fresh run (λ = 0.003,
- * learning rate 0.1, SARSA step 0.5), so the score is the mean cost per iteration over a run's first
- * {@value #ITERATIONS} iterations. {@code bchg-sr} refines from the first iteration, so it times the
- * refinement phase, its dearer one.
+ * One FourRooms outer iteration, everything included: the follower's warm best response, the whole metrics row that
+ * is logged (the exact {@code leader_objective}, the batch's return, the estimate's norms), sampling, the estimator
+ * (with its SARSA pass) and the update. An invocation runs {@value #ITERATIONS} iterations of a fresh run
+ * (λ = 0.003, learning rate 0.1, SARSA step 0.5), so the score is the mean cost per iteration over a run's first
+ * {@value #ITERATIONS} iterations. {@code bchg-sr} refines from the first iteration, so it times the refinement
+ * phase, its dearer one.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,14 +70,14 @@ public class FourRoomsIterationBenchmark {
                 ClippedSgd.ungrouped(fourRooms.dimension(), 0.1, 1.0));
         TabularMdpFollower follower = new TabularMdpFollower(model, TabularMdpFollower.Behaviour.OPTIMAL, 0,
                 root.split());
+        TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(model, follower);
         int length = samples / envs;
         BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
-                follower, (x, response, rng) -> sampler.sample(response.policy(), envs, length, rng), leader);
+                evaluator.follower(), (x, response, rng) -> sampler.sample(response.policy(), envs, length, rng),
+                leader);
         SplittableRandom run = root.split();
         double[] objective = new double[1];
-        loop.run(ITERATIONS, run.split(), run.split(), step -> objective[0] += PolicyEvaluation.initialValue(
-                model.dynamics(), PolicyEvaluation.evaluate(model.dynamics(), step.response().policy(),
-                        model.leaderReward().evaluate(step.decision()), model.leaderDiscount()).stateValues()));
+        loop.run(ITERATIONS, run.split(), run.split(), step -> objective[0] += evaluator.row(step)[1]);
         return objective[0] + leader.decision()[0];
     }
 }

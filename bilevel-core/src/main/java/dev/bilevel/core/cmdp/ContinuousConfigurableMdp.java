@@ -54,8 +54,7 @@ public interface ContinuousConfigurableMdp extends DynamicsDesign {
         /** @return the follower's linear-quadratic model */
         SoftLqrProblem followerModel();
 
-        /** The transition noise of the follower's model. */
-        @Override
+        /** @return the covariance of the transition noise around {@link #transitionMean}, {@code n×n} row-major */
         default double[] transitionCovariance() {
             return followerModel().noiseCovariance().data.clone();
         }

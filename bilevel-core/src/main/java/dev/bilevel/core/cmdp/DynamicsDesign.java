@@ -43,6 +43,17 @@ public interface DynamicsDesign {
     Model model(double[] decision);
 
     /**
+     * A view that forwards this interface's methods (and its models' methods) and nothing else, so that a leader
+     * handed the whole configurable MDP holds only what it may know: no cast reaches the follower's model.
+     *
+     * @param design the design, or the configurable MDP that implements it
+     * @return {@code design} if it is already such a view, else a view of it
+     */
+    static DynamicsDesign view(DynamicsDesign design) {
+        return design instanceof DynamicsDesignView ? design : new DynamicsDesignView(design);
+    }
+
+    /**
      * The leader's model at one decision. Methods write into caller-owned arrays and allocate nothing; they are
      * thread-safe as long as the callers' arrays are not shared.
      */
@@ -72,9 +83,6 @@ public interface DynamicsDesign {
          * @param out receives the mean, length {@code n}
          */
         void transitionMean(double[] x, double[] u, double[] out);
-
-        /** @return the covariance of the transition noise around {@link #transitionMean}, {@code n×n} row-major */
-        double[] transitionCovariance();
 
         /**
          * The transition score {@code ∇_w log p(x'|x,u;w)} of the transition density.

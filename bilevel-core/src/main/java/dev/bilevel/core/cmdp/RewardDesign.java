@@ -24,6 +24,7 @@ public record RewardDesign(RewardJacobian followerRewardJacobian, ParametricRewa
                 || followerRewardJacobian.dimension() != leaderReward.dimension()) {
             throw new IllegalArgumentException("the follower's reward Jacobian and the leader's reward differ in shape");
         }
+        followerRewardJacobian = RewardJacobian.view(followerRewardJacobian);
     }
 
     /** Number of states. */

@@ -20,4 +20,15 @@ public interface RewardJacobian {
      * Adds {@code Σ_{s,a} weights[s·A + a]·∂r(s,a;x)/∂x} to {@code gradient} (length {@code d}).
      */
     void accumulateGradient(double[] x, double[] weights, double[] gradient);
+
+    /**
+     * A view that forwards these four methods and nothing else, so that a leader holding the Jacobian of the
+     * follower's reward cannot reach the reward itself (as a cast to {@link ParametricReward} could).
+     *
+     * @param jacobian the follower's reward, or any Jacobian
+     * @return {@code jacobian} if it is already such a view, else a view of it
+     */
+    static RewardJacobian view(RewardJacobian jacobian) {
+        return jacobian instanceof RewardJacobianView ? jacobian : new RewardJacobianView(jacobian);
+    }
 }

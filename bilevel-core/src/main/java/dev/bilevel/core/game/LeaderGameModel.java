@@ -37,4 +37,15 @@ public interface LeaderGameModel {
      */
     void leaderRewardGradient(double[] x, int xOffset, double[] leaderAction, int leaderOffset,
             double[] followerAction, int followerOffset, double[] dx, double[] dLeader, double[] dFollower);
+
+    /**
+     * A view that forwards this interface's methods and nothing else, so that a leader handed the whole game holds
+     * only what it may know: no cast reaches the follower's reward.
+     *
+     * @param model the model, or the game that implements it
+     * @return {@code model} if it is already such a view, else a view of it
+     */
+    static LeaderGameModel view(LeaderGameModel model) {
+        return model instanceof LeaderGameModelView ? model : new LeaderGameModelView(model);
+    }
 }

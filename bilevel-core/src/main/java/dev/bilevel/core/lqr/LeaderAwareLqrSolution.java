@@ -153,16 +153,8 @@ public final class LeaderAwareLqrSolution {
     }
 
     /**
-     * Writes the policy mean's (constant) Jacobian {@code [∂μ/∂x | ∂μ/∂a]}, {@code m×(n+l)} row-major: the mean is
-     * {@code μ(x, a) = [∂μ/∂x | ∂μ/∂a]·[x; a]}.
-     */
-    public void meanJacobian(double[] out) {
-        System.arraycopy(meanGain, 0, out, 0, meanGain.length);
-    }
-
-    /**
      * The policy mean's gain {@code G}, {@code m×(n+l)} row-major: the mean is {@code G·[x; a]} (a copy; the same
-     * numbers as {@link #meanJacobian}).
+     * numbers as the mean's Jacobian).
      */
     public double[] meanGain() {
         return meanGain.clone();

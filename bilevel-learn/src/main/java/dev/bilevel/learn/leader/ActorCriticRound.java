@@ -19,11 +19,8 @@ final class ActorCriticRound {
 
     /** One actor step. */
     interface ActorStep {
-        /**
-         * Runs it, adds {gradient norm, direct norm, response norm} divided by the actor steps to {@code sums}, and
-         * returns its estimate.
-         */
-        Estimate run(double[] sums);
+        /** Runs it, writes {gradient norm, direct norm, response norm} into {@code norms}, and returns its estimate. */
+        Estimate run(double[] norms);
     }
 
     private ActorCriticRound() {
@@ -41,9 +38,13 @@ final class ActorCriticRound {
             meanQ += out[1] / criticSteps;
         }
         double[] norms = new double[3];
+        double[] stepNorms = new double[3];
         Map<String, Double> diagnostics = new LinkedHashMap<>();
         for (int step = 0; step < actorSteps; step++) {
-            Estimate estimate = actor.run(norms);
+            Estimate estimate = actor.run(stepNorms);
+            for (int k = 0; k < 3; k++) {
+                norms[k] += stepNorms[k] / actorSteps;
+            }
             for (Map.Entry<String, Double> e : estimate.diagnostics().entrySet()) {
                 diagnostics.merge(e.getKey(), e.getValue() / actorSteps, Double::sum);
             }

@@ -75,7 +75,18 @@ public final class ClippedSgd {
      * @return the norm of each group's gradient before clipping
      */
     public double[] ascend(double[] weights, double[] gradient) {
-        double[] norms = norms(gradient);
+        return ascend(weights, gradient, norms(gradient));
+    }
+
+    /**
+     * One ascent step with the group norms already computed.
+     *
+     * @param weights updated in place
+     * @param gradient the ascent direction (read only)
+     * @param norms {@link #norms(double[])} of {@code gradient}
+     * @return {@code norms}
+     */
+    public double[] ascend(double[] weights, double[] gradient, double[] norms) {
         int start = 0;
         for (int g = 0; g < groups.length; g++) {
             double factor = norms[g] > maxNorm ? maxNorm / norms[g] : 1.0;

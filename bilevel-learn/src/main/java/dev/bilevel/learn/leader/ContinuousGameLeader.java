@@ -180,7 +180,7 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
         ActorCriticReport report = ActorCriticRound.run(settings.schedule(), out -> {
             out[0] = criticStep(buffer, follower, rng);
             out[1] = critic.lastMeanValue();
-        }, sums -> actorStep(buffer, follower, rng, sums));
+        }, norms -> actorStep(buffer, follower, rng, norms));
         critic.polyak(settings.schedule().targetTau());
         targetPolicy.polyak(policy, settings.schedule().targetTau());
         updates++;
@@ -215,11 +215,11 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
     }
 
     /**
-     * One actor step: adds {gradient norm, direct norm, response norm} divided by the step count to {@code sums}
-     * and returns the estimate.
+     * One actor step: writes {gradient norm, direct norm, response norm} into {@code norms} and returns the
+     * estimate.
      */
     private Estimate actorStep(ContinuousReplayBuffer buffer, GaussianGameResponse follower, SplittableRandom rng,
-            double[] sums) {
+            double[] norms) {
         int count = settings.sampling().batchSize();
         buffer.sample(count, settings.sampling().withReplacement(), settings.sampling().discountWeighted(), rng,
                 indices);
@@ -230,15 +230,12 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
         for (int k = 0; k < gradient.length; k++) {
             gradient[k] = -(direct[k] + response[k]); // the loss gradient; Adam descends it
         }
-        double norm = GradientClipping.globalNorm(gradient);
-        if (settings.maxGradNorm() < Double.POSITIVE_INFINITY) {
-            GradientClipping.clipGlobalNorm(gradient, settings.maxGradNorm());
-        }
+        norms[0] = settings.maxGradNorm() < Double.POSITIVE_INFINITY
+                ? GradientClipping.clipGlobalNorm(gradient, settings.maxGradNorm())
+                : GradientClipping.globalNorm(gradient);
         policyOptimizer.step(policy.gain(), gradient);
-        int steps = settings.schedule().actorSteps();
-        sums[0] += norm / steps;
-        sums[1] += GradientClipping.globalNorm(direct) / steps;
-        sums[2] += GradientClipping.globalNorm(response) / steps;
+        norms[1] = GradientClipping.globalNorm(direct);
+        norms[2] = GradientClipping.globalNorm(response);
         return estimate;
     }
 

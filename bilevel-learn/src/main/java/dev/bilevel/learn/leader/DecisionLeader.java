@@ -5,6 +5,7 @@ import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.follower.FollowerResponse;
 import dev.bilevel.learn.loop.Leader;
+import dev.bilevel.nn.GradientClipping;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -32,25 +33,17 @@ public final class DecisionLeader<R extends FollowerResponse, B> implements Lead
 
         /** The norm of the whole gradient. */
         public double gradientNorm() {
-            return norm(estimate.gradient());
+            return GradientClipping.globalNorm(estimate.gradient());
         }
 
         /** The norm of the direct part. */
         public double directNorm() {
-            return norm(estimate.direct());
+            return GradientClipping.globalNorm(estimate.direct());
         }
 
         /** The norm of the follower-response part. */
         public double responseNorm() {
-            return norm(estimate.response());
-        }
-
-        private static double norm(double[] v) {
-            double sum = 0.0;
-            for (double x : v) {
-                sum += x * x;
-            }
-            return Math.sqrt(sum);
+            return GradientClipping.globalNorm(estimate.response());
         }
     }
 
@@ -89,14 +82,15 @@ public final class DecisionLeader<R extends FollowerResponse, B> implements Lead
     public Update learn(B data, R response, SplittableRandom rng) {
         Estimate estimate = estimator.estimate(new Estimation<>(iteration, decision.clone(), response, data, rng));
         double[] gradient = estimate.gradient();
-        for (double norm : optimizer.norms(gradient)) {
+        double[] norms = optimizer.norms(gradient);
+        for (double norm : norms) {
             if (!Double.isFinite(norm)) {
                 throw new ArithmeticException(String.format(Locale.ROOT,
                         "diverged at iteration %d: the hypergradient estimate is not finite (%s)", iteration,
-                        Arrays.toString(optimizer.norms(gradient))));
+                        Arrays.toString(norms)));
             }
         }
-        double[] norms = optimizer.ascend(decision, gradient);
+        optimizer.ascend(decision, gradient, norms);
         iteration++;
         return new Update(estimate, norms);
     }

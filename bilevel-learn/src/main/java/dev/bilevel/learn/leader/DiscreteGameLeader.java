@@ -151,11 +151,6 @@ public final class DiscreteGameLeader
         return probabilities.clone();
     }
 
-    /** The critic's table {@code Q_φ(s,a)[b]} at {@code [(s·A + a)·B + b]} (a copy). */
-    public double[] criticTable() {
-        return critic.table().clone();
-    }
-
     /**
      * Once the buffer holds enough transitions: critic steps, actor steps, then one Polyak step of both target
      * networks.
@@ -170,7 +165,7 @@ public final class DiscreteGameLeader
             return ActorCriticReport.NONE;
         }
         ActorCriticReport report = ActorCriticRound.run(settings.schedule(), out -> criticStep(buffer, follower, rng,
-                out), sums -> actorStep(buffer, follower, rng, sums));
+                out), norms -> actorStep(buffer, follower, rng, norms));
         policy.polyak(settings.schedule().targetTau());
         critic.polyak(settings.schedule().targetTau());
         refreshPolicy();
@@ -289,11 +284,11 @@ public final class DiscreteGameLeader
     }
 
     /**
-     * One actor step: adds {gradient norm, direct norm, response norm} divided by the step count to {@code sums}
-     * and returns the estimate.
+     * One actor step: writes {gradient norm, direct norm, response norm} into {@code norms} and returns the
+     * estimate.
      */
     private Estimate actorStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng,
-            double[] sums) {
+            double[] norms) {
         int n = settings.sampling().batchSize();
         buffer.sample(n, settings.sampling().withReplacement(), settings.sampling().discountWeighted(), rng, indices);
         double[] q = critic.table();
@@ -308,11 +303,9 @@ public final class DiscreteGameLeader
         }
         double directNorm = policy.gradientNorm(directLogitGradient);
         double responseNorm = allZero(estimate.response()) ? 0.0 : policy.gradientNorm(responseLogitGradient);
-        double norm = policy.step(logitGradient, settings.maxGradNorm());
-        int steps = settings.schedule().actorSteps();
-        sums[0] += norm / steps;
-        sums[1] += directNorm / steps;
-        sums[2] += responseNorm / steps;
+        norms[0] = policy.step(logitGradient, settings.maxGradNorm());
+        norms[1] = directNorm;
+        norms[2] = responseNorm;
         return estimate;
     }
 

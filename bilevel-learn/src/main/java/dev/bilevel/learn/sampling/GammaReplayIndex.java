@@ -154,24 +154,6 @@ public final class GammaReplayIndex {
         return (index + k) % capacity;
     }
 
-    /**
-     * The influence weights' normaliser {@code Σ_{k=first}^{length−1} γ^k} (0 for an empty range), summed in
-     * increasing {@code k} as the estimators' weighted averages use it.
-     *
-     * @param gamma the discount
-     * @param first the first step
-     * @param length one past the last step
-     * @return the sum
-     */
-    public static double influenceNormaliser(double gamma, int first, int length) {
-        double sum = 0.0;
-        double w = Math.pow(gamma, first);
-        for (int step = first; step < length; step++, w *= gamma) {
-            sum += w;
-        }
-        return sum;
-    }
-
     /** Whether the episode ended at slot {@code i}. */
     public boolean last(int i) {
         return last[i];

@@ -28,6 +28,7 @@ import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.cmdp.SoftValueIteration;
 import dev.bilevel.core.game.ExactGameHypergradient;
 import dev.bilevel.core.game.GameFollowerSolution;
+import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.LeaderGameModel;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
@@ -53,8 +54,8 @@ class BoundaryRulesTest {
     /** What of core the leader may know: its own models, the environment's transition table, numerics. */
     private static final DescribedPredicate<JavaClass> LEADER_VISIBLE_CORE = belongToAnyOf(RewardDesign.class,
             RewardJacobian.class, ParametricReward.class, DynamicsDesign.class, LeaderGameModel.class,
-            TabularSoftmaxPolicy.class, TabularDynamics.class, PolicyEvaluation.class, PolicyValues.class,
-            Hypergradient.class).or(resideInAPackage("dev.bilevel.core.math.."))
+            TabularSoftmaxPolicy.class, JointPolicy.class, TabularDynamics.class, PolicyEvaluation.class,
+            PolicyValues.class, Hypergradient.class).or(resideInAPackage("dev.bilevel.core.math.."))
             .as("leader-visible core types");
 
     /** What solves for the follower: the planners, the exact solvers and the exact hypergradients. */

@@ -97,6 +97,7 @@ public final class CategoricalPolicyTerms
         private final int first;
         private final double[] direct;
         private final double[] response;
+        private final double[] influence;
         private double benefitSum;
         private double lengthSum;
 
@@ -113,6 +114,24 @@ public final class CategoricalPolicyTerms
             first = options.influence().first();
             direct = new double[states * nb];
             response = new double[states * nb];
+            influence = withResponse ? influenceValues() : null;
+        }
+
+        /** {@code W_F(s,b)}, centred over the leader's policy when the options say so: what the walk weights. */
+        private double[] influenceValues() {
+            double[] out = new double[states * nb];
+            for (int s = 0; s < states; s++) {
+                for (int b = 0; b < nb; b++) {
+                    double value = follower.softValue(s, b);
+                    if (options.influence().advantage()) {
+                        for (int c = 0; c < nb; c++) {
+                            value -= probabilities[s * nb + c] * follower.softValue(s, c);
+                        }
+                    }
+                    out[s * nb + b] = value;
+                }
+            }
+            return out;
         }
 
         @Override
@@ -174,15 +193,8 @@ public final class CategoricalPolicyTerms
             }
             double scale = options.influence().responseWeight() * benefit / (follower.temperature() * n * normaliser);
             BoltzmannCovariance.walk(buffer, i, first, length, follower.discount(), (j, w) -> {
-                int sj = buffer.state(j);
-                int bj = buffer.leaderAction(j);
-                double value = follower.softValue(sj, bj);
-                if (options.influence().advantage()) {
-                    for (int c = 0; c < nb; c++) {
-                        value -= probabilities[sj * nb + c] * follower.softValue(sj, c);
-                    }
-                }
-                response[sj * nb + bj] += scale * w * value;
+                int cell = buffer.state(j) * nb + buffer.leaderAction(j);
+                response[cell] += scale * w * influence[cell];
             });
         }
 

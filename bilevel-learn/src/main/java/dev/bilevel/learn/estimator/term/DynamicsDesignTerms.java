@@ -239,7 +239,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
      */
     public DynamicsDesignTerms(DynamicsDesign design, Critic critic, boolean valueGradient, Options options,
             SplittableRandom init) {
-        this.design = Objects.requireNonNull(design, "design");
+        this.design = DynamicsDesign.view(Objects.requireNonNull(design, "design"));
         this.criticKind = Objects.requireNonNull(critic, "critic");
         this.options = Objects.requireNonNull(options, "options");
         if (options.sensitivity() == Sensitivity.MODEL && critic != Critic.ACTION_VALUE) {
@@ -261,11 +261,6 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         this.withValueGradient = valueGradient;
         this.valueGradientInit = valueGradient ? init.split() : null;
         this.groups = design.decisionGroups();
-    }
-
-    /** @return the leader's critic ({@code Q̂} or {@code V̂}) */
-    public TdCritic critic() {
-        return critic;
     }
 
     @Override
@@ -426,17 +421,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         private final int rows;
         private final int d;
         private final double beta;
-        private final double[] discount;
-        private final double[] criticWeight;
-        private final double[] vHat;
-        private final double[] qHat;
-        private final double[] mirroredValue;
-        private final double[] bigPhi;
-        private final double[] psiHat;
-        private final double[] mcReturn;
-        private final int[] kept;
-        private final double criticLoss;
-        private final double valueGradientLoss;
+        private final Inputs in;
         private final double[] psi;
         private final double[] direct;
         private final double[] response;
@@ -444,19 +429,9 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         DynamicsPass(ContinuousBatch batch, double beta, Inputs in) {
             this.batch = batch;
             this.beta = beta;
+            this.in = in;
             rows = batch.rows();
             d = batch.decisionDimension;
-            discount = in.discount();
-            criticWeight = in.criticWeight();
-            kept = in.kept();
-            vHat = in.vHat();
-            qHat = in.qHat();
-            mirroredValue = in.mirroredValue();
-            bigPhi = in.bigPhi();
-            psiHat = in.psiHat();
-            mcReturn = in.mcReturn();
-            criticLoss = in.criticLoss();
-            valueGradientLoss = in.valueGradientLoss();
             psi = new double[d];
             direct = new double[d];
             response = new double[d];
@@ -471,39 +446,41 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         @Override
         public void direct(int r) {
             int t = r % batch.horizon;
-            double w = discount[t];
+            double w = in.discount()[t];
             for (int i = 0; i < d; i++) {
                 direct[i] += w * batch.leaderRewardGradients[r * d + i];
             }
-            w = criticWeight[r];
+            w = in.criticWeight()[r];
             if (w == 0.0) {
                 return;
             }
-            if (t > 0 && mirroredValue != null) {
-                double half = 0.5 * (vHat[r] - mirroredValue[r]);
+            if (t > 0 && in.mirroredValue() != null) {
+                double half = 0.5 * (in.vHat()[r] - in.mirroredValue()[r]);
                 for (int i = 0; i < d; i++) {
                     direct[i] += w * batch.scores[r * d + i] * half;
                 }
             } else if (t > 0) {
                 System.arraycopy(batch.scores, r * d, psi, 0, d);
                 clipPerGroup(psi, options.scoreClip());
+                double value = in.vHat()[r];
                 for (int i = 0; i < d; i++) {
-                    direct[i] += w * psi[i] * vHat[r];
+                    direct[i] += w * psi[i] * value;
                 }
             }
         }
 
         @Override
         public double benefit(int r) {
-            return (qHat[r] - vHat[r]) / beta;
+            return (in.qHat()[r] - in.vHat()[r]) / beta;
         }
 
         @Override
         public void covariance(int r, double benefit) {
-            double w = criticWeight[r];
+            double w = in.criticWeight()[r];
             if (w == 0.0) {
                 return;
             }
+            double[] bigPhi = in.bigPhi();
             for (int i = 0; i < d; i++) {
                 response[i] += w * bigPhi[r * d + i] * benefit;
             }
@@ -511,15 +488,17 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
 
         @Override
         public double advantage(int r) {
-            return (mcReturn != null ? mcReturn[r] : qHat[r]) / beta;
+            return (in.mcReturn() != null ? in.mcReturn()[r] : in.qHat()[r]) / beta;
         }
 
         @Override
         public void centred(int r, double advantage) {
-            double w = criticWeight[r];
+            double w = in.criticWeight()[r];
             if (w == 0.0) {
                 return;
             }
+            double[] bigPhi = in.bigPhi();
+            double[] psiHat = in.psiHat();
             for (int i = 0; i < d; i++) {
                 response[i] += w * (bigPhi[r * d + i] - psiHat[r * d + i]) * advantage;
             }
@@ -533,17 +512,18 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
             }
             double sumV = 0.0;
             double sumQ = 0.0;
+            int[] kept = in.kept();
             for (int r : kept) {
-                sumV += vHat[r];
-                if (qHat != null) {
-                    sumQ += qHat[r];
+                sumV += in.vHat()[r];
+                if (in.qHat() != null) {
+                    sumQ += in.qHat()[r];
                 }
             }
             Map<String, Double> diagnostics = new LinkedHashMap<>();
             diagnostics.put("mean_leader_value", sumV / kept.length);
-            diagnostics.put("mean_leader_q", qHat == null ? Double.NaN : sumQ / kept.length);
-            diagnostics.put("critic_loss", criticLoss);
-            diagnostics.put("value_gradient_loss", valueGradientLoss);
+            diagnostics.put("mean_leader_q", in.qHat() == null ? Double.NaN : sumQ / kept.length);
+            diagnostics.put("critic_loss", in.criticLoss());
+            diagnostics.put("value_gradient_loss", in.valueGradientLoss());
             return new Estimate(direct, response, diagnostics);
         }
 
@@ -721,16 +701,18 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         double[] z = new double[blockRows * samples * width];
         double[] q = new double[blockRows * samples];
         double[] eps = new double[m];
+        double[] mean = new double[m];
         int rows = rowsToDo.length;
         for (int start = 0; start < rows; start += blockRows) {
             int len = Math.min(blockRows, rows - start);
             int k = 0;
             for (int i = 0; i < len; i++) {
                 int r = rowsToDo[start + i];
+                follower.meanAction(states, r * n, mean, 0);
                 for (int j = 0; j < samples; j++) {
                     int off = k * width;
                     System.arraycopy(states, r * n, z, off, n);
-                    follower.meanAction(states, r * n, z, off + n);
+                    System.arraycopy(mean, 0, z, off + n, m);
                     if (!options.valueSampling().antithetic() || j % 2 == 0) {
                         for (int c = 0; c < m; c++) {
                             eps[c] = rng.nextGaussian();

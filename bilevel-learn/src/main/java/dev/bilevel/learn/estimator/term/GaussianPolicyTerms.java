@@ -140,6 +140,10 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
         if (response == Response.CENTRED) {
             throw new UnsupportedOperationException("HPGD is not defined for Markov games");
         }
+        if (estimation.data().count() > q.length) {
+            throw new IllegalArgumentException("a minibatch of " + estimation.data().count()
+                    + " samples exceeds the batch size of " + q.length + " these terms were built for");
+        }
         return new GaussianPass(estimation, response == Response.COVARIANCE);
     }
 

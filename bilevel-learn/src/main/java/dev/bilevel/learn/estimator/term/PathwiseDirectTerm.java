@@ -54,7 +54,7 @@ public final class PathwiseDirectTerm {
      * @param discount {@code γ_L}
      */
     public PathwiseDirectTerm(LeaderGameModel game, double discount) {
-        this.game = game;
+        this.game = LeaderGameModel.view(game);
         this.discount = discount;
         n = game.stateDimension();
         m = game.followerActionDimension();

@@ -109,11 +109,6 @@ public final class RewardDesignTerms implements EstimationTerms<double[], Tabula
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** What the leader knows. */
-    public RewardDesign design() {
-        return design;
-    }
-
     @Override
     public Pass open(Estimation<double[], TabularResponse, TabularBatch> estimation, Response response) {
         return new RewardPass(estimation, response);
@@ -163,25 +158,27 @@ public final class RewardDesignTerms implements EstimationTerms<double[], Tabula
             follower = estimation.response();
             x = estimation.decision();
             rng = estimation.rng();
-            rows = new int[batch.usedRows()];
-            int[] next = {0};
-            TrajectorySums.forEachRow(batch, i -> rows[next[0]++] = i);
+            rows = TrajectorySums.usedRows(batch);
             int actions = design.actions();
             double gammaL = design.leaderDiscount();
             divisor = options.normalization().divisor(batch);
             scale = 1.0 / (follower.temperature() * divisor);
             switch (response) {
                 case COVARIANCE -> {
-                    double[] leaderReward = design.leaderReward().evaluate(x);
-                    double[] q = critic().update(batch, leaderReward, follower.policy(), gammaL, rng);
+                    signal = criticAdvantage(design.leaderReward().evaluate(x), actions, gammaL);
                     weight = TrajectorySums.discountWeights(batch, gammaL);
-                    signal = TrajectorySums.centredRowValues(batch, q, follower.policy(), actions);
                 }
                 case CENTRED -> openCentred(design.leaderReward().evaluate(x), actions, gammaL);
                 case NONE -> {
                 }
                 default -> throw new IllegalStateException(response.toString());
             }
+        }
+
+        /** The critic, updated on the batch, centred under the follower's policy at every row. */
+        private double[] criticAdvantage(double[] leaderReward, int actions, double gammaL) {
+            double[] q = critic().update(batch, leaderReward, follower.policy(), gammaL, rng);
+            return TrajectorySums.centredRowValues(batch, q, follower.policy(), actions);
         }
 
         private void openCentred(double[] leaderReward, int actions, double gammaL) {
@@ -202,10 +199,7 @@ public final class RewardDesignTerms implements EstimationTerms<double[], Tabula
                         signal[i] = q[s * actions + batch.actions()[i]] - v[s];
                     });
                 }
-                case CRITIC -> {
-                    double[] q = critic().update(batch, leaderReward, follower.policy(), gammaL, rng);
-                    signal = TrajectorySums.centredRowValues(batch, q, follower.policy(), actions);
-                }
+                case CRITIC -> signal = criticAdvantage(leaderReward, actions, gammaL);
                 case MONTE_CARLO -> {
                     double[] returns = TrajectorySums.returns(batch,
                             TrajectorySums.rowValues(batch, leaderReward, actions), gammaL);

@@ -1,5 +1,6 @@
 package dev.bilevel.learn.estimator.term;
 
+import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.estimator.BoltzmannCovariance;
@@ -88,15 +89,8 @@ public final class SoftmaxPolicyTerms implements EstimationTerms<double[], Tabul
             SplittableRandom rng = e.rng();
             policy = TabularSoftmaxPolicy.probabilities(e.decision(), states, nb);
             int joint = nb * na;
-            double[] jointPolicy = new double[states * joint];
-            for (int s = 0; s < states; s++) {
-                for (int b = 0; b < nb; b++) {
-                    for (int a = 0; a < na; a++) {
-                        jointPolicy[s * joint + b * na + a] = policy[s * nb + b] * follower.probability(s, b, a);
-                    }
-                }
-            }
-            q = critic.update(batch, leaderReward, jointPolicy, leaderDiscount, rng);
+            q = critic.update(batch, leaderReward, JointPolicy.of(policy, follower.policy(), nb, na), leaderDiscount,
+                    rng);
             value = new double[states];
             followerMean = new double[states * nb];
             influenceBaseline = new double[states];
@@ -113,9 +107,7 @@ public final class SoftmaxPolicyTerms implements EstimationTerms<double[], Tabul
             }
             leaderWeight = TrajectorySums.discountWeights(batch, leaderDiscount);
             alpha = new double[batch.size()];
-            rows = new int[batch.usedRows()];
-            int[] next = {0};
-            TrajectorySums.forEachRow(batch, i -> rows[next[0]++] = i);
+            rows = TrajectorySums.usedRows(batch);
             episodes = Math.max(1, batch.startedEpisodes());
             direct = new double[states * nb];
         }

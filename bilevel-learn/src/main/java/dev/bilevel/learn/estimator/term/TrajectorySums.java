@@ -113,6 +113,14 @@ public final class TrajectorySums {
         return out;
     }
 
+    /** The index of every used row, stream by stream: the samples of an estimation pass. */
+    public static int[] usedRows(TabularBatch batch) {
+        int[] rows = new int[batch.usedRows()];
+        int[] next = {0};
+        forEachRow(batch, i -> rows[next[0]++] = i);
+        return rows;
+    }
+
     /** Calls {@code action} with the index of every used row, stream by stream. */
     public static void forEachRow(TabularBatch batch, java.util.function.IntConsumer action) {
         int length = batch.length();
