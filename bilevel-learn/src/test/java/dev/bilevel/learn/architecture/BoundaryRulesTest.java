@@ -7,7 +7,6 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -38,12 +37,14 @@ import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.follower.FollowerResponse;
 
 /**
- * The leader–follower boundary as rules the build checks (design.md, "The boundary"). The leader side (critics,
+ * The leader–follower boundary as rules the build checks (docs/architecture.md, "What crosses the boundary, and what never does"). The leader side (critics,
  * estimators, leaders, the loop, policies) sees the follower only through {@code learn.follower}'s {@code Follower}
  * and {@link FollowerResponse}, and the problem only through the leader-visible models ({@link RewardDesign},
  * {@link DynamicsDesign}, {@link LeaderGameModel}) and the environment's transition table. No follower solver,
  * follower model or problem-specific class is reachable from it; a response holds plain data (and uses only
- * {@code core.math} numerics); packages form no cycle. The samplers play the environment, so they may read its models, but they never solve for the follower.
+ * {@code core.math} numerics). The samplers play the environment, so they may read its models, but they never
+ * solve for the follower. Package cycles are checked once, for every module, by the CLI module's
+ * {@code PackageCyclesTest}.
  */
 @AnalyzeClasses(packages = "dev.bilevel", importOptions = ImportOption.DoNotIncludeTests.class)
 class BoundaryRulesTest {
@@ -91,7 +92,4 @@ class BoundaryRulesTest {
     static final ArchRule problemsStayInTheirModule = noClasses().that().resideInAPackage("dev.bilevel.learn..")
             .should().dependOnClassesThat(resideInAPackage("dev.bilevel.problems.."))
             .because("problem-specific code lives in bilevel-problems");
-
-    @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("dev.bilevel.(**)").should().beFreeOfCycles();
 }

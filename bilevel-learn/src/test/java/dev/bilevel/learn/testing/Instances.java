@@ -2,7 +2,6 @@ package dev.bilevel.learn.testing;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
-import dev.bilevel.core.cmdp.RewardDesign;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
@@ -71,10 +70,6 @@ public final class Instances {
 
         public TabularDynamics dynamics() {
             return mdp.dynamics();
-        }
-
-        public RewardDesign leader() {
-            return mdp.rewardDesign();
         }
 
         /** The follower's exact soft best response at {@link #x()}. */
