@@ -5,10 +5,18 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.InputFile;
+import dev.bilevel.experiments.ExperimentInputException;
+import dev.bilevel.experiments.job.Ending;
+import dev.bilevel.experiments.job.RunInterruptedException;
 import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.Provenance;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.run.StagedRun;
+import dev.bilevel.experiments.run.StopRequest;
+import dev.bilevel.problems.json.ProblemFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +47,12 @@ import picocli.CommandLine.Spec;
             "problem-file trains on --problem FILE.json (docs/problem-files.md). List a",
             "problem's config keys with bilevel run PROBLEM --list-keys.", ""})
 final class RunCommand implements Callable<Integer> {
+
+    /** Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it). */
+    static final int INTERRUPTED = 130;
+
+    /** How long a signal waits for the run to record its stop before the JVM exits. */
+    private static final long SIGNAL_GRACE_SECONDS = 30;
 
     @Spec
     private CommandSpec spec;
@@ -85,14 +101,28 @@ final class RunCommand implements Callable<Integer> {
     private Double sarsaAlpha;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Run directory (default: runs/PROBLEM/METHOD-lambda…-samples…-seed…).")
+            description = {"Run directory (default: runs/PROBLEM/NAME-HASH, NAME from the method and main",
+                "settings, HASH the first 8 hex digits of the resolved config's SHA-256). An existing",
+                "non-empty directory is refused unless --overwrite or --resume is given."})
     private Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing run directory (only once the new run ends).")
+    private boolean overwrite;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = {"Continue the interrupted run in DIR (or DIR.partial, which a killed run leaves) with",
+                "its own config: the rows it recorded are reproduced and checked, then new rows appended,",
+                "so the result is the uninterrupted run's. Takes no PROBLEM, options or overrides."})
+    private Path resume;
 
     @Option(names = "--list-keys", description = "List every config key with its default and exit.")
     private boolean listKeys;
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            return resume();
+        }
         String problem = null;
         List<String> overrides = new ArrayList<>();
         for (String p : positionals) {
@@ -144,16 +174,95 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("problem: the config says '" + resolved.string("problem")
                     + "' but the command names '" + problem + "'");
         }
-        Path dir = out != null ? out : Path.of("runs", problem, job.runName(resolved));
-        RunDirectory directory = RunDirectory.prepare(dir, "--out " + dir);
-        Map<String, Object> summary = job.run(resolved, directory, ProgressReporter.console(System.err));
+        Path dir = out != null ? out
+                : Path.of("runs", problem, job.runName(resolved) + "-" + resolved.stableHash().substring(0, 8));
+        return execute(job, resolved, StagedRun.begin(dir, "--out " + dir, overwrite));
+    }
+
+    /** {@code --resume DIR}: the run's own config, into its own directory. */
+    private int resume() {
+        if (!positionals.isEmpty() || config != null || problemFile != null || method != null || variant != null
+                || offPolicy || regLambda != null || samples != null || iterations != null || seed != null
+                || learningRate != null || sarsaAlpha != null || out != null || overwrite || listKeys) {
+            throw new IllegalArgumentException("--resume: continues a run with its own config and directory; give"
+                    + " no PROBLEM, --config, options, overrides, --out or --overwrite with it");
+        }
+        StagedRun staged = StagedRun.resume(resume);
+        Path recorded = staged.directory().path().resolve(RunDirectory.CONFIG_FILE);
+        String problem = ConfigSchema.peek(recorded, "problem").orElseThrow(() -> new IllegalArgumentException(
+                "--resume " + resume + ": " + recorded + " names no problem"));
+        ExperimentJob job = ExperimentJobs.forProblem(problem, "--resume " + resume + ": problem");
+        ResolvedConfig resolved = job.complete(job.schema().resolve(recorded, List.of(), Map.of()));
+        return execute(job, resolved, staged);
+    }
+
+    /**
+     * Runs the job into its staged directory and puts the directory in place when the run ends: completed,
+     * diverged, or stopped by SIGINT/SIGTERM, which the run honours at the end of the iteration in progress.
+     * Provenance goes into {@code summary.json}. Bad input found by the job removes a new run's directory.
+     */
+    private int execute(ExperimentJob job, ResolvedConfig resolved, StagedRun staged) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        RunDirectory directory = staged.directory();
+        List<String> commandLine = new ArrayList<>(List.of("bilevel"));
+        commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
+        Provenance provenance = Provenance.now(commandLine);
+        StopRequest.clear();
+        CountDownLatch ended = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            StopRequest.raise();
+            try {
+                if (!ended.await(SIGNAL_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    directory.mergeIntoSummary(Map.of("status", Ending.INTERRUPTED, "error",
+                            "stopped by a signal before the run could record its summary"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bilevel-run-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        Map<String, Object> summary;
+        try {
+            summary = job.run(resolved, directory, ProgressReporter.console(System.err));
+        } catch (IllegalArgumentException | ExperimentInputException | ProblemFileException e) {
+            staged.discard();
+            throw e;
+        } catch (ArithmeticException | RunInterruptedException e) {
+            Path placed = close(staged, provenance);
+            if (e instanceof RunInterruptedException) {
+                stderr.println("run: " + e.getMessage() + "; continue it with: bilevel run --resume " + placed);
+                return INTERRUPTED;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            staged.release(); // the run stays where it is, to be looked at or resumed
+            throw e;
+        } finally {
+            ended.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns once it sees the run ended
+            }
+        }
+        Path placed = close(staged, provenance);
         stdout.println(job.describe(resolved));
         stdout.printf(Locale.ROOT, "leader objective (%s): %.4f at the start, %.4f at the end, "
                 + "%.4f mean over the last %s iterations%n", summary.get("leader_objective_meaning"),
                 summary.get("leader_objective_initial"), summary.get("leader_objective_final"),
                 summary.get("leader_objective_last_window"), summary.get("last_window"));
-        stdout.println("wrote " + directory.path());
+        if (summary.get("warnings") instanceof List<?> warnings) {
+            warnings.forEach(w -> stderr.println("warning: " + w));
+        }
+        stdout.println("wrote " + placed);
         return 0;
+    }
+
+    /** Records the provenance and puts the run in place. */
+    private static Path close(StagedRun staged, Provenance provenance) {
+        staged.directory().mergeIntoSummary(Map.of("provenance", provenance.toMap(Instant.now())));
+        return staged.commit();
     }
 
     /**

@@ -20,8 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class CliTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     Path dir;
@@ -110,11 +115,20 @@ class CliTest {
         assertThat(r.out()).contains("-0.740"); // V_UL(start) at w ≈ 0 (reference: -0.740644 at w = 0)
         assertThat(run("run", "four-rooms", "--reg-lambda", "0.001", "--iterations", "60", "--seed", "4", "--out",
                 second.toString()).status()).isZero();
-        for (String name : new String[] {"config.yaml", "metrics.csv", "summary.json", "final_decision.txt",
+        for (String name : new String[] {"config.yaml", "metrics.csv", "final_decision.txt",
             "final_incentives.txt"}) {
             assertThat(Files.readAllBytes(second.resolve(name))).as(name)
                     .isEqualTo(Files.readAllBytes(first.resolve(name)));
         }
+        // summary.json: the same but for its provenance (times, command line), which is there
+        JsonNode a = JSON.readTree(first.resolve("summary.json").toFile());
+        JsonNode b = JSON.readTree(second.resolve("summary.json").toFile());
+        assertThat(a.path("provenance").path("command_line").toString()).contains("four-rooms", first.toString());
+        assertThat(a.path("provenance").path("java").asString()).isNotEmpty();
+        assertThat(a.path("provenance").path("wall_seconds").isNumber()).isTrue();
+        ((ObjectNode) a).remove("provenance");
+        ((ObjectNode) b).remove("provenance");
+        assertThat(b).isEqualTo(a);
         assertThat(Files.readAllLines(first.resolve("metrics.csv"))).hasSize(61);
         assertThat(Files.readString(first.resolve("config.yaml"))).contains("learning_rate:", "sarsa_alpha:");
     }

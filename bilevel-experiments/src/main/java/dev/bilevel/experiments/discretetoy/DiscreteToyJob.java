@@ -7,6 +7,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.ProgressReporter;
@@ -230,7 +231,7 @@ public final class DiscreteToyJob implements ExperimentJob {
         WindowMean optimalTail = new WindowMean();
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
-        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+        Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
                 iterations, sampling, sampling, evaluator, (it, row) -> {
                     double value = row[objectiveColumn];
                     if (!Double.isNaN(value)) {
@@ -257,15 +258,15 @@ public final class DiscreteToyJob implements ExperimentJob {
         summary.put("off_policy", offPolicy);
         summary.put("seed", config.longInt("seed"));
         summary.put("iterations", iterations);
-        summary.put("status", failure == null ? "completed" : "diverged");
-        if (failure != null) {
-            summary.put("error", failure);
+        summary.put("status", ending.status());
+        if (!ending.isCompleted()) {
+            summary.put("error", ending.message());
         }
         summary.put("leader_objective_meaning", config.optionalString("evaluation.objective").orElseThrow() + " leader return over "
                 + config.integer("horizon") + " steps");
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
-        boolean complete = failure == null && iterations > 0;
+        boolean complete = ending.isCompleted() && iterations > 0;
         summary.put("leader_objective_last_window", complete ? objectiveTail.mean() : Double.NaN);
         summary.put("exact_leader_return_last_window", complete ? exactTail.mean() : Double.NaN);
         if (optimalColumn >= 0) {
@@ -278,9 +279,7 @@ public final class DiscreteToyJob implements ExperimentJob {
             directory.writeVector("final_leader_policy.txt", policy);
             directory.writeSummary(summary);
         }
-        if (failure != null) {
-            throw new ArithmeticException(failure + " (metrics so far are kept)");
-        }
+        ending.rethrow();
         return summary;
     }
 }

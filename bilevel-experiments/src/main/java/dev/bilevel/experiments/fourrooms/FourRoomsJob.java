@@ -6,6 +6,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.experiments.run.DecisionFiles;
@@ -187,7 +188,7 @@ public final class FourRoomsJob implements ExperimentJob {
         double[] last = {Double.NaN};
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
                 + samples + " seed=" + config.longInt("seed");
-        String failure = new RecordedLoop(directory, progress).run(config, label, columns, loop, iterations,
+        Ending ending = new RecordedLoop(directory, progress).run(config, label, columns, loop, iterations,
                 runRng.split(), runRng.split(), evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
@@ -204,7 +205,7 @@ public final class FourRoomsJob implements ExperimentJob {
                         progress.step(it + 1, String.format(Locale.ROOT, "objective %.4f", objective));
                     }
                 });
-        double[] finalDecision = failure == null ? leader.decision() : null;
+        double[] finalDecision = ending.isCompleted() ? leader.decision() : null;
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", "four-rooms");
         summary.put("method", config.string("method"));
@@ -213,14 +214,14 @@ public final class FourRoomsJob implements ExperimentJob {
         summary.put("seed", config.longInt("seed"));
         summary.put("iterations", iterations);
         summary.put("dimension", fourRooms.dimension());
-        summary.put("status", failure == null ? "completed" : "diverged");
-        if (failure != null) {
-            summary.put("error", failure);
+        summary.put("status", ending.status());
+        if (!ending.isCompleted()) {
+            summary.put("error", ending.message());
         }
         summary.put("leader_objective_meaning", "exact V_UL(start) of the follower's best response");
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
-        boolean complete = failure == null && iterations > 0;
+        boolean complete = ending.isCompleted() && iterations > 0;
         summary.put("leader_objective_last_window", complete ? tail[0] / window : Double.NaN);
         if (suboptimal) {
             summary.put("leader_objective_optimal_follower_last_window",
@@ -234,9 +235,7 @@ public final class FourRoomsJob implements ExperimentJob {
             }
             directory.writeSummary(summary);
         }
-        if (failure != null) {
-            throw new ArithmeticException(failure + " (metrics so far are kept)");
-        }
+        ending.rethrow();
         return summary;
     }
 

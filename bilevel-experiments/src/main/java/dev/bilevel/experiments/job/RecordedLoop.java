@@ -7,6 +7,7 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.run.StopRequest;
 import dev.bilevel.learn.follower.FollowerResponse;
 import dev.bilevel.learn.loop.BilevelLoop;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
  * line, and closes the metrics and the progress display whatever happens. Divergence (an
  * {@link ArithmeticException}: a non-finite gradient or policy) ends the run with every row written so far kept; when
  * the evaluator could still form the failing iteration's row ({@link NonFinitePolicy}), that row is written and
- * handed on first.
+ * handed on first. A {@link StopRequest} ends it after the iteration in progress, its row written.
  *
  * @param directory where the run is written, or {@code null} for a run that writes nothing
  * @param progress the progress display
@@ -51,9 +52,9 @@ public record RecordedLoop(RunDirectory directory, ProgressReporter progress) {
      * @param <R> the response
      * @param <B> the data
      * @param <U> the leader's update report
-     * @return {@code null} when every iteration ran, else the divergence message
+     * @return how the loop ended
      */
-    public <D, R extends FollowerResponse, B, U> String run(ResolvedConfig config, String label,
+    public <D, R extends FollowerResponse, B, U> Ending run(ResolvedConfig config, String label,
             List<MetricColumn> columns, BilevelLoop<D, R, B, U> loop, int iterations, SplittableRandom sampling,
             SplittableRandom learning, Evaluator<D, R, B, U> evaluator, RowListener listener) {
         progress.start(label, iterations);
@@ -78,15 +79,33 @@ public record RecordedLoop(RunDirectory directory, ProgressReporter progress) {
                 if (failed != null) {
                     throw failed;
                 }
+                if (StopRequest.raised() && step.iteration() + 1 < iterations) {
+                    throw new Stopped(step.iteration());
+                }
             });
-            return null;
+            return Ending.completed();
         } catch (ArithmeticException e) {
-            return e.getMessage();
+            return Ending.diverged(e.getMessage());
+        } catch (Stopped e) {
+            return Ending.interrupted("interrupted after iteration " + (e.iteration + 1) + " of " + iterations);
         } finally {
             if (metrics != null) {
                 metrics.close();
             }
             progress.close();
+        }
+    }
+
+    /** Unwinds the loop at a requested stop. */
+    private static final class Stopped extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient int iteration;
+
+        Stopped(int iteration) {
+            super(null, null, false, false);
+            this.iteration = iteration;
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.ProgressReporter;
@@ -254,7 +255,7 @@ public final class LqrGameJob implements ExperimentJob {
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         int[] unconverged = {0};
-        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+        Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
                 iterations, sampling, sampling, evaluator, (it, row) -> {
                     double value = row[objectiveColumn];
                     if (!Double.isNaN(value)) {
@@ -282,9 +283,9 @@ public final class LqrGameJob implements ExperimentJob {
         summary.put("off_policy", offPolicy);
         summary.put("seed", config.longInt("seed"));
         summary.put("iterations", iterations);
-        summary.put("status", failure == null ? "completed" : "diverged");
-        if (failure != null) {
-            summary.put("error", failure);
+        summary.put("status", ending.status());
+        if (!ending.isCompleted()) {
+            summary.put("error", ending.message());
         }
         summary.put("leader_objective_meaning", objective.id() + " leader return over " + horizon
                 + " steps, " + config.integer("evaluation.episodes") + " evaluation episodes with both policies "
@@ -292,13 +293,18 @@ public final class LqrGameJob implements ExperimentJob {
                         ? " (the reference's Evaluation/AverageTargetReturn, the paper's metric)" : ""));
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
-        boolean complete = failure == null && iterations > 0;
+        boolean complete = ending.isCompleted() && iterations > 0;
         summary.put("leader_objective_last_window", complete ? objectiveTail.mean() : Double.NaN);
         summary.put("exact_leader_return_last_window", complete ? exactTail.mean() : Double.NaN);
         summary.put("last_window", window);
         summary.put("initial_K", k0);
         summary.put("final_K", gain);
         summary.put("follower_unconverged_iterations", unconverged[0]);
+        if (unconverged[0] > 0) {
+            summary.put("warnings", List.of(unconverged[0] + " follower solves did not converge within"
+                    + " follower.max_iterations = " + config.integer("follower.max_iterations")
+                    + " (or to follower.tolerance); those responses are approximate"));
+        }
         double finalExact = Double.NaN;
         if (follower.solution() != null) {
             finalExact = game.expectedLeaderReturn(gain, noise, follower.solution(), 1.0, horizon);
@@ -309,9 +315,7 @@ public final class LqrGameJob implements ExperimentJob {
             directory.writeVector("final_leader_gain.txt", gain);
             directory.writeSummary(summary);
         }
-        if (failure != null) {
-            throw new ArithmeticException(failure + " (metrics so far are kept)");
-        }
+        ending.rethrow();
         return summary;
     }
 

@@ -7,6 +7,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.method.GameEstimators;
@@ -260,7 +261,7 @@ public final class ProblemFileJob implements ExperimentJob {
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         double[] best = {Double.NEGATIVE_INFINITY};
-        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+        Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
                 iterations, sampling, learning, evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
@@ -285,15 +286,15 @@ public final class ProblemFileJob implements ExperimentJob {
         summary.put("seed", config.longInt("seed"));
         summary.put("iterations", iterations);
         summary.put("dimension", decision.length);
-        summary.put("status", failure == null ? "completed" : "diverged");
-        if (failure != null) {
-            summary.put("error", failure);
+        summary.put("status", ending.status());
+        if (!ending.isCompleted()) {
+            summary.put("error", ending.message());
         }
         summary.put("leader_objective_meaning", "exact V_L(start) of the follower's response");
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
         summary.put("leader_objective_best", iterations > 0 ? best[0] : Double.NaN);
-        boolean complete = failure == null && iterations > 0;
+        boolean complete = ending.isCompleted() && iterations > 0;
         summary.put("leader_objective_last_window", complete ? tail.mean() : Double.NaN);
         summary.put("last_window", window);
         summary.put("final_decision", decision);
@@ -301,9 +302,7 @@ public final class ProblemFileJob implements ExperimentJob {
             directory.writeVector("final_decision.txt", decision);
             directory.writeSummary(summary);
         }
-        if (failure != null) {
-            throw new ArithmeticException(failure + " (metrics so far are kept)");
-        }
+        ending.rethrow();
         return summary;
     }
 

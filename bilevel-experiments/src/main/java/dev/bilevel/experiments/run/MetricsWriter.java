@@ -1,11 +1,14 @@
 package dev.bilevel.experiments.run;
 
 import dev.bilevel.experiments.DoubleText;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
@@ -25,10 +28,15 @@ import java.util.function.LongSupplier;
  * ({@code 42}); NaN prints as an empty cell in either kind of column (pandas reads it as NaN).
  *
  * <p>Rows are buffered and flushed every {@code flushEveryRows} rows, at least every two seconds while
- * rows keep coming, on {@link #flush()} and on {@link #close()}. Unlike the other files of a
- * {@link RunDirectory} this one is not written atomically: after a crash it holds the rows flushed so far
- * and possibly a partial last line. All methods are synchronized, so rows from several threads never
- * interleave.
+ * rows keep coming, on {@link #flush()} and on {@link #close()}. Rows reach the file whole: a flush writes
+ * whole lines only, and when a write fails part-way (a full disk) the file is cut back to its last whole
+ * row before the error is reported. A process killed mid-write may still leave a partial last line;
+ * {@link #resume} drops it. All methods are synchronized, so rows from several threads never interleave.
+ *
+ * <p>A writer opened with {@link #resume} continues a file an interrupted run left: the rows already there
+ * are not written again but checked, each in turn, against the rows the resumed run produces, so that a
+ * resumed run either reproduces its recorded rows byte for byte or stops with
+ * {@link ResumeMismatchException}; later rows are appended.
  */
 public final class MetricsWriter implements AutoCloseable {
 
@@ -42,12 +50,26 @@ public final class MetricsWriter implements AutoCloseable {
     private final int flushEveryRows;
     private final LongSupplier nanoClock;
     private final StringBuilder line = new StringBuilder();
-    private BufferedWriter out;
+    private final StringBuilder pending = new StringBuilder();
+    private final List<String> recorded;
+    private FileChannel out;
+    private long wholeBytes;
     private long rows;
     private int unflushedRows;
     private long lastFlushNanos;
 
+    /** Opens the file's channel: {@link FileChannel#open}, or in tests a channel that fails like a full disk. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file, OpenOption... options) throws IOException;
+    }
+
     MetricsWriter(Path file, List<MetricColumn> columns, int flushEveryRows, LongSupplier nanoClock) {
+        this(file, columns, flushEveryRows, nanoClock, null, FileChannel::open);
+    }
+
+    MetricsWriter(Path file, List<MetricColumn> columns, int flushEveryRows, LongSupplier nanoClock,
+            List<String> recorded, ChannelOpener opener) {
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("metrics need at least one column");
         }
@@ -64,13 +86,19 @@ public final class MetricsWriter implements AutoCloseable {
         this.columns = List.copyOf(columns);
         this.flushEveryRows = flushEveryRows;
         this.nanoClock = nanoClock;
+        this.recorded = recorded == null ? List.of() : List.copyOf(recorded);
         try {
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-            out.write(String.join(",", this.columns.stream().map(MetricColumn::name).toList()));
-            out.write('\n');
-            out.flush();
+            if (recorded == null) {
+                out = opener.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
+                pending.append(header()).append('\n');
+                writePending();
+            } else {
+                out = opener.open(file, StandardOpenOption.WRITE);
+                wholeBytes = out.size();
+            }
         } catch (IOException e) {
+            closeQuietly();
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         lastFlushNanos = nanoClock.getAsLong();
@@ -102,6 +130,43 @@ public final class MetricsWriter implements AutoCloseable {
     }
 
     /**
+     * Continues a metrics file that an interrupted run left: its header must name these columns; a partial last
+     * line (from a process killed mid-write) is cut off; the whole rows are kept and checked against the rows the
+     * resumed run writes (see the class comment).
+     *
+     * @param file the CSV file
+     * @param columns the columns the run writes
+     * @return the writer, with {@link #rowCount()} 0 and {@link #recordedRows()} the rows found
+     * @throws IllegalArgumentException when the file is missing or its header names other columns
+     * @throws UncheckedIOException if the file cannot be read or written
+     */
+    public static MetricsWriter resume(Path file, List<MetricColumn> columns) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot resume: " + file + " is missing");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int whole = text.lastIndexOf('\n') + 1;
+        List<String> lines = whole == 0 ? List.of() : List.of(text.substring(0, whole - 1).split("\n", -1));
+        String header = String.join(",", columns.stream().map(MetricColumn::name).toList());
+        if (lines.isEmpty() || !lines.get(0).equals(header)) {
+            throw new IllegalArgumentException("cannot resume: " + file + " does not start with the header this run"
+                    + " writes (" + header + ")");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(text.substring(0, whole).getBytes(StandardCharsets.UTF_8).length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return new MetricsWriter(file, columns, DEFAULT_FLUSH_EVERY_ROWS, System::nanoTime,
+                lines.subList(1, lines.size()), FileChannel::open);
+    }
+
+    /**
      * The columns, in file order.
      *
      * @return the columns
@@ -120,7 +185,7 @@ public final class MetricsWriter implements AutoCloseable {
     }
 
     /**
-     * Rows written so far (not counting the header).
+     * Rows written (or, when resuming, reproduced) so far, not counting the header.
      *
      * @return the count
      */
@@ -129,12 +194,23 @@ public final class MetricsWriter implements AutoCloseable {
     }
 
     /**
-     * Appends one row.
+     * The rows a resumed file held when it was opened, as text without line ends (empty for a new file).
+     *
+     * @return the recorded rows
+     */
+    public List<String> recordedRows() {
+        return recorded;
+    }
+
+    /**
+     * Appends one row; when resuming, checks it against the recorded row of the same index instead, as long as
+     * there is one.
      *
      * @param values one value per column, in column order; NaN for a missing value
      * @throws IllegalArgumentException if the count is wrong, or an integer-valued column gets a value
      *     that is not a whole number (NaN excepted)
      * @throws IllegalStateException if the writer is closed
+     * @throws ResumeMismatchException if a resumed run does not reproduce a recorded row
      * @throws UncheckedIOException if writing fails
      */
     public synchronized void row(double... values) {
@@ -152,17 +228,21 @@ public final class MetricsWriter implements AutoCloseable {
             }
             format(columns.get(i), values[i], line);
         }
-        line.append('\n');
-        try {
-            out.append(line);
-            rows++;
-            unflushedRows++;
-            long now = nanoClock.getAsLong();
-            if (unflushedRows >= flushEveryRows || now - lastFlushNanos >= FLUSH_INTERVAL_NANOS) {
-                flushLocked(now);
+        if (rows < recorded.size()) {
+            String expected = recorded.get((int) rows);
+            if (!expected.contentEquals(line)) {
+                throw new ResumeMismatchException("row " + (rows + 1) + " of " + file + " was '" + expected
+                        + "' but the resumed run gives '" + line + "'");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            rows++;
+            return;
+        }
+        pending.append(line).append('\n');
+        rows++;
+        unflushedRows++;
+        long now = nanoClock.getAsLong();
+        if (unflushedRows >= flushEveryRows || now - lastFlushNanos >= FLUSH_INTERVAL_NANOS) {
+            flushLocked(now);
         }
     }
 
@@ -172,13 +252,8 @@ public final class MetricsWriter implements AutoCloseable {
      * @throws UncheckedIOException if writing fails
      */
     public synchronized void flush() {
-        if (out == null) {
-            return;
-        }
-        try {
+        if (out != null) {
             flushLocked(nanoClock.getAsLong());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -193,18 +268,60 @@ public final class MetricsWriter implements AutoCloseable {
             return;
         }
         try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            flushLocked(nanoClock.getAsLong());
         } finally {
-            out = null;
+            closeQuietly();
         }
     }
 
-    private void flushLocked(long now) throws IOException {
-        out.flush();
+    private String header() {
+        return String.join(",", columns.stream().map(MetricColumn::name).toList());
+    }
+
+    private void flushLocked(long now) {
+        try {
+            writePending();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
         unflushedRows = 0;
         lastFlushNanos = now;
+    }
+
+    /** Writes the buffered whole lines; on failure cuts the file back to its last whole line. */
+    private void writePending() throws IOException {
+        if (pending.length() == 0) {
+            return;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(pending.toString().getBytes(StandardCharsets.UTF_8));
+        pending.setLength(0);
+        try {
+            out.position(wholeBytes);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            wholeBytes = out.position();
+        } catch (IOException e) {
+            try {
+                out.truncate(wholeBytes);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void closeQuietly() {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the data were written (or the error reported) by the flush before
+        } finally {
+            out = null;
+        }
     }
 
     private void format(MetricColumn column, double v, StringBuilder to) {

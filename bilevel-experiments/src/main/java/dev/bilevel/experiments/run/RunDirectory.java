@@ -26,12 +26,14 @@ import java.util.regex.Pattern;
  *
  * <p>Every file except {@code metrics.csv} is written whole to a temporary name in the same directory
  * and renamed into place atomically ({@link AtomicFiles}), so a crash never leaves a half-written file;
- * rewriting a file replaces it. {@code metrics.csv} is appended row by row while the run goes on and may
- * end with a partial line after a crash. (Making a whole run directory appear atomically is left to the
- * code that runs trials.)
+ * rewriting a file replaces it. {@code metrics.csv} is appended whole row by whole row while the run goes on
+ * ({@link MetricsWriter}). Making a whole run directory appear at once, and refusing to write over a user's
+ * files, is the business of the code that places runs ({@link StagedRun} for {@code bilevel run}, the sweep
+ * directory for trials): this class writes into the directory it is given.
  *
- * <p>An existing directory is reused as it is: files of an earlier run in it are replaced as the new run
- * writes them, and others are left alone.
+ * <p>A directory opened with {@link #resume} continues the run an interruption left there: the config the
+ * resumed run resolves must be the one recorded, and its metrics rows are checked against the recorded ones
+ * before new rows are appended ({@link MetricsWriter#resume}).
  */
 public final class RunDirectory {
 
@@ -46,9 +48,36 @@ public final class RunDirectory {
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
 
     private final Path dir;
+    private final boolean resuming;
 
-    private RunDirectory(Path dir) {
+    private RunDirectory(Path dir, boolean resuming) {
         this.dir = dir;
+        this.resuming = resuming;
+    }
+
+    /**
+     * Opens the directory of an interrupted run to continue it.
+     *
+     * @param dir a run directory holding {@code config.yaml} and {@code metrics.csv}
+     * @return the directory, in resume mode
+     * @throws IllegalArgumentException when {@code dir} holds no run to resume
+     */
+    public static RunDirectory resume(Path dir) {
+        for (String file : List.of(CONFIG_FILE, METRICS_FILE)) {
+            if (!Files.isRegularFile(dir.resolve(file))) {
+                throw new IllegalArgumentException("--resume " + dir + ": no " + file + " there, so no run to resume");
+            }
+        }
+        return new RunDirectory(dir, true);
+    }
+
+    /**
+     * Whether this directory continues an interrupted run.
+     *
+     * @return true when opened with {@link #resume}
+     */
+    public boolean resuming() {
+        return resuming;
     }
 
     /**
@@ -93,7 +122,7 @@ public final class RunDirectory {
         if (!Files.isWritable(dir)) {
             throw new RunDirectoryException(where + "not writable", null);
         }
-        return new RunDirectory(dir);
+        return new RunDirectory(dir, false);
     }
 
     /**
@@ -106,27 +135,43 @@ public final class RunDirectory {
     }
 
     /**
-     * Writes {@code config.yaml} atomically.
+     * Writes {@code config.yaml} atomically; when resuming, checks instead that it holds this config.
      *
      * @param config the resolved configuration
      * @return the file written
-     * @throws java.io.UncheckedIOException if writing fails
+     * @throws IllegalArgumentException when resuming a run recorded with another config
+     * @throws java.io.UncheckedIOException if writing (or, resuming, reading) fails
      */
     public Path writeConfig(ResolvedConfig config) {
         Path file = dir.resolve(CONFIG_FILE);
+        if (resuming) {
+            String recorded;
+            try {
+                recorded = Files.readString(file);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            if (!recorded.equals(config.toYaml())) {
+                throw new IllegalArgumentException("--resume " + dir + ": " + CONFIG_FILE + " differs from the config"
+                        + " this build resolves from it (written by another version?)");
+            }
+            return file;
+        }
         AtomicFiles.writeString(file, config.toYaml());
         return file;
     }
 
     /**
-     * Creates (or truncates) {@code metrics.csv} and writes its header.
+     * Creates (or truncates) {@code metrics.csv} and writes its header; when resuming, opens the recorded one to
+     * be checked and continued ({@link MetricsWriter#resume}).
      *
      * @param columns the columns
      * @return the writer; close it when the run ends
      * @throws java.io.UncheckedIOException if the file cannot be written
      */
     public MetricsWriter openMetrics(List<MetricColumn> columns) {
-        return MetricsWriter.open(dir.resolve(METRICS_FILE), columns);
+        Path file = dir.resolve(METRICS_FILE);
+        return resuming ? MetricsWriter.resume(file, columns) : MetricsWriter.open(file, columns);
     }
 
     /**
@@ -154,6 +199,26 @@ public final class RunDirectory {
     public Path writeSummary(Map<String, ?> summary) {
         Path file = dir.resolve(SUMMARY_FILE);
         AtomicFiles.writeString(file, SummaryJson.write(summary));
+        return file;
+    }
+
+    /**
+     * Adds entries to {@code summary.json} (creating it when the run wrote none), atomically: for what the command
+     * around a job knows and the job does not, such as its provenance, or an interruption the job could not record.
+     *
+     * @param entries the entries; existing keys are replaced in place, new ones go last
+     * @return the file written
+     * @throws java.io.UncheckedIOException if reading or writing fails
+     */
+    public Path mergeIntoSummary(Map<String, ?> entries) {
+        Path file = dir.resolve(SUMMARY_FILE);
+        String existing = null;
+        try {
+            existing = Files.isRegularFile(file) ? Files.readString(file) : null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        AtomicFiles.writeString(file, SummaryJson.merge(existing, entries));
         return file;
     }
 

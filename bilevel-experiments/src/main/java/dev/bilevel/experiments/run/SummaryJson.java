@@ -39,6 +39,30 @@ final class SummaryJson {
         return JSON.writeValueAsString(nonFiniteToNull(tree)) + "\n";
     }
 
+    /**
+     * The {@code status} a summary records.
+     *
+     * @param text the summary
+     * @return its status, or the empty string when it has none
+     */
+    static String status(String text) {
+        return JSON.readTree(text).path("status").asString("");
+    }
+
+    /**
+     * Adds entries to a summary's text: existing keys keep their place and take the new value, new keys go last.
+     *
+     * @param existing the summary as written, or {@code null} for none
+     * @param entries the entries to add
+     * @return the merged JSON text, ending with a newline
+     */
+    static String merge(String existing, Map<String, ?> entries) {
+        ObjectNode tree = existing == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(existing);
+        JsonNode added = nonFiniteToNull(JSON.valueToTree(entries));
+        added.properties().forEach(e -> tree.set(e.getKey(), e.getValue()));
+        return JSON.writeValueAsString(tree) + "\n";
+    }
+
     private static JsonNode nonFiniteToNull(JsonNode node) {
         if (node instanceof ObjectNode object) {
             List<String> names = new ArrayList<>(object.propertyNames());

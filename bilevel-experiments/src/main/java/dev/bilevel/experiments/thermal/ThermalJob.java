@@ -6,6 +6,7 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.RecordedLoop;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.ProgressReporter;
@@ -272,7 +273,7 @@ public final class ThermalJob implements ExperimentJob {
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         int[] unconverged = {0};
-        String failure = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
+        Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
                 iterations, sampling, estimation, evaluator, (it, row) -> {
                     if (it == 0) {
                         first[0] = row[1];
@@ -296,21 +297,26 @@ public final class ThermalJob implements ExperimentJob {
         summary.put("learning_rate", learningRate);
         summary.put("seed", config.longInt("seed"));
         summary.put("iterations", iterations);
-        summary.put("status", failure == null ? "completed" : "diverged");
-        if (failure != null) {
-            summary.put("error", failure);
+        summary.put("status", ending.status());
+        if (!ending.isCompleted()) {
+            summary.put("error", ending.message());
         }
         summary.put("leader_objective_meaning", "Monte-Carlo gamma_L-discounted leader return per episode over the "
                 + config.integer("eval_episodes") + " evaluation episodes (return_UL)");
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
-        boolean complete = failure == null && iterations > 0;
+        boolean complete = ending.isCompleted() && iterations > 0;
         summary.put("leader_objective_last_window", complete ? tailMean(tail, window, 0) : Double.NaN);
         summary.put("leader_objective_selection_window", complete ? tailMean(tail, selection, 0) : Double.NaN);
         summary.put("exact_leader_return_last_window", complete ? tailMean(tail, window, 1) : Double.NaN);
         summary.put("last_window", window);
         summary.put("selection_window", selection);
         summary.put("lqr_unconverged_iterations", unconverged[0]);
+        if (unconverged[0] > 0) {
+            summary.put("warnings", List.of(unconverged[0] + " follower solves did not converge within"
+                    + " follower.max_iterations = " + config.integer("follower.max_iterations")
+                    + " (or to follower.tolerance); those responses are approximate"));
+        }
         double[] weights = leader.decision();
         BuildingThermalControl.Design design = env.configure(weights);
         summary.put("final_insulation", design.insulation());
@@ -323,9 +329,7 @@ public final class ThermalJob implements ExperimentJob {
             directory.writeVector("final_levels.txt", levels);
             directory.writeSummary(summary);
         }
-        if (failure != null) {
-            throw new ArithmeticException(failure + " (metrics so far are kept)");
-        }
+        ending.rethrow();
         return summary;
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +38,39 @@ class MetricsWriterTest {
                 2,Infinity,1.0E23
                 ,3.0,-2.5
                 """);
+    }
+
+    @Test
+    void aFullDiskLeavesOnlyWholeRows() throws IOException {
+        Path file = tmp.resolve("m.csv");
+        AtomicLong clock = new AtomicLong();
+        MetricsWriter metrics = new MetricsWriter(file, List.of(MetricColumn.integer("i"), MetricColumn.real("x")),
+                2, clock::get, null, (f, options) -> new FullDiskChannel(FileChannel.open(f, options), 40));
+        metrics.row(1, 0.25);
+        metrics.row(2, 0.5); // flushed: "i,x\n1,0.25\n2,0.5\n" is 18 bytes
+        metrics.row(3, 0.123456789);
+        assertThatThrownBy(() -> metrics.row(4, 0.987654321)) // 34 more bytes: the disk takes 22 of them
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("No space left");
+        assertThat(Files.readString(file)).isEqualTo("i,x\n1,0.25\n2,0.5\n");
+    }
+
+    @Test
+    void aResumedFileDropsItsPartialLineChecksItsRowsAndAppends() throws IOException {
+        Path file = tmp.resolve("m.csv");
+        List<MetricColumn> columns = List.of(MetricColumn.integer("i"), MetricColumn.real("x"));
+        Files.writeString(file, "i,x\n0,0.5\n1,1.5\n2,2.");
+        try (MetricsWriter metrics = MetricsWriter.resume(file, columns)) {
+            assertThat(metrics.recordedRows()).containsExactly("0,0.5", "1,1.5");
+            metrics.row(0, 0.5);
+            assertThatThrownBy(() -> metrics.row(1, 1.25)).isInstanceOf(ResumeMismatchException.class)
+                    .hasMessageContaining("row 2").hasMessageContaining("1,1.25");
+            metrics.row(1, 1.5);
+            metrics.row(2, 2.5);
+            assertThat(metrics.rowCount()).isEqualTo(3);
+        }
+        assertThat(Files.readString(file)).isEqualTo("i,x\n0,0.5\n1,1.5\n2,2.5\n");
+        assertThatThrownBy(() -> MetricsWriter.resume(file, List.of(MetricColumn.integer("j"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header");
     }
 
     @Test

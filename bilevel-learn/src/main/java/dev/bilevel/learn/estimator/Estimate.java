@@ -14,6 +14,47 @@ import java.util.Map;
  */
 public record Estimate(double[] direct, double[] response, Map<String, Double> diagnostics) {
 
+    /**
+     * Checks that both parts have one length, are finite, and have finite norms (as has their sum): this is the one
+     * check that every estimator's output passes, so a NaN, infinite or overflowing hypergradient stops the run
+     * where it appears instead of being clipped to a zero step or stepped on.
+     *
+     * @throws ArithmeticException naming the part and the component that is not finite, or the overflow
+     * @throws IllegalArgumentException when the parts differ in length
+     */
+    public Estimate {
+        if (direct.length != response.length) {
+            throw new IllegalArgumentException("the direct part has " + direct.length + " components, the response"
+                    + " part " + response.length);
+        }
+        double directSquares = 0.0;
+        double responseSquares = 0.0;
+        double squares = 0.0;
+        for (int j = 0; j < direct.length; j++) {
+            double d = direct[j];
+            double r = response[j];
+            if (!Double.isFinite(d) || !Double.isFinite(r)) {
+                throw new ArithmeticException("the hypergradient estimate is not finite: component " + j + " of its "
+                        + (Double.isFinite(d) ? "follower-response part is " + r : "direct part is " + d));
+            }
+            directSquares += d * d;
+            responseSquares += r * r;
+            squares += (d + r) * (d + r);
+        }
+        if (!Double.isFinite(directSquares + responseSquares + squares)) {
+            throw new ArithmeticException("the hypergradient estimate overflows: its squared norm is not finite"
+                    + " (largest component " + largest(direct, response) + ")");
+        }
+    }
+
+    private static double largest(double[] direct, double[] response) {
+        double max = 0.0;
+        for (int j = 0; j < direct.length; j++) {
+            max = Math.max(max, Math.max(Math.abs(direct[j]), Math.abs(response[j])));
+        }
+        return max;
+    }
+
     /** An estimate without diagnostics. */
     public Estimate(double[] direct, double[] response) {
         this(direct, response, Map.of());

@@ -6,8 +6,6 @@ import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.follower.FollowerResponse;
 import dev.bilevel.learn.loop.Leader;
 import dev.bilevel.nn.GradientClipping;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -76,20 +74,14 @@ public final class DecisionLeader<R extends FollowerResponse, B> implements Lead
     /**
      * Estimates at the current decision and ascends.
      *
-     * @throws ArithmeticException when the estimate is not finite; the decision is left unchanged
+     * @throws ArithmeticException when the estimate is not finite ({@link Estimate}'s check); the decision is left
+     *     unchanged
      */
     @Override
     public Update learn(B data, R response, SplittableRandom rng) {
         Estimate estimate = estimator.estimate(new Estimation<>(iteration, decision.clone(), response, data, rng));
         double[] gradient = estimate.gradient();
         double[] norms = optimizer.norms(gradient);
-        for (double norm : norms) {
-            if (!Double.isFinite(norm)) {
-                throw new ArithmeticException(String.format(Locale.ROOT,
-                        "diverged at iteration %d: the hypergradient estimate is not finite (%s)", iteration,
-                        Arrays.toString(norms)));
-            }
-        }
         optimizer.ascend(decision, gradient, norms);
         iteration++;
         return new Update(estimate, norms);

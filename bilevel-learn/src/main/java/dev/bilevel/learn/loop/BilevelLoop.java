@@ -78,7 +78,12 @@ public final class BilevelLoop<D, R extends FollowerResponse, B, U> {
         }
         for (int t = 0; t < iterations; t++) {
             B data = sampler.sample(decision, response, sampling);
-            U update = leader.learn(data, response, learning);
+            U update;
+            try {
+                update = leader.learn(data, response, learning);
+            } catch (ArithmeticException e) {
+                throw new ArithmeticException("in the leader update of iteration " + t + ": " + e.getMessage());
+            }
             D next = leader.decision();
             R nextResponse;
             try {
