@@ -24,7 +24,7 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * P'    = Q + γĀᵀPĀ − γ²ĀᵀPB S⁻¹ BᵀPĀ
  * S'    = R + γBᵀP'B,   P_aa' = γP' − γ²P'B S'⁻¹ BᵀP'
  * v'    = [−β(m/2)·ln(πβ) + (β/2)·ln det S' + γ·tr(P_aa' Σ_w)] / (1 − γ)
- * stop when ‖P' − P‖_F < tol (divided by ‖P‖_F if relative) and |v' − v| < tol
+ * stop when ‖P' − P‖_F &lt; tol (divided by ‖P‖_F if relative) and |v' − v| &lt; tol
  * then  P_xa = ĀᵀP_aa,  K_x = γS⁻¹BᵀPĀ,  K_a = γS⁻¹BᵀP,  Σ = (β/2)S⁻¹
  * </pre>
  *

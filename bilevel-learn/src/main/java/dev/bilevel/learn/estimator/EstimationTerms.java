@@ -5,8 +5,9 @@ import dev.bilevel.learn.follower.FollowerResponse;
 /**
  * A problem family's side of hypergradient estimation: how the leader's decision enters the problem (the
  * follower's reward, the dynamics, the leader's own policy), what its critic is, and how its data are laid out.
- * The methods ({@link BchgEstimator}, {@link HpgdEstimator}, {@link NaiveEstimator}) are written once against
- * these terms: an estimate opens a {@link Pass}, visits every sample in the data's order and closes it.
+ * The methods ({@link dev.bilevel.learn.estimator.method.BchgEstimator}, {@code HpgdEstimator},
+ * {@code NaiveEstimator}) are written once against these terms: an estimate opens a {@link Pass}, visits every
+ * sample in the data's order and closes it.
  *
  * @param <D> the leader's decision
  * @param <R> the follower's response
