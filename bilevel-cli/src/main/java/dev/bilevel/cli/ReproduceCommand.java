@@ -109,7 +109,8 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         long start = System.nanoTime();
-        Sweep.Result result = SweepCommand.run(sweep, dir, execution, stdout);
+        Sweep.Result result = SweepCommand.run(sweep, dir, execution, stdout,
+                spec.commandLine().getParseResult().originalArgs());
         Shard shard = execution.shard();
         if (shard.count() > 1) {
             stdout.println("shard " + shard + " done; when every shard has finished: bilevel aggregate " + dir);

@@ -96,6 +96,51 @@ class SweepCommandTest {
     }
 
     @Test
+    void anotherSpecIsRefusedAndAnExtensionKeepsTheOldTrials() throws IOException {
+        Path out = dir.resolve("out");
+        String base = "problem: four-rooms\nmethod: bchg\niterations: 5\n";
+        Path spec = spec(base + "seeds: 1\n");
+        assertThat(run("sweep", spec.toString(), "--out", out.toString()).status()).isZero();
+        String yaml = Files.readString(out.resolve("sweep.yaml"));
+        String index = Files.readString(out.resolve("trials.csv"));
+        Path marker = out.resolve("trials").resolve(index.lines().toList().get(1).split(",")[0].substring(0, 16))
+                .resolve("trial.json");
+        String kept = Files.readString(marker);
+
+        Path other = Files.writeString(dir.resolve("other.yaml"), "problem: four-rooms\nmethod: bchg\niterations: 6\n"
+                + "seeds: 1\n");
+        CliRun refused = run("sweep", other.toString(), "--out", out.toString());
+        assertThat(refused.status()).as(refused.err()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("sweep: --out " + out + ": holds another sweep (sweep.yaml): 1 of its 1 "
+                + "trials, trials/").contains("are not trials of sweep spec " + other).hasLineCount(1);
+        assertThat(out.resolve("sweep.yaml")).hasContent(yaml);
+        assertThat(out.resolve("trials.csv")).hasContent(index);
+        assertThat(run("aggregate", out.toString(), "--no-report", "--window", "2").out())
+                .contains("1 trials completed of 1");
+
+        Path more = Files.writeString(dir.resolve("more.yaml"), base + "seeds: 2\n");
+        CliRun extended = run("sweep", more.toString(), "--out", out.toString());
+        assertThat(extended.status()).as(extended.err()).isZero();
+        assertThat(extended.out()).contains("sweep: 2 trials: 1 run now", "1 already finished; 2 completed");
+        assertThat(marker).hasContent(kept);
+        assertThat(out.resolve("sweep.yaml")).hasContent(base + "seeds: 2\n");
+        String oldTrial = index.lines().toList().get(1).split(",")[0];
+        assertThat(Files.readAllLines(out.resolve("trials.csv"))).hasSize(3).anyMatch(l -> l.startsWith(oldTrial));
+        assertThat(run("sweep", spec.toString(), "--out", out.toString()).status()).isEqualTo(2); // a part of it
+    }
+
+    @Test
+    void aGridBeyondTheCapIsRefusedAtOnce() throws IOException {
+        Path spec = spec("problem: four-rooms\nmethod: [bchg, naive]\nsamples: [100, 400]\nseeds: 999999999\n");
+        CliRun r = run("sweep", spec.toString(), "--out", dir.resolve("big").toString());
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("sweep: the grid has 3,999,999,996 trials (1 config × 2 method × 2 samples × "
+                + "999999999 seeds), more than the 100,000 a sweep may hold; split it into several sweeps (sweep spec "
+                + spec + ")" + System.lineSeparator());
+        assertThat(dir.resolve("big")).doesNotExist();
+    }
+
+    @Test
     void helpListsTheNewCommands() {
         CliRun r = run("--help");
         assertThat(r.out()).contains("sweep", "aggregate", "reproduce");

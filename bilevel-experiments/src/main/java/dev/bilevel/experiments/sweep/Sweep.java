@@ -3,11 +3,13 @@ package dev.bilevel.experiments.sweep;
 import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.job.InputFile;
+import dev.bilevel.experiments.run.Provenance;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,26 +50,40 @@ public final class Sweep {
     }
 
     /**
-     * Runs the trials of {@code shard} that are not finished in {@code directory}.
+     * Runs the trials of {@code shard} that are not finished in {@code directory}, holding the shard's lock
+     * ({@link SweepLock#driver}) throughout: a second driver of the same shard waits, then skips what this
+     * one finished.
      *
      * @param spec the sweep
      * @param directory its output directory
      * @param executor where trials run
      * @param shard which part of the sweep this process runs
      * @param retryFailed whether to run failed trials again
-     * @param listener progress sink
+     * @param listener progress sink (and told when the driver waits for the lock)
+     * @param commandLine the driver's arguments, for each trial's provenance
      * @return the counts
      * @throws InterruptedException if interrupted while waiting for the executor
      * @throws IllegalStateException if the executor returned an unknown trial or lost one
      * @throws ExperimentInputException before anything is written, if an input file of the sweep (a problem
-     *     file) has other content than when the directory's finished trials ran on it
+     *     file) has other content than when the directory's finished trials ran on it, if the directory holds
+     *     another sweep ({@link SweepDirectory#checkExtends}), or if a driver with another shard count runs
      */
     public static Result run(SweepSpec spec, SweepDirectory directory, TrialExecutor executor, Shard shard,
-            boolean retryFailed, SweepListener listener) throws InterruptedException {
+            boolean retryFailed, SweepListener listener, List<String> commandLine) throws InterruptedException {
+        try (SweepLock lock = SweepLock.driver(directory.path(), directory.label(), shard, listener::waiting)) {
+            checkInputFiles(spec, directory);
+            directory.checkExtends(spec);
+            directory.writeSweepFiles(spec);
+            lock.releaseIndex();
+            return runLocked(spec, directory, executor, shard, retryFailed, listener,
+                    Provenance.now(commandLine));
+        }
+    }
+
+    private static Result runLocked(SweepSpec spec, SweepDirectory directory, TrialExecutor executor, Shard shard,
+            boolean retryFailed, SweepListener listener, Provenance driver) throws InterruptedException {
         long start = System.nanoTime();
         List<SweepSpec.Trial> mine = shard.select(spec.trials());
-        checkInputFiles(spec, directory);
-        directory.writeSweepFiles(spec);
         directory.cleanStaging(mine.stream().map(SweepSpec.Trial::id).toList());
         Map<String, TrialRecord> finished = directory.scan();
 
@@ -102,7 +118,9 @@ public final class Sweep {
                 if (!delivered.add(outcome.id())) {
                     return; // a resubmitted trial finished twice: its first outcome stands
                 }
-                TrialRecord record = directory.write(outcome, trial.label());
+                Instant ended = Instant.now();
+                TrialRecord record = directory.write(outcome, trial.label(), driver.startedAt(
+                        ended.minusNanos(Math.round(outcome.seconds() * 1e9))).toMap(ended));
                 status.put(trial.id(), record);
                 listener.finished(trial, record);
             });

@@ -41,7 +41,7 @@ class ReportTest {
                 """, "sweep spec test", Path.of("."));
         try (LocalTrialExecutor executor = new LocalTrialExecutor(2, s -> ProgressReporter.silent())) {
             Sweep.Result result = Sweep.run(spec, SweepDirectory.open(dir, "--out"), executor, Shard.ALL, false,
-                    SweepListener.SILENT);
+                    SweepListener.SILENT, List.of("sweep"));
             assertThat(result.allCompleted()).isTrue();
         }
         aggregate = Aggregate.compute(dir, "DIR", new Aggregate.Options(null, null, 10, null, null));
