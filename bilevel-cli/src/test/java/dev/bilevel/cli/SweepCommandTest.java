@@ -130,6 +130,44 @@ class SweepCommandTest {
     }
 
     @Test
+    void aggregateChecksEveryFlagBeforeWritingAndReplacesItsFoldersWhole() throws IOException {
+        Path out = dir.resolve("out");
+        Path spec = spec("problem: four-rooms\nmethod: bchg\niterations: 5\nseeds: 1\n");
+        assertThat(run("sweep", spec.toString(), "--out", out.toString()).status()).isZero();
+        String[][] bad = {{"--rolling", "0"}, {"--metric", "nosuch"}, {"--curves", "nosuch"}, {"--window", "0"},
+            {"--by", "nosuch"}};
+        for (String[] flag : bad) {
+            CliRun r = run("aggregate", out.toString(), flag[0], flag[1]);
+            assertThat(r.status()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("aggregate: " + flag[0] + ": ").hasLineCount(1);
+        }
+        assertThat(out.resolve("aggregate")).doesNotExist();
+        assertThat(out.resolve("report")).doesNotExist();
+
+        assertThat(run("aggregate", out.toString(), "--window", "2").status()).isZero();
+        Path stale = Files.writeString(out.resolve("aggregate/curves/point-999.csv"), "left by an older sweep\n");
+        assertThat(run("aggregate", out.toString(), "--metric", "nosuch").status()).isEqualTo(2);
+        assertThat(stale).exists(); // a refused run leaves the old folder as it was
+        assertThat(run("aggregate", out.toString(), "--window", "2", "--rule", "final").status()).isZero();
+        assertThat(stale).doesNotExist(); // the new folder replaced the old one whole
+        assertThat(out.resolve("aggregate/selected.csv")).exists();
+        assertThat(out.resolve("report/index.html")).exists();
+        try (var list = Files.list(out)) {
+            assertThat(list.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".aggregate.")
+                    || n.startsWith(".report."));
+        }
+    }
+
+    @Test
+    void reproduceChecksItsFlagsBeforeAnyTrialRuns() {
+        Path out = dir.resolve("quick");
+        CliRun r = run("reproduce", "four-rooms", "--quick", "--out", out.toString(), "--rolling", "-1");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("reproduce: --rolling: -1 must be ≥ 1" + System.lineSeparator());
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aGridBeyondTheCapIsRefusedAtOnce() throws IOException {
         Path spec = spec("problem: four-rooms\nmethod: [bchg, naive]\nsamples: [100, 400]\nseeds: 999999999\n");
         CliRun r = run("sweep", spec.toString(), "--out", dir.resolve("big").toString());
