@@ -5,6 +5,7 @@ import dev.bilevel.experiments.sweep.LocalTrialExecutor;
 import dev.bilevel.experiments.sweep.Shard;
 import dev.bilevel.experiments.sweep.Sweep;
 import dev.bilevel.experiments.sweep.SweepDirectory;
+import dev.bilevel.experiments.sweep.SweepLock;
 import dev.bilevel.experiments.sweep.SweepProgress;
 import dev.bilevel.experiments.sweep.SweepSpec;
 import dev.bilevel.experiments.sweep.TrialExecutor;
@@ -161,18 +162,20 @@ final class SweepCommand implements Callable<Integer> {
     static Sweep.Result run(SweepSpec sweep, Path out, Execution execution, PrintWriter stdout,
             List<String> commandLine) throws InterruptedException {
         SweepDirectory directory = SweepDirectory.open(out, "--out");
-        Sweep.checkInputFiles(sweep, directory); // before the plan line: a refusal is the only line
-        directory.checkExtends(sweep); // checked again under the lock
         Shard shard = execution.shard();
-        SweepProgress progress = SweepProgress.console(System.err);
-        int mine = shard.select(sweep.trials()).size();
-        System.err.println("sweep: " + sweep.problem() + ", " + sweep.trials().size() + " trials"
-                + (shard.count() > 1 ? " (shard " + shard + ": " + mine + ")" : "")
-                + (sweep.duplicates() > 0 ? " (" + sweep.duplicates() + " duplicate grid points run once)" : "")
-                + " " + execution.describe() + " -> " + out);
         Sweep.Result result;
-        try (TrialExecutor executor = execution.create(progress)) {
-            result = Sweep.run(sweep, directory, executor, shard, execution.retryFailed, progress, commandLine);
+        // The lock and the directory's checks come before the plan line: a refusal is the only line.
+        try (SweepLock lock = Sweep.lock(sweep, directory, shard,
+                waiting -> System.err.println("sweep: " + waiting))) {
+            SweepProgress progress = SweepProgress.console(System.err);
+            int mine = shard.select(sweep.trials()).size();
+            System.err.println("sweep: " + sweep.problem() + ", " + sweep.trials().size() + " trials"
+                    + (shard.count() > 1 ? " (shard " + shard + ": " + mine + ")" : "")
+                    + (sweep.duplicates() > 0 ? " (" + sweep.duplicates() + " duplicate grid points run once)" : "")
+                    + " " + execution.describe() + " -> " + out);
+            try (TrialExecutor executor = execution.create(progress)) {
+                result = Sweep.run(sweep, directory, lock, executor, execution.retryFailed, progress, commandLine);
+            }
         }
         stdout.printf(Locale.ROOT, "sweep: %d trials%s: %d run now in %.1fs, %d already finished; "
                 + "%d completed, %d failed%n", result.trials(), shard.count() > 1 ? " (shard " + shard + ")" : "",

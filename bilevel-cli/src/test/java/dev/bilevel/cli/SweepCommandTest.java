@@ -3,6 +3,8 @@ package dev.bilevel.cli;
 import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bilevel.experiments.sweep.Shard;
+import dev.bilevel.experiments.sweep.SweepLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +129,21 @@ class SweepCommandTest {
         String oldTrial = index.lines().toList().get(1).split(",")[0];
         assertThat(Files.readAllLines(out.resolve("trials.csv"))).hasSize(3).anyMatch(l -> l.startsWith(oldTrial));
         assertThat(run("sweep", spec.toString(), "--out", out.toString()).status()).isEqualTo(2); // a part of it
+    }
+
+    @Test
+    void aDriverWithAnotherShardCountIsRefusedInOneLine() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path spec = spec("problem: four-rooms\nmethod: [bchg, naive]\niterations: 5\nseeds: 2\n");
+        try (SweepLock running = SweepLock.driver(out, "--out", new Shard(1, 2), waiting -> { })) {
+            running.releaseIndex();
+            CliRun r = run("sweep", spec.toString(), "--out", out.toString(), "--shard", "1/3");
+            assertThat(r.status()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("sweep: --shard 1/3: " + out + " is being swept with another shard count; "
+                    + "shards of one directory must all use the same n (wait for the other sweep, or use another "
+                    + "--out)" + System.lineSeparator());
+        }
+        assertThat(out.resolve("sweep.yaml")).doesNotExist();
     }
 
     @Test

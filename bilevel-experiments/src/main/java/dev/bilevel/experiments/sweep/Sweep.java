@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Runs a sweep, resumably: the driver works out which trials of its shard are not finished yet, hands
@@ -24,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link SweepDirectory#write}). Finished trials are skipped, so a sweep stopped at any point, even by
  * {@code kill -9}, continues where it was when run again, with the same results as an uninterrupted run.
  * Failed trials are recorded with their error and skipped on later runs unless {@code retryFailed}.
+ * A driver first takes its shard's lock on the directory ({@link #lock}), so that drivers sharing the
+ * directory never run a trial twice or clear each other's staging.
  */
 public final class Sweep {
 
@@ -50,38 +53,52 @@ public final class Sweep {
     }
 
     /**
-     * Runs the trials of {@code shard} that are not finished in {@code directory}, holding the shard's lock
-     * ({@link SweepLock#driver}) throughout: a second driver of the same shard waits, then skips what this
-     * one finished.
+     * Takes the directory's lock for {@code shard} ({@link SweepLock#driver}), waiting while another driver
+     * runs that shard, then checks the directory against the spec and writes {@code sweep.yaml} and
+     * {@code trials.csv}. Hold the lock (close it after) while {@link #run} runs the trials.
      *
      * @param spec the sweep
      * @param directory its output directory
-     * @param executor where trials run
      * @param shard which part of the sweep this process runs
-     * @param retryFailed whether to run failed trials again
-     * @param listener progress sink (and told when the driver waits for the lock)
-     * @param commandLine the driver's arguments, for each trial's provenance
-     * @return the counts
-     * @throws InterruptedException if interrupted while waiting for the executor
-     * @throws IllegalStateException if the executor returned an unknown trial or lost one
+     * @param onWait told once, with a console line, when the driver has to wait for another
+     * @return the shard's lock, held
      * @throws ExperimentInputException before anything is written, if an input file of the sweep (a problem
      *     file) has other content than when the directory's finished trials ran on it, if the directory holds
      *     another sweep ({@link SweepDirectory#checkExtends}), or if a driver with another shard count runs
      */
-    public static Result run(SweepSpec spec, SweepDirectory directory, TrialExecutor executor, Shard shard,
-            boolean retryFailed, SweepListener listener, List<String> commandLine) throws InterruptedException {
-        try (SweepLock lock = SweepLock.driver(directory.path(), directory.label(), shard, listener::waiting)) {
+    public static SweepLock lock(SweepSpec spec, SweepDirectory directory, Shard shard, Consumer<String> onWait) {
+        SweepLock lock = SweepLock.driver(directory.path(), directory.label(), shard, onWait);
+        try {
             checkInputFiles(spec, directory);
             directory.checkExtends(spec);
             directory.writeSweepFiles(spec);
             lock.releaseIndex();
-            return runLocked(spec, directory, executor, shard, retryFailed, listener,
-                    Provenance.now(commandLine));
+            return lock;
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
         }
     }
 
-    private static Result runLocked(SweepSpec spec, SweepDirectory directory, TrialExecutor executor, Shard shard,
-            boolean retryFailed, SweepListener listener, Provenance driver) throws InterruptedException {
+    /**
+     * Runs the trials of the lock's shard that are not finished in {@code directory}. Nothing else writes
+     * them meanwhile, so whatever {@code .staging/} holds for them was left by a dead process and goes.
+     *
+     * @param spec the sweep
+     * @param directory its output directory
+     * @param lock the shard's lock, from {@link #lock}, held until this returns
+     * @param executor where trials run
+     * @param retryFailed whether to run failed trials again
+     * @param listener progress sink
+     * @param commandLine the driver's arguments, for each trial's provenance
+     * @return the counts
+     * @throws InterruptedException if interrupted while waiting for the executor
+     * @throws IllegalStateException if the executor returned an unknown trial or lost one
+     */
+    public static Result run(SweepSpec spec, SweepDirectory directory, SweepLock lock, TrialExecutor executor,
+            boolean retryFailed, SweepListener listener, List<String> commandLine) throws InterruptedException {
+        Shard shard = lock.shard();
+        Provenance driver = Provenance.now(commandLine);
         long start = System.nanoTime();
         List<SweepSpec.Trial> mine = shard.select(spec.trials());
         directory.cleanStaging(mine.stream().map(SweepSpec.Trial::id).toList());

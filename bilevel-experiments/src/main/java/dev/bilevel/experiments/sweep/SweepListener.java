@@ -11,14 +11,6 @@ public interface SweepListener {
     };
 
     /**
-     * The driver waits for another process's lock on the sweep directory ({@link SweepLock}).
-     *
-     * @param message one console line saying so
-     */
-    default void waiting(String message) {
-    }
-
-    /**
      * The sweep starts.
      *
      * @param trials every trial of this run (its shard)

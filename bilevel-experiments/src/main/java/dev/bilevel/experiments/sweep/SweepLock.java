@@ -47,12 +47,14 @@ public final class SweepLock implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
 
     private final FileChannel channel;
+    private final Shard shard;
     private FileLock index;
     private FileLock count;
     private FileLock held;
 
-    private SweepLock(FileChannel channel) {
+    private SweepLock(FileChannel channel, Shard shard) {
         this.channel = channel;
+        this.shard = shard;
     }
 
     /**
@@ -69,7 +71,7 @@ public final class SweepLock implements AutoCloseable {
      * @throws IllegalStateException if interrupted while waiting (the interrupt flag is set again)
      */
     public static SweepLock driver(Path dir, String label, Shard shard, Consumer<String> onWait) {
-        SweepLock lock = open(dir);
+        SweepLock lock = open(dir, shard);
         try {
             boolean told = false;
             while (true) {
@@ -108,7 +110,7 @@ public final class SweepLock implements AutoCloseable {
      * @throws UncheckedIOException if the lock file cannot be opened or locked
      */
     public static SweepLock aggregate(Path dir) {
-        SweepLock lock = open(dir);
+        SweepLock lock = open(dir, null);
         try {
             lock.held = lock.await(AGGREGATE, 1, false);
             return lock;
@@ -116,6 +118,11 @@ public final class SweepLock implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    /** The shard a driver's lock is for; {@code null} for the aggregate lock. */
+    public Shard shard() {
+        return shard;
     }
 
     /** Lets other drivers check and write the sweep's index again (the shard stays locked). */
@@ -134,11 +141,11 @@ public final class SweepLock implements AutoCloseable {
         }
     }
 
-    private static SweepLock open(Path dir) {
+    private static SweepLock open(Path dir, Shard shard) {
         Path file = dir.resolve(FILE);
         try {
             return new SweepLock(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE));
+                    StandardOpenOption.WRITE), shard);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the lock file " + file + ": " + e.getMessage(), e);
         }

@@ -115,14 +115,6 @@ public final class SweepProgress implements SweepListener {
     }
 
     @Override
-    public synchronized void waiting(String message) {
-        if (mode != Mode.SILENT) {
-            err.println("sweep: " + message);
-            err.flush();
-        }
-    }
-
-    @Override
     public synchronized void begin(List<SweepSpec.Trial> trials, List<SweepSpec.Trial> run, int threads) {
         for (SweepSpec.Trial t : trials) {
             labels.put(t.id(), t.label());

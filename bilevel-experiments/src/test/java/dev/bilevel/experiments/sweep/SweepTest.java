@@ -38,8 +38,11 @@ class SweepTest {
     private static Sweep.Result run(SweepSpec spec, Path out, TrialExecutor executor, Shard shard, boolean retry)
             throws InterruptedException {
         try (executor) {
-            return Sweep.run(spec, SweepDirectory.open(out, "--out"), executor, shard, retry, SweepListener.SILENT,
-                    List.of("sweep", "test.yaml"));
+            SweepDirectory directory = SweepDirectory.open(out, "--out");
+            try (SweepLock lock = Sweep.lock(spec, directory, shard, waiting -> { })) {
+                return Sweep.run(spec, directory, lock, executor, retry, SweepListener.SILENT,
+                        List.of("sweep", "test.yaml"));
+            }
         }
     }
 
@@ -109,20 +112,15 @@ class SweepTest {
         SweepSpec spec = spec();
         Path out = dir.resolve("shared");
         List<String> waited = java.util.Collections.synchronizedList(new ArrayList<>());
-        SweepListener listener = new SweepListener() {
-            @Override
-            public void waiting(String message) {
-                waited.add(message);
-            }
-        };
         java.util.concurrent.ExecutorService drivers = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             List<java.util.concurrent.Future<Sweep.Result>> results = new ArrayList<>();
             for (int d = 0; d < 2; d++) {
                 results.add(drivers.submit(() -> {
-                    try (TrialExecutor executor = local(2)) {
-                        return Sweep.run(spec, SweepDirectory.open(out, "--out"), executor, Shard.ALL, false, listener,
-                                List.of("sweep"));
+                    SweepDirectory directory = SweepDirectory.open(out, "--out");
+                    try (TrialExecutor executor = local(2);
+                            SweepLock lock = Sweep.lock(spec, directory, Shard.ALL, waited::add)) {
+                        return Sweep.run(spec, directory, lock, executor, false, SweepListener.SILENT, List.of("sweep"));
                     }
                 }));
             }
