@@ -87,8 +87,8 @@ public final class SweepLock implements AutoCloseable {
                 if (lock.held != null) {
                     return lock;
                 }
-                lock.release(lock.count);
-                lock.release(lock.index);
+                release(lock.count);
+                release(lock.index);
                 if (!told) {
                     onWait.accept("waiting for the lock on " + dir + " held by another sweep"
                             + (shard.count() > 1 ? " of shard " + shard : ""));
