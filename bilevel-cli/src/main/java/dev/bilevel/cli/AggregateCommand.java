@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             "DIR/aggregate/{points.csv, selected.csv, aggregate.json, curves/} and the report",
             "DIR/report/index.html (one self-contained page) with figures/ (PNG and SVG).",
             "Defaults (metric, rule, window, setting keys) come from the problem's profile.",
+            "A bad flag writes nothing; each folder is replaced whole, never mixed.",
             "Docs: docs/sweeps.md.", ""})
 final class AggregateCommand implements Callable<Integer> {
 
@@ -70,11 +71,12 @@ final class AggregateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Report.Options report = new Report.Options(title, rolling, null); // checked before anything is read
         Aggregate a = aggregate(dir, "DIR", metric, rule, window, by, curves);
         PrintWriter stdout = spec.commandLine().getOut();
         print(a, stdout);
         if (!noReport) {
-            Path index = Report.write(a, new Report.Options(title, rolling, null));
+            Path index = Report.write(a, report);
             stdout.println("wrote " + index);
         }
         stdout.flush();

@@ -27,6 +27,7 @@ import dev.bilevel.problems.json.MarkovGameProblem;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.TabularProblem;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,8 +45,11 @@ import picocli.CommandLine.Spec;
             "The follower is solved exactly; sampling estimators draw --episodes",
             "independent episodes of at most --horizon steps from its policy.",
             "Prints one JSON object with \"objective\" (exact) and \"gradient\"",
-            "(for Markov games θ flattened row-major [s][b]).", ""})
+            "(for Markov games θ flattened row-major [s][b]). A sample of more episodes",
+            "× horizon than the JVM's memory holds (14 bytes a step) is refused.", ""})
 final class HypergradientCommand implements Callable<Integer> {
+
+    private static final double GIB = 1024.0 * 1024 * 1024;
 
     @Spec
     private CommandSpec spec;
@@ -101,6 +105,10 @@ final class HypergradientCommand implements Callable<Integer> {
                     + "', expected sarsa or exact");
         };
         TabularProblem parsed = ProblemFiles.read(problem);
+        if (kind != TabularEstimators.Kind.EXACT
+                && (kind != TabularEstimators.Kind.ZERO_ORDER || parsed instanceof MarkovGameProblem)) {
+            checkBatchSize(episodes, horizon, Runtime.getRuntime().maxMemory());
+        }
         JsonOutput json = new JsonOutput();
         Hypergradient result;
         if (parsed instanceof MarkovGameProblem p) {
@@ -125,6 +133,26 @@ final class HypergradientCommand implements Callable<Integer> {
         json.field("objective", result.objective()).field("gradient", result.gradient());
         spec.commandLine().getOut().println(json);
         return 0;
+    }
+
+    /**
+     * Refuses, before sampling, a batch of {@code --episodes × --horizon} rows that no array holds or whose
+     * arrays alone exceed {@code maxMemory} (the JVM's, {@link Runtime#maxMemory()}).
+     */
+    static void checkBatchSize(int episodes, int horizon, long maxMemory) {
+        long rows = (long) episodes * horizon;
+        String request = String.format(Locale.ROOT, "--episodes: %,d episodes × --horizon %,d = %,d rows", episodes,
+                horizon, rows);
+        if (rows > TabularBatch.MAX_ROWS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s, more than the %,d a batch holds; "
+                    + "use fewer episodes or a shorter horizon", request, TabularBatch.MAX_ROWS));
+        }
+        long bytes = TabularBatch.bytes(episodes, horizon);
+        if (bytes > maxMemory) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s need %.1f GiB for the batch alone, "
+                    + "more than the %.1f GiB this JVM may use (-Xmx); use fewer episodes or a shorter horizon",
+                    request, bytes / GIB, maxMemory / GIB));
+        }
     }
 
     private Hypergradient markovGame(MarkovGameProblem problem, TabularEstimators.Kind kind, boolean exactCritic) {

@@ -81,6 +81,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         execution.validate();
+        Report.Options report = new Report.Options(null, rolling, null); // checked before any trial runs
         SweepSpec sweep;
         Path dir;
         String what;
@@ -109,7 +110,8 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         long start = System.nanoTime();
-        Sweep.Result result = SweepCommand.run(sweep, dir, execution, stdout);
+        Sweep.Result result = SweepCommand.run(sweep, dir, execution, stdout,
+                spec.commandLine().getParseResult().originalArgs());
         Shard shard = execution.shard();
         if (shard.count() > 1) {
             stdout.println("shard " + shard + " done; when every shard has finished: bilevel aggregate " + dir);
@@ -121,7 +123,7 @@ final class ReproduceCommand implements Callable<Integer> {
         String note = String.format(Locale.ROOT, "Made by bilevel reproduce %s%s: %d trials, %d run by this "
                 + "invocation %s in %.1f minutes (%d were already finished).", what, quick ? " --quick" : "",
                 result.trials(), result.ran(), execution.describe(), minutes, result.skipped());
-        Path index = Report.write(a, new Report.Options(sweep.title(), rolling, note));
+        Path index = Report.write(a, new Report.Options(sweep.title(), report.rolling(), note));
         stdout.println("wrote " + index);
         stdout.flush();
         return result.allCompleted() ? 0 : Main.RUN_FAILED;

@@ -5,6 +5,7 @@ import dev.bilevel.experiments.sweep.LocalTrialExecutor;
 import dev.bilevel.experiments.sweep.Shard;
 import dev.bilevel.experiments.sweep.Sweep;
 import dev.bilevel.experiments.sweep.SweepDirectory;
+import dev.bilevel.experiments.sweep.SweepLock;
 import dev.bilevel.experiments.sweep.SweepProgress;
 import dev.bilevel.experiments.sweep.SweepSpec;
 import dev.bilevel.experiments.sweep.TrialExecutor;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Spec;
             "so a sweep stopped at any moment (even by kill -9) continues when run again, with",
             "the same results. A failing trial is recorded with its error (retried with",
             "--retry-failed) and does not stop the others.", "",
+            "A second sweep on the same DIR (or the same shard of it) waits for the first;",
+            "a different spec is refused unless it only adds axis values or seeds; a grid",
+            "of more than 100,000 trials is refused.", "",
             "DIR gets sweep.yaml, trials.csv (every trial) and trials/ID/ per finished trial",
             "(config.yaml, metrics.csv, summary.json, ..., trial.json). Then: bilevel aggregate DIR.",
             "Docs: docs/sweeps.md.", ""},
@@ -147,27 +151,31 @@ final class SweepCommand implements Callable<Integer> {
             }
             return 0;
         }
-        Sweep.Result result = run(sweep, out, execution, stdout);
+        Sweep.Result result = run(sweep, out, execution, stdout, spec.commandLine().getParseResult().originalArgs());
         return result.allCompleted() ? 0 : Main.RUN_FAILED;
     }
 
     /**
      * Runs a sweep into {@code out} and prints what happened: the plan on stderr, the outcome on stdout.
+     * The command line goes into each trial's provenance.
      */
-    static Sweep.Result run(SweepSpec sweep, Path out, Execution execution, PrintWriter stdout)
-            throws InterruptedException {
+    static Sweep.Result run(SweepSpec sweep, Path out, Execution execution, PrintWriter stdout,
+            List<String> commandLine) throws InterruptedException {
         SweepDirectory directory = SweepDirectory.open(out, "--out");
-        Sweep.checkInputFiles(sweep, directory); // before the plan line: a refusal is the only line
         Shard shard = execution.shard();
-        SweepProgress progress = SweepProgress.console(System.err);
-        int mine = shard.select(sweep.trials()).size();
-        System.err.println("sweep: " + sweep.problem() + ", " + sweep.trials().size() + " trials"
-                + (shard.count() > 1 ? " (shard " + shard + ": " + mine + ")" : "")
-                + (sweep.duplicates() > 0 ? " (" + sweep.duplicates() + " duplicate grid points run once)" : "")
-                + " " + execution.describe() + " -> " + out);
         Sweep.Result result;
-        try (TrialExecutor executor = execution.create(progress)) {
-            result = Sweep.run(sweep, directory, executor, shard, execution.retryFailed, progress);
+        // The lock and the directory's checks come before the plan line: a refusal is the only line.
+        try (SweepLock lock = Sweep.lock(sweep, directory, shard,
+                waiting -> System.err.println("sweep: " + waiting))) {
+            SweepProgress progress = SweepProgress.console(System.err);
+            int mine = shard.select(sweep.trials()).size();
+            System.err.println("sweep: " + sweep.problem() + ", " + sweep.trials().size() + " trials"
+                    + (shard.count() > 1 ? " (shard " + shard + ": " + mine + ")" : "")
+                    + (sweep.duplicates() > 0 ? " (" + sweep.duplicates() + " duplicate grid points run once)" : "")
+                    + " " + execution.describe() + " -> " + out);
+            try (TrialExecutor executor = execution.create(progress)) {
+                result = Sweep.run(sweep, directory, lock, executor, execution.retryFailed, progress, commandLine);
+            }
         }
         stdout.printf(Locale.ROOT, "sweep: %d trials%s: %d run now in %.1fs, %d already finished; "
                 + "%d completed, %d failed%n", result.trials(), shard.count() > 1 ? " (shard " + shard + ")" : "",

@@ -2,6 +2,7 @@ package dev.bilevel.cli;
 
 import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bilevel.core.Hypergradient;
 import dev.bilevel.core.cmdp.ExactHypergradient;
@@ -245,6 +246,24 @@ class CliTest {
             assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err().strip().lines().count()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void samplesBeyondAnArrayOrTheHeapAreRefusedBeforeAllocating() throws IOException {
+        Path file = dir.resolve("p.json");
+        Files.writeString(file, ProblemFiles.write(RandomProblems.configurableMdp(2, 4, 2, 2, 0.9, 0.5)));
+        CliRun r = run("hypergradient", "--problem", file.toString(), "--estimator", "bchg", "--episodes", "20000000",
+                "--horizon", "200");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("hypergradient: --episodes: 20,000,000 episodes × --horizon 200 = "
+                + "4,000,000,000 rows, more than the 2,147,483,639 a batch holds; use fewer episodes or a shorter "
+                + "horizon" + System.lineSeparator());
+        assertThatThrownBy(() -> HypergradientCommand.checkBatchSize(10_000_000, 200, 1L << 30))
+                .hasMessage("--episodes: 10,000,000 episodes × --horizon 200 = 2,000,000,000 rows need 26.1 GiB for "
+                        + "the batch alone, more than the 1.0 GiB this JVM may use (-Xmx); use fewer episodes or a "
+                        + "shorter horizon");
+        HypergradientCommand.checkBatchSize(1000, 200, 1L << 30);
     }
 
     private static double cosine(double[] a, double[] b) {

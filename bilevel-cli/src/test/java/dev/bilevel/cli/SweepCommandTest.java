@@ -3,6 +3,8 @@ package dev.bilevel.cli;
 import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bilevel.experiments.sweep.Shard;
+import dev.bilevel.experiments.sweep.SweepLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +95,104 @@ class SweepCommandTest {
         assertThat(run("reproduce", "no-such-experiment").err()).startsWith("reproduce: PROBLEM: no experiment to "
                 + "reproduce for 'no-such-experiment' in this build, expected one of four-rooms");
         assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
+    void anotherSpecIsRefusedAndAnExtensionKeepsTheOldTrials() throws IOException {
+        Path out = dir.resolve("out");
+        String base = "problem: four-rooms\nmethod: bchg\niterations: 5\n";
+        Path spec = spec(base + "seeds: 1\n");
+        assertThat(run("sweep", spec.toString(), "--out", out.toString()).status()).isZero();
+        String yaml = Files.readString(out.resolve("sweep.yaml"));
+        String index = Files.readString(out.resolve("trials.csv"));
+        Path marker = out.resolve("trials").resolve(index.lines().toList().get(1).split(",")[0].substring(0, 16))
+                .resolve("trial.json");
+        String kept = Files.readString(marker);
+
+        Path other = Files.writeString(dir.resolve("other.yaml"), "problem: four-rooms\nmethod: bchg\niterations: 6\n"
+                + "seeds: 1\n");
+        CliRun refused = run("sweep", other.toString(), "--out", out.toString());
+        assertThat(refused.status()).as(refused.err()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("sweep: --out " + out + ": holds another sweep (sweep.yaml): 1 of its 1 "
+                + "trials, trials/").contains("are not trials of sweep spec " + other).hasLineCount(1);
+        assertThat(out.resolve("sweep.yaml")).hasContent(yaml);
+        assertThat(out.resolve("trials.csv")).hasContent(index);
+        assertThat(run("aggregate", out.toString(), "--no-report", "--window", "2").out())
+                .contains("1 trials completed of 1");
+
+        Path more = Files.writeString(dir.resolve("more.yaml"), base + "seeds: 2\n");
+        CliRun extended = run("sweep", more.toString(), "--out", out.toString());
+        assertThat(extended.status()).as(extended.err()).isZero();
+        assertThat(extended.out()).contains("sweep: 2 trials: 1 run now", "1 already finished; 2 completed");
+        assertThat(marker).hasContent(kept);
+        assertThat(out.resolve("sweep.yaml")).hasContent(base + "seeds: 2\n");
+        String oldTrial = index.lines().toList().get(1).split(",")[0];
+        assertThat(Files.readAllLines(out.resolve("trials.csv"))).hasSize(3).anyMatch(l -> l.startsWith(oldTrial));
+        assertThat(run("sweep", spec.toString(), "--out", out.toString()).status()).isEqualTo(2); // a part of it
+    }
+
+    @Test
+    void aDriverWithAnotherShardCountIsRefusedInOneLine() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path spec = spec("problem: four-rooms\nmethod: [bchg, naive]\niterations: 5\nseeds: 2\n");
+        try (SweepLock running = SweepLock.driver(out, "--out", new Shard(1, 2), waiting -> { })) {
+            running.releaseIndex();
+            CliRun r = run("sweep", spec.toString(), "--out", out.toString(), "--shard", "1/3");
+            assertThat(r.status()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("sweep: --shard 1/3: " + out + " is being swept with another shard count; "
+                    + "shards of one directory must all use the same n (wait for the other sweep, or use another "
+                    + "--out)" + System.lineSeparator());
+        }
+        assertThat(out.resolve("sweep.yaml")).doesNotExist();
+    }
+
+    @Test
+    void aggregateChecksEveryFlagBeforeWritingAndReplacesItsFoldersWhole() throws IOException {
+        Path out = dir.resolve("out");
+        Path spec = spec("problem: four-rooms\nmethod: bchg\niterations: 5\nseeds: 1\n");
+        assertThat(run("sweep", spec.toString(), "--out", out.toString()).status()).isZero();
+        String[][] bad = {{"--rolling", "0"}, {"--metric", "nosuch"}, {"--curves", "nosuch"}, {"--window", "0"},
+            {"--by", "nosuch"}};
+        for (String[] flag : bad) {
+            CliRun r = run("aggregate", out.toString(), flag[0], flag[1]);
+            assertThat(r.status()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("aggregate: " + flag[0] + ": ").hasLineCount(1);
+        }
+        assertThat(out.resolve("aggregate")).doesNotExist();
+        assertThat(out.resolve("report")).doesNotExist();
+
+        assertThat(run("aggregate", out.toString(), "--window", "2").status()).isZero();
+        Path stale = Files.writeString(out.resolve("aggregate/curves/point-999.csv"), "left by an older sweep\n");
+        assertThat(run("aggregate", out.toString(), "--metric", "nosuch").status()).isEqualTo(2);
+        assertThat(stale).exists(); // a refused run leaves the old folder as it was
+        assertThat(run("aggregate", out.toString(), "--window", "2", "--rule", "final").status()).isZero();
+        assertThat(stale).doesNotExist(); // the new folder replaced the old one whole
+        assertThat(out.resolve("aggregate/selected.csv")).exists();
+        assertThat(out.resolve("report/index.html")).exists();
+        try (var list = Files.list(out)) {
+            assertThat(list.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".aggregate.")
+                    || n.startsWith(".report."));
+        }
+    }
+
+    @Test
+    void reproduceChecksItsFlagsBeforeAnyTrialRuns() {
+        Path out = dir.resolve("quick");
+        CliRun r = run("reproduce", "four-rooms", "--quick", "--out", out.toString(), "--rolling", "-1");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("reproduce: --rolling: -1 must be ≥ 1" + System.lineSeparator());
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aGridBeyondTheCapIsRefusedAtOnce() throws IOException {
+        Path spec = spec("problem: four-rooms\nmethod: [bchg, naive]\nsamples: [100, 400]\nseeds: 999999999\n");
+        CliRun r = run("sweep", spec.toString(), "--out", dir.resolve("big").toString());
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("sweep: the grid has 3,999,999,996 trials (1 config × 2 method × 2 samples × "
+                + "999999999 seeds), more than the 100,000 a sweep may hold; split it into several sweeps (sweep spec "
+                + spec + ")" + System.lineSeparator());
+        assertThat(dir.resolve("big")).doesNotExist();
     }
 
     @Test

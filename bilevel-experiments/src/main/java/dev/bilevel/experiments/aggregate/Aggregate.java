@@ -5,8 +5,10 @@ import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.run.MetricsTable;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.run.StagedDirectory;
 import dev.bilevel.experiments.sweep.FlatYaml;
 import dev.bilevel.experiments.sweep.SweepDirectory;
+import dev.bilevel.experiments.sweep.SweepLock;
 import dev.bilevel.experiments.sweep.TrialRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +74,17 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
      */
     public record Options(String metric, SelectionRule rule, Integer window, List<String> settingKeys,
             List<String> curveMetrics) {
+
+        /**
+         * Checks the window, before anything is read or written.
+         *
+         * @throws ExperimentInputException for a window below 1 ({@code --window})
+         */
+        public Options {
+            if (window != null && window < 1) {
+                throw new ExperimentInputException("--window: " + window + " must be ≥ 1");
+            }
+        }
 
         /** Everything from the profile. */
         public static final Options DEFAULTS = new Options(null, null, null, null, null);
@@ -144,7 +157,9 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
 
     /**
      * Aggregates a sweep directory and writes {@code aggregate/points.csv}, {@code selected.csv},
-     * {@code aggregate.json} and {@code curves/point-NNN.csv}.
+     * {@code aggregate.json} and {@code curves/point-NNN.csv}. The folder is written whole or not at all
+     * ({@link StagedDirectory}), under the directory's aggregate lock ({@link SweepLock#aggregate}): every
+     * check fails before the old {@code aggregate/} is touched, and a kill leaves it as it was.
      *
      * @param sweepDir the sweep directory
      * @param label how the user named it, for messages
@@ -192,9 +207,6 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
         String metric = options.metric() != null ? options.metric() : profile.objective();
         SelectionRule rule = options.rule() != null ? options.rule() : profile.rule();
         int window = options.window() != null ? options.window() : profile.window();
-        if (window < 1) {
-            throw new ExperimentInputException("--window: " + window + " must be ≥ 1");
-        }
 
         // Keys: which vary, which make the setting, the method, the rest.
         List<Map<String, String>> configs = new ArrayList<>();
@@ -241,14 +253,29 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
         Comparator<Map<String, String>> order = bySetting.thenComparing(byMethod).thenComparing(byHyper);
         ordered.sort((a, b) -> order.compare(a.get(0).getValue(), b.get(0).getValue()));
 
-        Path out = sweepDir.resolve(OUTPUT);
+        try (SweepLock lock = SweepLock.aggregate(sweepDir);
+                StagedDirectory out = StagedDirectory.create(sweepDir.resolve(OUTPUT))) {
+            Aggregate result = compute(directory, profile, metric, rule, window, settingKeys, methodKeys, hyperKeys,
+                    ordered, options.curveMetrics(), out.path(), completed, failures);
+            AggregateFiles.write(result, out.path());
+            out.commit();
+            return result;
+        }
+    }
+
+    /** The points, their curves (written into {@code out}) and the selection, once the keys are known. */
+    private static Aggregate compute(SweepDirectory directory, ProblemProfile profile, String metric,
+            SelectionRule rule, int window, List<String> settingKeys, List<String> methodKeys, List<String> hyperKeys,
+            List<List<Map.Entry<TrialRecord, Map<String, String>>>> ordered, List<String> curveOption, Path out,
+            int completed, List<TrialRecord> failures) {
+        Path sweepDir = directory.path();
         Path curvesDir = out.resolve(CURVES);
         try {
             Files.createDirectories(curvesDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + curvesDir + ": " + e.getMessage(), e);
         }
-        List<String> curveMetrics = options.curveMetrics() == null ? List.of(metric) : options.curveMetrics();
+        List<String> curveMetrics = curveOption == null ? List.of(metric) : curveOption;
         List<String> writtenCurveMetrics = null;
         List<Point> points = new ArrayList<>();
         int index = 0;
@@ -306,7 +333,7 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
                 }
                 writtenCurveMetrics = cm;
                 curveFile = OUTPUT + "/" + CURVES + "/" + name + ".csv";
-                AtomicFiles.writeString(sweepDir.resolve(curveFile), curveCsv(tables, profile.xColumn(), cm));
+                AtomicFiles.writeString(curvesDir.resolve(name + ".csv"), curveCsv(tables, profile.xColumn(), cm));
             }
             double[] scores = seeds.stream().mapToDouble(Seed::score).toArray();
             points.add(new Point(name, config, pick(config, settingKeys), methodId(config, methodKeys),
@@ -344,11 +371,9 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
             PaperValues.Value paper = profile.paper().lookup(first.setting(), first.method()).orElse(null);
             selected.add(new Selection(first.setting(), first.method(), best, candidates.size(), paper));
         }
-        Aggregate result = new Aggregate(sweepDir, profile, metric, rule, window, settingKeys, methodKeys, hyperKeys,
+        return new Aggregate(sweepDir, profile, metric, rule, window, settingKeys, methodKeys, hyperKeys,
                 selectedOver, writtenCurveMetrics == null ? List.of() : writtenCurveMetrics, points, selected,
                 expectedTrials(sweepDir), completed, failures);
-        AggregateFiles.write(result);
-        return result;
     }
 
     /** The method id of a config: the values of the method keys joined by {@code /}, or {@code -}. */

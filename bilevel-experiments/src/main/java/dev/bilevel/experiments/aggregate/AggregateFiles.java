@@ -37,8 +37,7 @@ public final class AggregateFiles {
     private AggregateFiles() {
     }
 
-    static void write(Aggregate a) {
-        Path out = a.directory().resolve(Aggregate.OUTPUT);
+    static void write(Aggregate a, Path out) {
         AtomicFiles.writeString(out.resolve(POINTS_CSV), pointsCsv(a));
         AtomicFiles.writeString(out.resolve(SELECTED_CSV), selectedCsv(a));
         AtomicFiles.writeString(out.resolve(JSON_FILE), json(a));

@@ -1,5 +1,6 @@
 package dev.bilevel.experiments.report;
 
+import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.aggregate.Aggregate;
 import dev.bilevel.experiments.aggregate.AggregateFiles;
 import dev.bilevel.experiments.aggregate.PaperValues;
@@ -9,6 +10,8 @@ import dev.bilevel.experiments.aggregate.SelectionRule;
 import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
+import dev.bilevel.experiments.run.StagedDirectory;
+import dev.bilevel.experiments.sweep.SweepLock;
 import dev.bilevel.experiments.sweep.TrialRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -64,13 +67,25 @@ public final class Report {
 
         /** The profile's defaults. */
         public static final Options DEFAULTS = new Options(null, null, null);
+
+        /**
+         * Checks the rolling mean, before anything is computed or written.
+         *
+         * @throws ExperimentInputException for a rolling mean below 1 ({@code --rolling})
+         */
+        public Options {
+            if (rolling != null && rolling < 1) {
+                throw new ExperimentInputException("--rolling: " + rolling + " must be ≥ 1");
+            }
+        }
     }
 
     private Report() {
     }
 
     /**
-     * Writes the report of an aggregate.
+     * Writes the report of an aggregate, whole or not at all ({@link StagedDirectory}, under the sweep
+     * directory's aggregate lock, {@link SweepLock#aggregate}).
      *
      * @param a the aggregate
      * @param options title, rolling mean, note
@@ -79,10 +94,16 @@ public final class Report {
     public static Path write(Aggregate a, Options options) {
         ProblemProfile profile = a.profile();
         int rolling = options.rolling() != null ? options.rolling() : profile.rolling();
-        if (rolling < 1) {
-            throw new dev.bilevel.experiments.ExperimentInputException("--rolling: " + rolling + " must be ≥ 1");
+        try (SweepLock lock = SweepLock.aggregate(a.directory());
+                StagedDirectory staged = StagedDirectory.create(a.directory().resolve(DIR))) {
+            write(a, options, rolling, staged.path());
+            staged.commit();
         }
-        Path reportDir = a.directory().resolve(DIR);
+        return a.directory().resolve(DIR).resolve(INDEX);
+    }
+
+    private static void write(Aggregate a, Options options, int rolling, Path reportDir) {
+        ProblemProfile profile = a.profile();
         Path figuresDir = reportDir.resolve(FIGURES);
         try {
             Files.createDirectories(figuresDir);
@@ -152,9 +173,7 @@ public final class Report {
                 .append("</code>, <code>aggregate/").append(AggregateFiles.JSON_FILE)
                 .append("</code>; curves: <code>aggregate/curves/</code>; figures (PNG, SVG): <code>report/figures/</code>.")
                 .append("</footer>\n</body>\n</html>\n");
-        Path index = reportDir.resolve(INDEX);
-        AtomicFiles.writeString(index, html.toString());
-        return index;
+        AtomicFiles.writeString(reportDir.resolve(INDEX), html.toString());
     }
 
     private static String summaryLine(Aggregate a) {

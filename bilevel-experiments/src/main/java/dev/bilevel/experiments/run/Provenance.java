@@ -69,6 +69,17 @@ public record Provenance(String version, String commit, Boolean dirty, String ja
     }
 
     /**
+     * The same provenance for a run that started at another moment: a sweep's trial, which the driver
+     * started at its own time.
+     *
+     * @param moment when that run started
+     * @return the provenance with {@link #started} replaced
+     */
+    public Provenance startedAt(Instant moment) {
+        return new Provenance(version, commit, dirty, java, os, commandLine, moment.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /**
      * The provenance as {@code summary.json} and trial records write it, with the end time and the wall time.
      *
      * @param ended when the run ended

@@ -3,11 +3,13 @@ package dev.bilevel.experiments.sweep;
 import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.job.InputFile;
+import dev.bilevel.experiments.run.Provenance;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Runs a sweep, resumably: the driver works out which trials of its shard are not finished yet, hands
@@ -22,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link SweepDirectory#write}). Finished trials are skipped, so a sweep stopped at any point, even by
  * {@code kill -9}, continues where it was when run again, with the same results as an uninterrupted run.
  * Failed trials are recorded with their error and skipped on later runs unless {@code retryFailed}.
+ * A driver first takes its shard's lock on the directory ({@link #lock}), so that drivers sharing the
+ * directory never run a trial twice or clear each other's staging.
  */
 public final class Sweep {
 
@@ -48,26 +53,54 @@ public final class Sweep {
     }
 
     /**
-     * Runs the trials of {@code shard} that are not finished in {@code directory}.
+     * Takes the directory's lock for {@code shard} ({@link SweepLock#driver}), waiting while another driver
+     * runs that shard, then checks the directory against the spec and writes {@code sweep.yaml} and
+     * {@code trials.csv}. Hold the lock (close it after) while {@link #run} runs the trials.
      *
      * @param spec the sweep
      * @param directory its output directory
-     * @param executor where trials run
      * @param shard which part of the sweep this process runs
+     * @param onWait told once, with a console line, when the driver has to wait for another
+     * @return the shard's lock, held
+     * @throws ExperimentInputException before anything is written, if an input file of the sweep (a problem
+     *     file) has other content than when the directory's finished trials ran on it, if the directory holds
+     *     another sweep ({@link SweepDirectory#checkExtends}), or if a driver with another shard count runs
+     */
+    public static SweepLock lock(SweepSpec spec, SweepDirectory directory, Shard shard, Consumer<String> onWait) {
+        SweepLock lock = SweepLock.driver(directory.path(), directory.label(), shard, onWait);
+        try {
+            checkInputFiles(spec, directory);
+            directory.checkExtends(spec);
+            directory.writeSweepFiles(spec);
+            lock.releaseIndex();
+            return lock;
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the trials of the lock's shard that are not finished in {@code directory}. Nothing else writes
+     * them meanwhile, so whatever {@code .staging/} holds for them was left by a dead process and goes.
+     *
+     * @param spec the sweep
+     * @param directory its output directory
+     * @param lock the shard's lock, from {@link #lock}, held until this returns
+     * @param executor where trials run
      * @param retryFailed whether to run failed trials again
      * @param listener progress sink
+     * @param commandLine the driver's arguments, for each trial's provenance
      * @return the counts
      * @throws InterruptedException if interrupted while waiting for the executor
      * @throws IllegalStateException if the executor returned an unknown trial or lost one
-     * @throws ExperimentInputException before anything is written, if an input file of the sweep (a problem
-     *     file) has other content than when the directory's finished trials ran on it
      */
-    public static Result run(SweepSpec spec, SweepDirectory directory, TrialExecutor executor, Shard shard,
-            boolean retryFailed, SweepListener listener) throws InterruptedException {
+    public static Result run(SweepSpec spec, SweepDirectory directory, SweepLock lock, TrialExecutor executor,
+            boolean retryFailed, SweepListener listener, List<String> commandLine) throws InterruptedException {
+        Shard shard = lock.shard();
+        Provenance driver = Provenance.now(commandLine);
         long start = System.nanoTime();
         List<SweepSpec.Trial> mine = shard.select(spec.trials());
-        checkInputFiles(spec, directory);
-        directory.writeSweepFiles(spec);
         directory.cleanStaging(mine.stream().map(SweepSpec.Trial::id).toList());
         Map<String, TrialRecord> finished = directory.scan();
 
@@ -102,7 +135,9 @@ public final class Sweep {
                 if (!delivered.add(outcome.id())) {
                     return; // a resubmitted trial finished twice: its first outcome stands
                 }
-                TrialRecord record = directory.write(outcome, trial.label());
+                Instant ended = Instant.now();
+                TrialRecord record = directory.write(outcome, trial.label(), driver.startedAt(
+                        ended.minusNanos(Math.round(outcome.seconds() * 1e9))).toMap(ended));
                 status.put(trial.id(), record);
                 listener.finished(trial, record);
             });

@@ -1,5 +1,6 @@
 package dev.bilevel.experiments.sweep;
 
+import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.RunDirectoryException;
@@ -36,13 +37,15 @@ import java.util.stream.Stream;
  * trials/ID16/        one finished trial: the run's files (config.yaml, metrics.csv, summary.json, …)
  *                     and trial.json, its completion marker (status, error, seconds)
  * .staging/           trials being written (removed again when a later run of the sweep starts)
+ * .lock               the lock file ({@link SweepLock})
  * </pre>
  *
  * <p>A trial directory appears whole or not at all: its files and then its marker are written and
  * forced to disk in {@code .staging/}, and the directory is renamed into {@code trials/} in one atomic
  * step. A process killed at any moment leaves only complete trial directories and staging leftovers, so
  * running the sweep again skips what is complete and redoes the rest; nothing is lost or written twice.
- * Several processes (shards of one sweep) may share the directory: each only touches its own trials.
+ * Several processes may share the directory: drivers of one shard take turns, shards of one sweep run side
+ * by side ({@link SweepLock}), and each only touches its own trials.
  */
 public final class SweepDirectory {
 
@@ -61,9 +64,11 @@ public final class SweepDirectory {
     private static final Pattern DIR_NAME = Pattern.compile("[0-9a-f]{16}");
 
     private final Path dir;
+    private final String label;
 
-    private SweepDirectory(Path dir) {
+    private SweepDirectory(Path dir, String label) {
         this.dir = dir;
+        this.label = label;
     }
 
     /**
@@ -90,7 +95,7 @@ public final class SweepDirectory {
         if (!Files.isDirectory(dir.resolve(TRIALS))) {
             throw new RunDirectoryException(where + TRIALS + " is not a directory", null);
         }
-        return new SweepDirectory(dir);
+        return new SweepDirectory(dir, label);
     }
 
     /**
@@ -115,12 +120,17 @@ public final class SweepDirectory {
         if (!Files.isDirectory(dir.resolve(TRIALS))) {
             throw new RunDirectoryException(where + "not a sweep directory (no " + TRIALS + "/ in it)", null);
         }
-        return new SweepDirectory(dir);
+        return new SweepDirectory(dir, label);
     }
 
     /** The directory. */
     public Path path() {
         return dir;
+    }
+
+    /** How the user named it ({@code --out}), for messages. */
+    public String label() {
+        return label;
     }
 
     /**
@@ -185,8 +195,55 @@ public final class SweepDirectory {
     }
 
     /**
+     * Refuses a sweep that is neither the directory's sweep nor an extension of it: every trial that
+     * {@code trials.csv} lists must be a trial of {@code spec}. More values on an axis, more seeds, a new axis
+     * whose values include the old value, or another title keep every old trial (its config and so its id are
+     * unchanged); any other change (iterations, a fixed value, a removed value) leaves old trials out.
+     *
+     * @param spec the sweep about to run
+     * @throws ExperimentInputException one line naming the directory, if some listed trial is not in the spec
+     * @throws UncheckedIOException if {@code trials.csv} cannot be read
+     */
+    public void checkExtends(SweepSpec spec) {
+        Path index = dir.resolve(INDEX);
+        if (!Files.isRegularFile(index)) {
+            return;
+        }
+        Set<String> ids = new HashSet<>();
+        spec.trials().forEach(t -> ids.add(t.id()));
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(index, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + index + ": " + e.getMessage(), e);
+        }
+        int listed = 0;
+        int missing = 0;
+        String first = null;
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            int comma = line.indexOf(',');
+            String id = comma < 0 ? line : line.substring(0, comma);
+            if (id.isEmpty()) {
+                continue;
+            }
+            listed++;
+            if (!ids.contains(id)) {
+                missing++;
+                first = first != null ? first : TRIALS + "/" + dirName(id);
+            }
+        }
+        if (missing > 0) {
+            throw new ExperimentInputException(label + " " + dir + ": holds another sweep (" + SPEC + "): " + missing
+                    + " of its " + listed + " trials, " + first + " first, are not trials of " + spec.source()
+                    + "; sweep into another " + label + ", or extend that sweep (more axis values or seeds, "
+                    + "everything else equal)");
+        }
+    }
+
+    /**
      * Removes what killed runs left in {@code .staging/} for these trials (only these, so that shards
-     * sharing the directory never disturb each other).
+     * sharing the directory never disturb each other). Call it holding the trials' shard lock
+     * ({@link SweepLock#driver}): then nothing else writes these trials, and what is staged for them is stale.
      *
      * @param ids trial ids
      */
@@ -213,7 +270,8 @@ public final class SweepDirectory {
 
     /**
      * Writes {@code sweep.yaml} (the spec text) and {@code trials.csv} (every trial: id, directory and
-     * the values that vary), each atomically. Shards of one sweep write the same bytes.
+     * the values that vary), each atomically. Shards of one sweep write the same bytes; a spec that passed
+     * {@link #checkExtends} lists every trial the files listed before, so they become the union.
      *
      * @param spec the sweep
      */
@@ -241,11 +299,13 @@ public final class SweepDirectory {
      *
      * @param outcome what the run produced
      * @param label the trial's grid values
+     * @param provenance the marker's provenance ({@link dev.bilevel.experiments.run.Provenance#toMap}), or
+     *     {@code null} for none
      * @return the marker written
      * @throws UncheckedIOException if writing fails
      * @throws IllegalStateException if the outcome names a file that is not a plain file name
      */
-    public TrialRecord write(TrialOutcome outcome, String label) {
+    public TrialRecord write(TrialOutcome outcome, String label, Map<String, Object> provenance) {
         String name = dirName(outcome.id());
         List<String> files = new ArrayList<>(new java.util.TreeSet<>(outcome.files().keySet()));
         for (String file : files) {
@@ -256,7 +316,7 @@ public final class SweepDirectory {
         TrialRecord record = new TrialRecord(outcome.id(),
                 outcome.completed() ? TrialRecord.COMPLETED : TrialRecord.FAILED,
                 outcome.completed() ? null : (outcome.error() == null ? "failed" : outcome.error()), label,
-                outcome.seconds(), files);
+                outcome.seconds(), files, provenance);
         Path staging = dir.resolve(STAGING).resolve(name + "." + random());
         Path target = trialDir(outcome.id());
         try {

@@ -57,7 +57,7 @@ import java.util.stream.Stream;
  *
  * <p>Every problem with the spec is a {@link ConfigException} with one line naming the key and the
  * spec's line: an unknown key (with a suggestion), a bad value, an empty axis, a seed that is not a whole
- * number, a config file that does not exist.
+ * number, a config file that does not exist, a grid of more than {@link #MAX_TRIALS} trials.
  */
 public final class SweepSpec {
 
@@ -67,6 +67,12 @@ public final class SweepSpec {
     public static final String CONFIGS = "configs";
     /** The key for the report's title. */
     public static final String TITLE = "title";
+
+    /**
+     * The most trials a sweep may have. The grid's size is computed before any trial is made, so a spec
+     * beyond it is refused at once, not after minutes of listing and gigabytes of configs.
+     */
+    public static final long MAX_TRIALS = 100_000;
 
     private static final Pattern WHOLE = Pattern.compile("[-+]?\\d+");
     private static final String GLOB_CHARS = "*?[{";
@@ -224,6 +230,8 @@ public final class SweepSpec {
             throw new ConfigException(SEEDS, SEEDS + ": problem " + problem + " has no 'seed' key ("
                     + at(source, seedsEntry) + ")");
         }
+
+        checkGridSize(bases.size(), axes, seeds == null ? 1 : seeds.size(), source);
 
         // Expand: bases × axes × seeds, completing each config; equal configs are one trial.
         List<ResolvedConfig> configs = new ArrayList<>();
@@ -449,6 +457,33 @@ public final class SweepSpec {
         return found;
     }
 
+    /** Refuses a grid of more than {@link #MAX_TRIALS} points, computing its size without overflow. */
+    private static void checkGridSize(int bases, Map<String, List<Object>> axes, int seeds, String source) {
+        long size = Math.max(1, bases);
+        StringBuilder factors = new StringBuilder(Math.max(1, bases) + " config" + (bases > 1 ? "s" : ""));
+        boolean overflow = false;
+        for (Map.Entry<String, List<Object>> axis : axes.entrySet()) {
+            factors.append(" × ").append(axis.getValue().size()).append(' ').append(axis.getKey());
+            try {
+                size = Math.multiplyExact(size, axis.getValue().size());
+            } catch (ArithmeticException e) {
+                overflow = true;
+            }
+        }
+        factors.append(" × ").append(seeds).append(seeds == 1 ? " seed" : " seeds");
+        try {
+            size = Math.multiplyExact(size, seeds);
+        } catch (ArithmeticException e) {
+            overflow = true;
+        }
+        if (overflow || size > MAX_TRIALS) {
+            throw new ConfigException(String.format(java.util.Locale.ROOT, "the grid has %s trials (%s), "
+                    + "more than the %,d a sweep may hold; split it into several sweeps (%s)",
+                    overflow ? "more than " + Long.MAX_VALUE : String.format(java.util.Locale.ROOT, "%,d", size),
+                    factors, MAX_TRIALS, source));
+        }
+    }
+
     private static List<Long> seeds(FlatYaml.Entry e, String source) {
         if (e == null) {
             return null;
@@ -459,11 +494,18 @@ public final class SweepSpec {
                 throw new ConfigException(SEEDS, SEEDS + ": expected a count ≥ 1 or a list of seeds, got "
                         + quote(v) + " (" + at(source, e) + ")");
             }
-            List<Long> seeds = new ArrayList<>();
-            for (long s = 0; s < Long.parseLong(v); s++) {
-                seeds.add(s);
-            }
-            return seeds;
+            int count = Integer.parseInt(v);
+            return new java.util.AbstractList<>() { // 0 … count−1, made as read (the count may be refused)
+                @Override
+                public Long get(int index) {
+                    return (long) Objects.checkIndex(index, count);
+                }
+
+                @Override
+                public int size() {
+                    return count;
+                }
+            };
         }
         if (e.values().isEmpty()) {
             throw new ConfigException(SEEDS, SEEDS + ": empty grid axis, give at least one seed (" + at(source, e)

@@ -14,7 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The completion marker of a trial directory, {@code trial.json}: written last, inside the directory
  * before it is renamed into place, so a trial directory that exists is whole. It records how the trial
  * ended; the run's own files ({@code config.yaml}, {@code metrics.csv}, …) are beside it, byte for byte as
- * the run wrote them.
+ * the run wrote them. Its {@code provenance} ({@link dev.bilevel.experiments.run.Provenance#toMap}: build,
+ * JVM, OS, the driver's command line, the trial's start, end and wall time) is absent from markers written
+ * before it existed; they read with {@code provenance} {@code null}.
  *
  * @param id the full trial id
  * @param status {@link #COMPLETED} or {@link #FAILED}
@@ -22,8 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  * @param label the trial's grid values ({@code method=bchg samples=100 seed=2})
  * @param seconds wall-clock seconds the run took
  * @param files the run's files, sorted
+ * @param provenance where the trial's numbers came from, or {@code null} for an older marker
  */
-public record TrialRecord(String id, String status, String error, String label, double seconds, List<String> files) {
+public record TrialRecord(String id, String status, String error, String label, double seconds, List<String> files,
+        Map<String, Object> provenance) {
 
     /** The trial ran to the end. */
     public static final String COMPLETED = "completed";
@@ -32,13 +36,14 @@ public record TrialRecord(String id, String status, String error, String label, 
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    /** Validates the status and copies the file list. */
+    /** Validates the status and copies the file list and the provenance. */
     public TrialRecord {
         Objects.requireNonNull(id, "id");
         if (!COMPLETED.equals(status) && !FAILED.equals(status)) {
             throw new IllegalArgumentException("status must be completed or failed, got " + status);
         }
         files = List.copyOf(files);
+        provenance = provenance == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
     /** Whether the trial ran to the end. */
@@ -55,6 +60,9 @@ public record TrialRecord(String id, String status, String error, String label, 
         map.put("label", label);
         map.put("seconds", Double.isFinite(seconds) ? seconds : null);
         map.put("files", files);
+        if (provenance != null) {
+            map.put("provenance", provenance);
+        }
         return JSON.writeValueAsString(map) + "\n";
     }
 
@@ -77,9 +85,17 @@ public record TrialRecord(String id, String status, String error, String label, 
             JsonNode error = node.path("error");
             JsonNode label = node.path("label");
             JsonNode seconds = node.path("seconds");
+            JsonNode provenance = node.path("provenance");
+            Map<String, Object> origin = null;
+            if (provenance.isObject()) {
+                origin = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> e : provenance.properties()) {
+                    origin.put(e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+                }
+            }
             return new TrialRecord(node.get("id").asString(), node.get("status").asString(),
                     error.isString() ? error.asString() : null, label.isString() ? label.asString() : "",
-                    seconds.isNumber() ? seconds.asDouble() : Double.NaN, files);
+                    seconds.isNumber() ? seconds.asDouble() : Double.NaN, files, origin);
         } catch (JacksonException | IllegalArgumentException e) {
             return null;
         }

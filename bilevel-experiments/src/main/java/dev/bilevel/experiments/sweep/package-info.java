@@ -12,7 +12,8 @@
  *   <li>{@link dev.bilevel.experiments.sweep.Sweep}: the driver, which alone writes the
  *       {@link dev.bilevel.experiments.sweep.SweepDirectory} (atomic trial directories with a
  *       {@link dev.bilevel.experiments.sweep.TrialRecord} marker), skips finished trials and runs a
- *       {@link dev.bilevel.experiments.sweep.Shard} of the grid.</li>
+ *       {@link dev.bilevel.experiments.sweep.Shard} of the grid, holding the directory's
+ *       {@link dev.bilevel.experiments.sweep.SweepLock} so that drivers sharing it never run a trial twice.</li>
  *   <li>{@link dev.bilevel.experiments.sweep.SweepProgress}: the overall bar and live trial lines.</li>
  *   <li>{@link dev.bilevel.experiments.sweep.ReproduceSpecs}: the sweeps behind {@code bilevel reproduce}.</li>
  * </ul>

@@ -52,7 +52,7 @@ class AggregateTest {
                 files.put("metrics.csv", metrics.toString().getBytes(StandardCharsets.UTF_8));
                 String id = String.format("%016x", n++) + "0".repeat(48);
                 sweep.write(new TrialOutcome(id, !failed, failed ? "diverged at iteration 4" : null, files, 1.0),
-                        point[0] + " seed=" + seed);
+                        point[0] + " seed=" + seed, null);
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.bilevel.experiments.sweep.Shard;
 import dev.bilevel.experiments.sweep.Sweep;
 import dev.bilevel.experiments.sweep.SweepDirectory;
 import dev.bilevel.experiments.sweep.SweepListener;
+import dev.bilevel.experiments.sweep.SweepLock;
 import dev.bilevel.experiments.sweep.SweepSpec;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import java.nio.file.Files;
@@ -39,9 +40,11 @@ class ReportTest {
                 iterations: 40
                 seeds: 2
                 """, "sweep spec test", Path.of("."));
-        try (LocalTrialExecutor executor = new LocalTrialExecutor(2, s -> ProgressReporter.silent())) {
-            Sweep.Result result = Sweep.run(spec, SweepDirectory.open(dir, "--out"), executor, Shard.ALL, false,
-                    SweepListener.SILENT);
+        SweepDirectory directory = SweepDirectory.open(dir, "--out");
+        try (LocalTrialExecutor executor = new LocalTrialExecutor(2, s -> ProgressReporter.silent());
+                SweepLock lock = Sweep.lock(spec, directory, Shard.ALL, waiting -> { })) {
+            Sweep.Result result = Sweep.run(spec, directory, lock, executor, false, SweepListener.SILENT,
+                    List.of("sweep"));
             assertThat(result.allCompleted()).isTrue();
         }
         aggregate = Aggregate.compute(dir, "DIR", new Aggregate.Options(null, null, 10, null, null));

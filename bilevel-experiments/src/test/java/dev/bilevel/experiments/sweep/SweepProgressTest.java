@@ -18,7 +18,7 @@ class SweepProgressTest {
 
     private static TrialRecord record(SweepSpec.Trial t, boolean ok) {
         return new TrialRecord(t.id(), ok ? TrialRecord.COMPLETED : TrialRecord.FAILED, ok ? null : "diverged",
-                t.label(), 2.0, List.of());
+                t.label(), 2.0, List.of(), null);
     }
 
     @Test

@@ -38,7 +38,11 @@ class SweepTest {
     private static Sweep.Result run(SweepSpec spec, Path out, TrialExecutor executor, Shard shard, boolean retry)
             throws InterruptedException {
         try (executor) {
-            return Sweep.run(spec, SweepDirectory.open(out, "--out"), executor, shard, retry, SweepListener.SILENT);
+            SweepDirectory directory = SweepDirectory.open(out, "--out");
+            try (SweepLock lock = Sweep.lock(spec, directory, shard, waiting -> { })) {
+                return Sweep.run(spec, directory, lock, executor, retry, SweepListener.SILENT,
+                        List.of("sweep", "test.yaml"));
+            }
         }
     }
 
@@ -86,6 +90,8 @@ class SweepTest {
             assertThat(Files.readAllLines(trial.resolve("metrics.csv"))).hasSize(31);
             assertThat(scan.get(t.dirName()).files()).contains("config.yaml", "metrics.csv", "summary.json",
                     "final_incentives.txt");
+            assertThat(scan.get(t.dirName()).provenance()).containsEntry("command_line", List.of("sweep", "test.yaml"))
+                    .containsKeys("bilevel_version", "git_commit", "java", "os", "started", "ended", "wall_seconds");
         }
         assertThat(Files.readString(out.resolve(SweepDirectory.SPEC))).isEqualTo(SPEC);
         assertThat(Files.readAllLines(out.resolve(SweepDirectory.INDEX))).hasSize(9)
@@ -98,6 +104,37 @@ class SweepTest {
         assertThat(again.skipped()).isEqualTo(8);
         assertThat(submitted.get()).isZero();
         assertSameFiles(before, files(out));
+    }
+
+    /** Two drivers on one directory take turns: the second waits, then finds every trial finished. */
+    @Test
+    void twoDriversOnOneDirectoryRunEveryTrialOnce() throws Exception {
+        SweepSpec spec = spec();
+        Path out = dir.resolve("shared");
+        List<String> waited = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService drivers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Sweep.Result>> results = new ArrayList<>();
+            for (int d = 0; d < 2; d++) {
+                results.add(drivers.submit(() -> {
+                    SweepDirectory directory = SweepDirectory.open(out, "--out");
+                    try (TrialExecutor executor = local(2);
+                            SweepLock lock = Sweep.lock(spec, directory, Shard.ALL, waited::add)) {
+                        return Sweep.run(spec, directory, lock, executor, false, SweepListener.SILENT, List.of("sweep"));
+                    }
+                }));
+            }
+            Sweep.Result a = results.get(0).get();
+            Sweep.Result b = results.get(1).get();
+            assertThat(a.ran() + b.ran()).isEqualTo(8);
+            assertThat(a.skipped() + b.skipped()).isEqualTo(8);
+            assertThat(a.allCompleted() && b.allCompleted()).isTrue();
+        } finally {
+            drivers.shutdownNow();
+        }
+        assertThat(waited).containsExactly("waiting for the lock on " + out + " held by another sweep");
+        run(spec(), dir.resolve("alone"), local(2), Shard.ALL, false);
+        assertSameFiles(files(dir.resolve("alone")), files(out));
     }
 
     @Test
@@ -255,8 +292,20 @@ class SweepTest {
     @Test
     void markersRoundTrip() {
         TrialRecord r = new TrialRecord("a".repeat(64), TrialRecord.FAILED, "boom \"quoted\"", "method=x seed=1", 1.5,
-                List.of("config.yaml", "metrics.csv"));
+                List.of("config.yaml", "metrics.csv"), null);
         assertThat(TrialRecord.parse(r.toJson())).isEqualTo(r);
+        Map<String, Object> origin = new java.util.LinkedHashMap<>();
+        origin.put("git_commit", null);
+        origin.put("command_line", List.of("sweep", "s.yaml"));
+        origin.put("wall_seconds", 1.5);
+        TrialRecord withOrigin = new TrialRecord(r.id(), TrialRecord.COMPLETED, null, "seed=0", 1.5, List.of(), origin);
+        assertThat(TrialRecord.parse(withOrigin.toJson())).isEqualTo(withOrigin);
+        // A marker written before provenance existed still reads.
+        TrialRecord old = TrialRecord.parse("{\"id\": \"" + r.id() + "\", \"status\": \"completed\", \"error\": null, "
+                + "\"label\": \"seed=0\", \"seconds\": 2.0, \"files\": [\"metrics.csv\"]}");
+        assertThat(old).isNotNull();
+        assertThat(old.provenance()).isNull();
+        assertThat(old.files()).containsExactly("metrics.csv");
         assertThat(TrialRecord.parse("{")).isNull();
         assertThat(TrialRecord.parse("{\"id\": \"x\", \"status\": \"weird\"}")).isNull();
     }

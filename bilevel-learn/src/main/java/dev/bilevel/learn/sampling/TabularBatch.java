@@ -17,6 +17,11 @@ package dev.bilevel.learn.sampling;
  */
 public final class TabularBatch implements Episodes {
 
+    /** Bytes a batch holds per row: state, action and time ({@code int}), terminated and truncated flags. */
+    public static final long BYTES_PER_ROW = 3L * Integer.BYTES + 2;
+    /** The most rows a batch can hold: the length of the largest Java array. */
+    public static final long MAX_ROWS = Integer.MAX_VALUE - 8;
+
     private final int streams;
     private final int length;
     private final int[] states;
@@ -26,11 +31,32 @@ public final class TabularBatch implements Episodes {
     private final boolean[] truncated;
     private final int[] streamLengths;
 
-    /** Allocates an empty batch to be filled by a sampler. */
+    /**
+     * The memory a batch of {@code streams × length} rows takes, computed without overflow, so that a caller
+     * can refuse a size before allocating it.
+     *
+     * @param streams parallel streams (episodes)
+     * @param length steps per stream
+     * @return bytes of the batch's arrays
+     */
+    public static long bytes(long streams, long length) {
+        return Math.multiplyExact(Math.multiplyExact(streams, length), BYTES_PER_ROW)
+                + Math.multiplyExact(streams, (long) Integer.BYTES);
+    }
+
+    /**
+     * Allocates an empty batch to be filled by a sampler.
+     *
+     * @throws IllegalArgumentException if a size is below 1, or there are more than {@link #MAX_ROWS} rows
+     */
     public TabularBatch(int streams, int length) {
         if (streams < 1 || length < 1) {
             throw new IllegalArgumentException("a batch needs ≥ 1 stream and ≥ 1 step, got " + streams + "×"
                     + length);
+        }
+        if ((long) streams * length > MAX_ROWS) {
+            throw new IllegalArgumentException("a batch of " + streams + "×" + length + " = "
+                    + (long) streams * length + " rows is more than the " + MAX_ROWS + " an array holds");
         }
         this.streams = streams;
         this.length = length;
