@@ -2,15 +2,8 @@ package dev.bilevel.experiments.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -49,10 +42,10 @@ public final class StagedDirectory implements AutoCloseable {
             for (Path p : list.toList()) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(prefix + "staged-") || name.startsWith(prefix + "old-")) {
-                    deleteRecursively(p);
+                    Directories.deleteQuietly(p);
                 }
             }
-            Path staged = parent.resolve(prefix + "staged-" + random());
+            Path staged = parent.resolve(prefix + "staged-" + Directories.randomHex());
             Files.createDirectory(staged);
             return new StagedDirectory(target, staged);
         } catch (IOException e) {
@@ -74,20 +67,11 @@ public final class StagedDirectory implements AutoCloseable {
         try {
             try (Stream<Path> walk = Files.walk(staged)) {
                 for (Path p : walk.toList()) {
-                    force(p);
+                    Directories.force(p);
                 }
             }
-            Path old = null;
-            if (Files.exists(target)) {
-                old = staged.resolveSibling("." + target.getFileName() + ".old-" + random());
-                move(target, old);
-            }
-            move(staged, target);
+            Directories.replace(staged, target);
             committed = true;
-            force(target.toAbsolutePath().getParent());
-            if (old != null) {
-                deleteRecursively(old);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot put " + target + " in place: " + e.getMessage(), e);
         }
@@ -97,41 +81,7 @@ public final class StagedDirectory implements AutoCloseable {
     @Override
     public void close() {
         if (!committed) {
-            deleteRecursively(staged);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    /** Forces a file or a directory's entries to disk where the platform allows it (Linux does). */
-    private static void force(Path path) {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform opens directories; the renames are still atomic
-        }
-    }
-
-    private static String random() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a leftover hidden folder is removed by the next writer
+            Directories.deleteQuietly(staged);
         }
     }
 }

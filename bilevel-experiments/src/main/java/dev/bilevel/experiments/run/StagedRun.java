@@ -8,11 +8,8 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -118,7 +115,10 @@ public final class StagedRun {
                 throw new RunDirectoryException(where + "an unfinished run is in " + staging + " (running, or killed);"
                         + " give --resume " + target + " to continue it, or --overwrite to start again", null);
             }
-            deleteRecursively(staging);
+            Directories.deleteQuietly(staging);
+            if (Files.exists(staging)) {
+                throw new RunDirectoryException(where + "cannot remove " + staging, null);
+            }
         }
         Path parent = staging.toAbsolutePath().getParent();
         RunDirectory.prepare(parent, label + " (its parent directory)");
@@ -186,27 +186,17 @@ public final class StagedRun {
         if (staging == null) {
             return target;
         }
-        Path old = null;
         try {
-            if (Files.exists(target)) {
-                if (replace && !isEmptyOrMissing(target)) {
-                    old = target.resolveSibling(target.getFileName() + ".replaced-"
-                            + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-                    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    Files.delete(target); // empty, so nothing of the user's is lost
-                }
+            if (Files.exists(target) && !replace) {
+                Files.delete(target); // empty (checked at the start), so nothing of the user's is lost
             }
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            Directories.replace(staging, target);
         } catch (DirectoryNotEmptyException e) {
             throw new UncheckedIOException("cannot put the run in place: " + target + " was filled while the run"
                     + " went on; the run is in " + staging, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename " + staging + " to " + target + " (" + e.getMessage()
                     + "); the run is in " + staging, e);
-        }
-        if (old != null) {
-            deleteRecursively(old);
         }
         return target;
     }
@@ -223,7 +213,7 @@ public final class StagedRun {
     public void discard() {
         unlock();
         if (staging != null && !directory.resuming()) {
-            deleteRecursively(staging);
+            Directories.deleteQuietly(staging);
         }
     }
 
@@ -251,16 +241,6 @@ public final class StagedRun {
             return entries.findAny().isEmpty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
         }
     }
 }

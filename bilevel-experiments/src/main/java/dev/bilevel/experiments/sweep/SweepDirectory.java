@@ -2,6 +2,7 @@ package dev.bilevel.experiments.sweep;
 
 import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.run.AtomicFiles;
+import dev.bilevel.experiments.run.Directories;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.RunDirectoryException;
 import java.io.IOException;
@@ -9,22 +10,17 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -258,7 +254,7 @@ public final class SweepDirectory {
                 String name = p.getFileName().toString();
                 int dot = name.indexOf('.');
                 if (dot > 0 && mine.contains(name.substring(0, dot))) {
-                    deleteRecursively(p);
+                    Directories.deleteQuietly(p);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -317,7 +313,7 @@ public final class SweepDirectory {
                 outcome.completed() ? TrialRecord.COMPLETED : TrialRecord.FAILED,
                 outcome.completed() ? null : (outcome.error() == null ? "failed" : outcome.error()), label,
                 outcome.seconds(), files, provenance);
-        Path staging = dir.resolve(STAGING).resolve(name + "." + random());
+        Path staging = dir.resolve(STAGING).resolve(name + "." + Directories.randomHex());
         Path target = trialDir(outcome.id());
         try {
             Files.createDirectories(staging);
@@ -325,30 +321,22 @@ public final class SweepDirectory {
                 writeDurably(staging.resolve(file), outcome.files().get(file));
             }
             writeDurably(staging.resolve(MARKER), record.toJson().getBytes(StandardCharsets.UTF_8));
-            force(staging);
+            Directories.force(staging);
             Path old = null;
             if (Files.exists(target)) {
-                old = dir.resolve(STAGING).resolve(name + ".old-" + random());
-                move(target, old);
+                old = dir.resolve(STAGING).resolve(name + ".old-" + Directories.randomHex());
+                Directories.move(target, old);
             }
-            move(staging, target);
-            force(target.getParent());
+            Directories.move(staging, target);
+            Directories.force(target.getParent());
             if (old != null) {
-                deleteRecursively(old);
+                Directories.deleteQuietly(old);
             }
         } catch (IOException e) {
-            deleteRecursively(staging);
+            Directories.deleteQuietly(staging);
             throw new UncheckedIOException("cannot write trial " + target + ": " + e.getMessage(), e);
         }
         return record;
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
     }
 
     private static void writeDurably(Path file, byte[] content) throws IOException {
@@ -358,29 +346,6 @@ public final class SweepDirectory {
                 channel.write(buffer);
             }
             channel.force(true);
-        }
-    }
-
-    /** Forces a directory's entries to disk where the platform allows it (Linux does). */
-    private static void force(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not every platform can open a directory; the rename itself is still atomic.
-        }
-    }
-
-    private static String random() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    }
-
-    static void deleteRecursively(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // Leftovers in .staging are removed by the next run.
         }
     }
 

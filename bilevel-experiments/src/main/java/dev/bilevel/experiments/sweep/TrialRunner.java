@@ -4,13 +4,13 @@ import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.run.Directories;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,18 +65,8 @@ public final class TrialRunner {
         } catch (IOException e) {
             error = "I/O error: " + e.getMessage();
         } finally {
-            deleteRecursively(scratch);
+            Directories.deleteQuietly(scratch);
         }
         return new TrialOutcome(spec.id(), error == null, error, files, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // A leftover temporary directory is harmless; the outcome already holds the files.
-        }
     }
 }
