@@ -1,6 +1,7 @@
 package dev.bilevel.hazelcast;
 
 import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.sweep.SweepDirectory;
 import dev.bilevel.experiments.sweep.TrialOutcome;
 import dev.bilevel.experiments.sweep.TrialRunner;
 import java.io.PrintStream;
@@ -69,8 +70,8 @@ final class TaskGate {
     }
 
     private SignedOutcome refuse(String reason, String trial) {
-        log.println("worker: refused a task" + (trial != null ? " (trial " + trial + ")" : "") + ": " + reason
-                + "; it did not run");
+        log.println("worker: refused a task" + (trial != null ? " (trial " + SweepDirectory.dirName(trial) + ")" : "")
+                + ": " + reason + "; it did not run");
         return SignedOutcome.refused(reason);
     }
 }

@@ -168,6 +168,31 @@ class ClusterSecurityTest {
     }
 
     @Test
+    void anOutcomeWithoutTheDriversMacIsRefusedLoggedAndCountedFailed() throws Exception {
+        // A worker of a cluster of its own, on loopback without a secret: it runs the signed task unchecked,
+        // and the driver, which holds the secret, refuses its unsigned outcome.
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<TrialOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        int openPort = freePort();
+        try (HazelcastWorker open = HazelcastWorker.start(List.of(), openPort, 1, ClusterAccess.loopback(),
+                System.err);
+                HazelcastTrialExecutor driver = HazelcastTrialExecutor.connect(List.of("127.0.0.1:" + openPort),
+                        ClusterAccess.loopback().withSecret(SECRET), inputs, Duration.ofSeconds(30),
+                        new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            awaitMembers(driver.instance(), 2);
+            driver.runAll(List.of(trial(5, 4)), outcomes::add);
+        }
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.completed()).isFalse();
+            assertThat(o.files()).isEmpty();
+            assertThat(o.error()).isEqualTo("outcome from worker 127.0.0.1:" + openPort
+                    + " refused: the outcome has no MAC (the worker has no cluster secret)");
+        });
+        assertThat(log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("refused the outcome")))
+                .singleElement().asString().startsWith("cluster: refused the outcome of trial ");
+    }
+
+    @Test
     void aTaskWhoseConfigReadsAFileOutsideTheInputDirectoryIsRefused() throws Exception {
         String weights = "0\n".repeat(105);
         Path inside = Files.writeString(inputs.resolve("weights.txt"), weights);
