@@ -10,6 +10,7 @@ import dev.bilevel.experiments.sweep.SweepProgress;
 import dev.bilevel.experiments.sweep.SweepSpec;
 import dev.bilevel.experiments.sweep.TrialExecutor;
 import dev.bilevel.experiments.sweep.TrialRecord;
+import dev.bilevel.hazelcast.ClusterAccess;
 import dev.bilevel.hazelcast.HazelcastTrialExecutor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -83,6 +84,22 @@ final class SweepCommand implements Callable<Integer> {
                 description = "--executor hazelcast: workers to contact (one reachable worker is enough).")
         List<String> join;
 
+        @Option(names = "--bind", paramLabel = "ADDRESS",
+                description = "--executor hazelcast: address of this machine the driver listens on, for the workers "
+                        + "(default: loopback); another needs the cluster secret.")
+        String bind;
+
+        @Option(names = "--secret-file", paramLabel = "FILE",
+                description = "--executor hazelcast: file holding the cluster secret that signs tasks and checks "
+                        + "outcomes (default: $" + ClusterAccess.SECRET_VARIABLE + " if set).")
+        Path secretFile;
+
+        /** The sweep's input directory: workers run no trial reading files outside it (sweep: the spec's). */
+        Path inputDirectory = Path.of("");
+
+        /** The driver's address and secret, read by {@link #validate} for {@code --executor hazelcast}. */
+        private ClusterAccess access;
+
         @Option(names = "--retry-failed", description = "Run failed trials again (by default they are kept).")
         boolean retryFailed;
 
@@ -95,8 +112,10 @@ final class SweepCommand implements Callable<Integer> {
             shard();
             switch (executor) {
                 case "local" -> {
-                    if (join != null) {
-                        throw new ExperimentInputException("--join: only with --executor hazelcast");
+                    String clusterOnly = join != null ? "--join" : bind != null ? "--bind"
+                            : secretFile != null ? "--secret-file" : null;
+                    if (clusterOnly != null) {
+                        throw new ExperimentInputException(clusterOnly + ": only with --executor hazelcast");
                     }
                     if (threads != null && threads < 1) {
                         throw new ExperimentInputException("--threads: " + threads + " must be ≥ 1");
@@ -111,6 +130,8 @@ final class SweepCommand implements Callable<Integer> {
                         throw new ExperimentInputException("--threads: only with --executor local "
                                 + "(each worker chooses its own with bilevel worker --threads)");
                     }
+                    join = HazelcastTrialExecutor.checkJoin(join);
+                    access = ClusterAccess.of(bind, secretFile, System.getenv());
                 }
                 default -> throw new ExperimentInputException("--executor: unknown executor '" + executor
                         + "', expected local or hazelcast");
@@ -119,7 +140,9 @@ final class SweepCommand implements Callable<Integer> {
 
         TrialExecutor create(SweepProgress progress) {
             if (executor.equals("hazelcast")) {
-                return HazelcastTrialExecutor.connect(join);
+                access.networkWarning(0).ifPresent(System.err::println);
+                return HazelcastTrialExecutor.connect(join, access, inputDirectory,
+                        HazelcastTrialExecutor.DEFAULT_MEMBER_WAIT, System.err);
             }
             return new LocalTrialExecutor(threads != null ? threads : LocalTrialExecutor.defaultThreads(),
                     progress::trialProgress);
@@ -134,6 +157,7 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         execution.validate();
+        execution.inputDirectory = specFile.toAbsolutePath().getParent();
         SweepSpec sweep = SweepSpec.read(specFile);
         PrintWriter stdout = spec.commandLine().getOut();
         if (list) {

@@ -1,6 +1,9 @@
 package dev.bilevel.cli;
 
+import dev.bilevel.hazelcast.ClusterAccess;
 import dev.bilevel.hazelcast.HazelcastWorker;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +23,11 @@ import picocli.CommandLine.Spec;
             "'bilevel sweep SPEC.yaml --executor hazelcast --join HOST:PORT,…' sends it",
             "until interrupted (Ctrl-C). Stopping a worker loses nothing: the driver runs",
             "its unfinished trials on the other workers. Every machine must run the same",
-            "bilevel version. Docs: bilevel-hazelcast/README.md.", ""})
+            "bilevel version.", "",
+            "It listens on loopback unless --bind names another address of this machine;",
+            "then it needs the cluster secret (--secret-file FILE, or the environment",
+            "variable BILEVEL_CLUSTER_SECRET), and runs only tasks signed with it.",
+            "Docs: bilevel-hazelcast/README.md, docs/sweeps.md (Security).", ""})
 final class WorkerCommand implements Callable<Integer> {
 
     @Spec
@@ -39,11 +46,26 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Trials run at once (default: the number of processors).")
     private Integer threads;
 
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = {"Address of this machine to listen on (default: loopback, 127.0.0.1).",
+                "Another address is reachable from the network and needs the cluster secret."})
+    private String bind;
+
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = {"File holding the cluster secret (at least 16 characters); default: the",
+                "environment variable " + ClusterAccess.SECRET_VARIABLE + " if set. Never on the command line."})
+    private Path secretFile;
+
     @Override
     public Integer call() throws InterruptedException {
+        ClusterAccess access = ClusterAccess.of(bind, secretFile, System.getenv());
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        try (HazelcastWorker worker = HazelcastWorker.start(join, port, n)) {
-            spec.commandLine().getErr().println("bilevel " + worker.describe() + "; Ctrl-C to stop");
+        PrintWriter err = spec.commandLine().getErr();
+        try (HazelcastWorker worker = HazelcastWorker.start(join, port, n, access, System.err)) {
+            access.networkWarning(port).ifPresent(err::println);
+            err.println("bilevel " + worker.describe() + (access.hasSecret()
+                    ? "; runs only tasks signed with the cluster secret"
+                    : "; no cluster secret: any process on this machine may run trials here") + "; Ctrl-C to stop");
             worker.awaitShutdown();
         }
         return 0;

@@ -2,12 +2,18 @@ package dev.bilevel.cli;
 
 import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bilevel.experiments.sweep.Shard;
 import dev.bilevel.experiments.sweep.SweepLock;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,6 +83,18 @@ class SweepCommandTest {
             {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--join", "localhost:5701"},
             {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--executor", "hazelcast"},
             {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--threads", "0"},
+            {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--executor", "hazelcast",
+                "--join", "127.0.0.1:99999"},
+            {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--executor", "hazelcast",
+                "--join", "127.0.0.1:abc"},
+            {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--executor", "hazelcast",
+                "--join", "127.0.0.1:5701", "--bind", "0.0.0.0"},
+            {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--executor", "hazelcast",
+                "--join", "127.0.0.1:5701", "--secret-file", dir.resolve("no-secret").toString()},
+            {"sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--secret-file", file.toString()},
+            {"worker", "--join", "127.0.0.1:99999"},
+            {"worker", "--bind", "no-such-host.invalid"},
+            {"worker", "--secret-file", dir.resolve("no-secret").toString()},
             {"sweep", spec.toString()},
             {"aggregate", dir.resolve("nothing").toString()},
             {"aggregate", dir.toString()},
@@ -92,6 +110,13 @@ class SweepCommandTest {
         }
         assertThat(run("sweep", spec.toString(), "--out", file.toString()).err())
                 .isEqualTo("sweep: --out " + file + ": not a directory" + System.lineSeparator());
+        assertThat(run("sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--executor", "hazelcast",
+                "--join", "127.0.0.1:99999").err())
+                .isEqualTo("sweep: --join: port 99999 in '127.0.0.1:99999' is not in 1..65535" + System.lineSeparator());
+        assertThat(run("sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--executor", "hazelcast",
+                "--join", "127.0.0.1:abc").err())
+                .isEqualTo("sweep: --join: '127.0.0.1:abc' has no valid port, expected host:port"
+                        + System.lineSeparator());
         assertThat(run("reproduce", "no-such-experiment").err()).startsWith("reproduce: PROBLEM: no experiment to "
                 + "reproduce for 'no-such-experiment' in this build, expected one of four-rooms");
         assertThat(dir.resolve("o")).doesNotExist();
@@ -196,10 +221,27 @@ class SweepCommandTest {
     }
 
     @Test
+    void aWorkerReachableFromTheNetworkWithoutTheSecretRefusesToStart() throws IOException {
+        assumeTrue(System.getenv("BILEVEL_CLUSTER_SECRET") == null, "a cluster secret is set in the environment");
+        Optional<InetAddress> address = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(nic -> Collections.list(nic.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+        assumeTrue(address.isPresent(), "this machine has no address but loopback");
+        String host = address.get().getHostAddress();
+        CliRun r = run("worker", "--bind", host, "--port", "0");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("worker: --secret-file: a member bound to " + host + " is reachable from the "
+                + "network and needs the cluster secret (--secret-file FILE or BILEVEL_CLUSTER_SECRET)"
+                + System.lineSeparator());
+    }
+
+    @Test
     void helpListsTheNewCommands() {
         CliRun r = run("--help");
         assertThat(r.out()).contains("sweep", "aggregate", "reproduce");
-        assertThat(run("sweep", "--help").out()).contains("--shard", "--executor", "--join", "--retry-failed");
+        assertThat(run("sweep", "--help").out()).contains("--shard", "--executor", "--join", "--bind", "--secret-file",
+                "--retry-failed");
+        assertThat(run("worker", "--help").out()).contains("--bind", "--secret-file", "BILEVEL_CLUSTER_SECRET");
         assertThat(run("reproduce", "--help").out()).contains("--quick");
     }
 }

@@ -1,17 +1,26 @@
 package dev.bilevel.hazelcast;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.spi.properties.ClusterProperty;
+import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The one network configuration the driver and the workers share: a fixed cluster name, TCP-IP join
- * to an explicit address list, no multicast or cloud auto-detection, quiet logging, no phone-home.
+ * The one network configuration the driver and the workers share: a fixed cluster name, one listening
+ * address (loopback unless named), members only (no client endpoint), TCP-IP join to an explicit address
+ * list, no multicast or cloud auto-detection, a Java deserialization whitelist, quiet logging, no phone-home.
  */
 final class ClusterConfigs {
 
@@ -30,12 +39,21 @@ final class ClusterConfigs {
     /**
      * The configuration of one member.
      *
+     * <p>It listens on {@code access}'s address only, for members only: the advanced network has a member
+     * endpoint and no client endpoint, so Hazelcast clients cannot connect. Java deserialization accepts only
+     * the task and outcome types, byte arrays, Hazelcast's own classes and the JDK exception types that
+     * Hazelcast sends Java-serialized ({@link #serializationFilter}). Every task the member receives goes
+     * through its {@link TaskGate}.
+     *
      * @param joinAddresses {@code host[:port]} of members to join (checked by {@link #parseJoin})
      * @param port the port to listen on; 0 lets the system choose a free one
      * @param lite whether this is the driver (a lite member: it owns no data and runs no trials)
      * @param threads for a worker, trials it runs at once
+     * @param access the address to listen on and the cluster secret
+     * @param log where the member's gate reports refused tasks
      */
-    static Config config(List<String> joinAddresses, int port, boolean lite, int threads) {
+    static Config config(List<String> joinAddresses, int port, boolean lite, int threads, ClusterAccess access,
+            PrintStream log) {
         Config config = new Config();
         config.setClusterName(CLUSTER_NAME);
         config.setInstanceName(CLUSTER_NAME + (lite ? "-driver-" : "-worker-") + Long.toHexString(System.nanoTime()));
@@ -43,6 +61,8 @@ final class ClusterConfigs {
         config.setLiteMember(lite);
         config.getJetConfig().setEnabled(false);
         config.getMetricsConfig().setEnabled(false);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
+        config.getUserContext().put(TaskGate.KEY, new TaskGate(access.secret(), log));
 
         // Hazelcast logs member loss with stack traces; the executor reports what matters in one line.
         // -Dhazelcast.logging.type=jdk brings its logs back for debugging.
@@ -61,10 +81,16 @@ final class ClusterConfigs {
         config.setProperty(ClusterProperty.HEARTBEAT_INTERVAL_SECONDS.getName(), "2");
         // Ctrl-C on a worker leaves the cluster at once, so the driver resubmits its trials at once.
         config.setProperty(ClusterProperty.SHUTDOWNHOOK_POLICY.getName(), "GRACEFUL");
+        // Listen on the one address of access, never on every interface.
+        config.setProperty(ClusterProperty.SOCKET_BIND_ANY.getName(), "false");
+        config.setProperty(ClusterProperty.SOCKET_SERVER_BIND_ANY.getName(), "false");
 
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(port);
-        network.setPortAutoIncrement(false);
+        ServerSocketEndpointConfig members = new ServerSocketEndpointConfig();
+        members.setPort(port).setPortAutoIncrement(false);
+        members.getInterfaces().setEnabled(true).addInterface(access.bindAddress());
+        AdvancedNetworkConfig network = config.getAdvancedNetworkConfig();
+        network.setEnabled(true);
+        network.setMemberEndpointConfig(members); // and no client endpoint: clients cannot connect
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -75,6 +101,26 @@ final class ClusterConfigs {
             config.getMemberAttributeConfig().setAttribute(THREADS_ATTRIBUTE, Integer.toString(threads));
         }
         return config;
+    }
+
+    /**
+     * What Java deserialization accepts (nothing else, Hazelcast's default list off): the task and the outcome
+     * (whose fields are byte arrays and strings), Hazelcast's own classes, and the JDK types of the exceptions
+     * Hazelcast returns Java-serialized when an operation fails on another member.
+     */
+    static JavaSerializationFilterConfig serializationFilter() {
+        JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig().setDefaultsDisabled(true);
+        filter.getWhitelist()
+                .addClasses(RunTrialTask.class.getName(), SignedOutcome.class.getName(), byte[].class.getName())
+                .addPrefixes("com.hazelcast.")
+                .addClasses(Throwable.class.getName(), Exception.class.getName(), RuntimeException.class.getName(),
+                        IllegalStateException.class.getName(), IllegalArgumentException.class.getName(),
+                        NullPointerException.class.getName(), UnsupportedOperationException.class.getName(),
+                        RejectedExecutionException.class.getName(), CancellationException.class.getName(),
+                        ExecutionException.class.getName(), TimeoutException.class.getName(),
+                        StackTraceElement.class.getName(), StackTraceElement[].class.getName(),
+                        Collections.emptyList().getClass().getName());
+        return filter;
     }
 
     /**

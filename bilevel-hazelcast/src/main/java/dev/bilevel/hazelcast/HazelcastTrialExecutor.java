@@ -16,6 +16,7 @@ import dev.bilevel.experiments.sweep.TrialExecutor;
 import dev.bilevel.experiments.sweep.TrialOutcome;
 import dev.bilevel.experiments.sweep.TrialSpec;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,8 +54,13 @@ import java.util.function.Consumer;
  * <p>With no worker in the cluster, {@link #runAll} waits (saying so on the log) until one joins, and
  * fails after the member wait timeout.
  *
+ * <p>Each task carries the trial and the sweep's input directory, signed with the driver's cluster secret
+ * ({@link ClusterAccess}); each outcome is accepted only when its MAC under the same secret is right. A
+ * trial whose task a worker refused, or whose outcome the driver refused (one line on the log), is
+ * delivered as failed.
+ *
  * <pre>{@code
- * try (TrialExecutor executor = HazelcastTrialExecutor.connect(List.of("host1:5701", "host2:5701"))) {
+ * try (TrialExecutor executor = HazelcastTrialExecutor.connect(List.of("127.0.0.1:5701"))) {
  *     executor.runAll(trials, outcome -> writer.write(outcome));
  * }
  * }</pre>
@@ -78,19 +84,24 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
     private final Duration memberWait;
     private final PrintStream log;
     private final List<String> joinAddresses;
+    private final ClusterSecret secret;
+    private final Path inputDirectory;
 
-    private HazelcastTrialExecutor(HazelcastInstance instance, List<String> joinAddresses, Duration memberWait,
-            PrintStream log) {
+    private HazelcastTrialExecutor(HazelcastInstance instance, List<String> joinAddresses, ClusterSecret secret,
+            Path inputDirectory, Duration memberWait, PrintStream log) {
         this.instance = instance;
         this.executor = instance.getExecutorService(ClusterConfigs.EXECUTOR);
         this.joinAddresses = joinAddresses;
+        this.secret = secret;
+        this.inputDirectory = inputDirectory;
         this.memberWait = memberWait;
         this.log = log;
     }
 
     /**
-     * Joins the cluster as a lite member, with the default member wait ({@link #DEFAULT_MEMBER_WAIT})
-     * and status lines on {@code System.err}.
+     * Joins the cluster as a lite member on loopback, with no secret, the working directory as the sweep's
+     * input directory, the default member wait ({@link #DEFAULT_MEMBER_WAIT}) and status lines on
+     * {@code System.err}.
      *
      * @param joinAddresses workers to contact, {@code host:port} (or {@code host}, ports 5701–5703);
      *     entries may be comma separated; one reachable worker is enough
@@ -99,41 +110,62 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
      * @throws IllegalStateException when the member cannot start (no network, …)
      */
     public static HazelcastTrialExecutor connect(List<String> joinAddresses) {
-        return connect(joinAddresses, DEFAULT_MEMBER_WAIT, System.err);
+        return connect(joinAddresses, ClusterAccess.loopback(), Path.of(""), DEFAULT_MEMBER_WAIT, System.err);
     }
 
     /**
      * Joins the cluster as a lite member.
      *
      * @param joinAddresses workers to contact, {@code host:port} (or {@code host}, ports 5701–5703)
+     * @param access the address the driver listens on (workers connect back to it) and the cluster secret
+     *     that signs its tasks and checks the outcomes
+     * @param inputDirectory the sweep's input directory (the sweep spec's): workers refuse trials whose input
+     *     files lie outside it; relative to the working directory
      * @param memberWait how long {@link #runAll} waits for a worker when none is present
-     * @param log where status lines go (joined, waiting for workers, worker lost, …)
+     * @param log where status lines go (joined, waiting for workers, worker lost, outcome refused, …)
      * @return the connected executor; {@link #close} leaves the cluster
      * @throws IllegalArgumentException naming {@code --join} for an empty list or a malformed address
      * @throws IllegalStateException when the member cannot start
      */
-    public static HazelcastTrialExecutor connect(List<String> joinAddresses, Duration memberWait, PrintStream log) {
+    public static HazelcastTrialExecutor connect(List<String> joinAddresses, ClusterAccess access,
+            Path inputDirectory, Duration memberWait, PrintStream log) {
+        Objects.requireNonNull(access, "access");
         Objects.requireNonNull(memberWait, "memberWait");
         Objects.requireNonNull(log, "log");
-        List<String> join = ClusterConfigs.parseJoin(Objects.requireNonNull(joinAddresses, "joinAddresses"), "--join");
-        if (join.isEmpty()) {
-            throw new IllegalArgumentException("--join: no address given, expected host:port,… of a worker");
-        }
+        List<String> join = checkJoin(joinAddresses);
+        Path inputs = inputDirectory.toAbsolutePath().normalize();
         // Port 0: the driver listens on a free port of its choosing; workers learn it when it joins.
-        Config config = ClusterConfigs.config(join, 0, true, 0);
+        Config config = ClusterConfigs.config(join, 0, true, 0, access, log);
         HazelcastInstance instance;
         try {
             instance = Hazelcast.newHazelcastInstance(config);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the cluster driver: " + ClusterConfigs.oneLine(e), e);
         }
-        HazelcastTrialExecutor out = new HazelcastTrialExecutor(instance, join, memberWait, log);
+        HazelcastTrialExecutor out = new HazelcastTrialExecutor(instance, join, access.secret(), inputs, memberWait,
+                log);
         List<Member> workers = out.workers();
         log.println("cluster: driver " + ClusterConfigs.describe(instance.getCluster().getLocalMember())
                 + " joined '" + ClusterConfigs.CLUSTER_NAME + "': " + ClusterConfigs.plural(workers.size(), "worker")
                 + ", " + ClusterConfigs.plural(workers.stream().mapToInt(ClusterConfigs::threadsOf).sum(),
                         "trial thread"));
         return out;
+    }
+
+    /**
+     * Checks a join list before anything else happens: each entry {@code host} or {@code host:port} (port
+     * 1–65535), entries may themselves be comma separated, at least one.
+     *
+     * @param joinAddresses the addresses as given
+     * @return the trimmed addresses
+     * @throws IllegalArgumentException naming {@code --join} for an empty list or a malformed address
+     */
+    public static List<String> checkJoin(List<String> joinAddresses) {
+        List<String> join = ClusterConfigs.parseJoin(Objects.requireNonNull(joinAddresses, "joinAddresses"), "--join");
+        if (join.isEmpty()) {
+            throw new IllegalArgumentException("--join: no address given, expected host:port,… of a worker");
+        }
+        return join;
     }
 
     /**
@@ -189,7 +221,7 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
     private sealed interface Event {
     }
 
-    private record Finished(long attempt, TrialOutcome outcome) implements Event {
+    private record Finished(long attempt, SignedOutcome outcome) implements Event {
     }
 
     private record Failed(long attempt, Throwable error) implements Event {
@@ -311,9 +343,10 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
             long id = nextAttempt++;
             inFlight.put(id, new Attempt(spec, member.getUuid(), ClusterConfigs.describe(member)));
             try {
-                executor.submitToMember(new RunTrialTask(spec), member, new ExecutionCallback<TrialOutcome>() {
+                executor.submitToMember(RunTrialTask.sign(spec, inputDirectory, secret), member,
+                        new ExecutionCallback<SignedOutcome>() {
                     @Override
-                    public void onResponse(TrialOutcome outcome) {
+                    public void onResponse(SignedOutcome outcome) {
                         events.add(new Finished(id, outcome));
                     }
 
@@ -329,14 +362,7 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
 
         private void handle(Event event) {
             if (event instanceof Finished finished) {
-                Attempt attempt = inFlight.remove(finished.attempt());
-                TrialOutcome outcome = finished.outcome();
-                String id = attempt != null ? attempt.spec().id() : outcome.id();
-                if (attempt == null) {
-                    // Its worker was given up for lost, yet the result arrived: use it if still wanted.
-                    pending.removeIf(spec -> spec.id().equals(id));
-                }
-                deliver(id, outcome);
+                finished(inFlight.remove(finished.attempt()), finished.outcome());
             } else if (event instanceof Failed failed) {
                 Attempt attempt = inFlight.remove(failed.attempt());
                 if (attempt == null || delivered.contains(attempt.spec().id())) {
@@ -349,6 +375,40 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
                 log.println("cluster: worker " + added.address() + " joined ("
                         + ClusterConfigs.plural(workers().size(), "worker") + ")");
             }
+        }
+
+        /**
+         * A worker answered: the outcome is delivered when the worker ran the trial and its MAC is right;
+         * a refusal or a missing or wrong MAC counts the trial failed (one line on the log for the latter).
+         * An answer for an attempt given up for lost is used if the trial is still wanted.
+         */
+        private void finished(Attempt attempt, SignedOutcome signed) {
+            String where = attempt != null ? "worker " + attempt.address() : "a worker given up for lost";
+            if (signed.refusal() != null) {
+                if (attempt != null) {
+                    deliver(attempt.spec().id(), failed(attempt.spec().id(), "refused by " + where + ": "
+                            + signed.refusal()));
+                }
+                return;
+            }
+            TrialOutcome outcome;
+            try {
+                outcome = signed.open(secret);
+                if (attempt != null && !outcome.id().equals(attempt.spec().id())) {
+                    throw new SecurityException("the outcome is for another trial (" + outcome.id() + ")");
+                }
+            } catch (SecurityException e) {
+                String id = attempt != null ? attempt.spec().id() : "?";
+                log.println("cluster: refused the outcome of trial " + id + " from " + where + ": " + e.getMessage());
+                if (attempt != null) {
+                    deliver(id, failed(id, "outcome from " + where + " refused: " + e.getMessage()));
+                }
+                return;
+            }
+            if (attempt == null) {
+                pending.removeIf(spec -> spec.id().equals(outcome.id()));
+            }
+            deliver(outcome.id(), outcome);
         }
 
         private void handleFailure(Attempt attempt, Throwable error) {
@@ -369,9 +429,8 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
                 backoffUntil.put(attempt.member(), System.nanoTime() + BACKOFF_NANOS);
                 lost(attempt);
             } else {
-                deliver(attempt.spec().id(), new TrialOutcome(attempt.spec().id(), false,
-                        "on worker " + attempt.address() + ": " + ClusterConfigs.oneLine(rootCause(error)), Map.of(),
-                        0.0));
+                deliver(attempt.spec().id(), failed(attempt.spec().id(),
+                        "on worker " + attempt.address() + ": " + ClusterConfigs.oneLine(rootCause(error))));
             }
         }
 
@@ -413,8 +472,8 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
             }
             int losses = lostAttempts.merge(id, 1, Integer::sum);
             if (losses >= MAX_LOST_ATTEMPTS) {
-                deliver(id, new TrialOutcome(id, false, "lost " + losses
-                        + " workers in turn while running this trial (last " + attempt.address() + ")", Map.of(), 0.0));
+                deliver(id, failed(id, "lost " + losses + " workers in turn while running this trial (last "
+                        + attempt.address() + ")"));
             } else {
                 pending.addFirst(attempt.spec());
             }
@@ -437,6 +496,11 @@ public final class HazelcastTrialExecutor implements TrialExecutor {
                 // The driver already shut down: its listeners went with it.
             }
         }
+    }
+
+    /** The outcome of a trial that did not run to an outcome of its own. */
+    private static TrialOutcome failed(String id, String error) {
+        return new TrialOutcome(id, false, error, Map.of(), 0.0);
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

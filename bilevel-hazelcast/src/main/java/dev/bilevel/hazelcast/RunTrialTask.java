@@ -1,36 +1,57 @@
 package dev.bilevel.hazelcast;
 
-import dev.bilevel.experiments.run.ProgressReporter;
-import dev.bilevel.experiments.sweep.TrialOutcome;
-import dev.bilevel.experiments.sweep.TrialRunner;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import dev.bilevel.experiments.sweep.TrialSpec;
 import java.io.Serializable;
-import java.util.Map;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * What travels to a worker: one trial, run there with {@link TrialRunner} exactly as the local
- * executor runs it, so the files cannot depend on where it ran.
+ * What travels to a worker: one trial and the sweep's input directory as {@link Payloads} bytes, with their
+ * MAC under the driver's cluster secret ({@code null} without one). The receiving member's {@link TaskGate}
+ * checks the MAC and the trial's input files before anything runs, and runs it with {@code TrialRunner}
+ * exactly as the local executor does, so the files cannot depend on where it ran.
  */
-final class RunTrialTask implements Callable<TrialOutcome>, Serializable {
+final class RunTrialTask implements Callable<SignedOutcome>, Serializable, HazelcastInstanceAware {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final TrialSpec spec;
+    /** What a task's MAC covers, besides its payload. */
+    static final String PURPOSE = "bilevel-task-v1";
 
-    RunTrialTask(TrialSpec spec) {
-        this.spec = spec;
+    private final byte[] payload;
+    private final byte[] mac;
+    private transient TaskGate gate;
+
+    RunTrialTask(byte[] payload, byte[] mac) {
+        this.payload = payload.clone();
+        this.mac = mac == null ? null : mac.clone();
+    }
+
+    /**
+     * A task for one trial, signed when the driver has a secret.
+     *
+     * @param spec the trial
+     * @param inputDirectory the sweep's input directory (absolute)
+     * @param secret the driver's cluster secret, or {@code null}
+     */
+    static RunTrialTask sign(TrialSpec spec, Path inputDirectory, ClusterSecret secret) {
+        byte[] payload = Payloads.task(spec, inputDirectory);
+        return new RunTrialTask(payload, secret == null ? null : secret.mac(PURPOSE, payload));
+    }
+
+    /** Hazelcast calls this on the receiving member before {@link #call}: the member's own gate. */
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+        gate = (TaskGate) instance.getUserContext().get(TaskGate.KEY);
     }
 
     @Override
-    public TrialOutcome call() {
-        long start = System.nanoTime();
-        try {
-            return TrialRunner.run(spec, ProgressReporter.silent());
-        } catch (Throwable t) { // as the local executor: a trial must never take the sweep down with it
-            String message = t.getMessage() == null ? t.getClass().getSimpleName()
-                    : t.getClass().getSimpleName() + ": " + t.getMessage();
-            return new TrialOutcome(spec.id(), false, message, Map.of(), (System.nanoTime() - start) / 1e9);
+    public SignedOutcome call() {
+        if (gate == null) {
+            return SignedOutcome.refused("this member runs no bilevel trials");
         }
+        return gate.run(payload, mac);
     }
 }

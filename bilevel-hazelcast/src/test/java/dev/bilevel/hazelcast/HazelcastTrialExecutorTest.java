@@ -1,21 +1,19 @@
 package dev.bilevel.hazelcast;
 
+import static dev.bilevel.hazelcast.ClusterTesting.awaitMembers;
+import static dev.bilevel.hazelcast.ClusterTesting.freePort;
+import static dev.bilevel.hazelcast.ClusterTesting.trial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bilevel.experiments.catalog.ExperimentJobs;
-import dev.bilevel.experiments.config.ResolvedConfig;
-import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.sweep.TrialOutcome;
 import dev.bilevel.experiments.sweep.TrialRunner;
 import dev.bilevel.experiments.sweep.TrialSpec;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A real cluster on loopback: two workers and a lite driver in this JVM, real FourRooms trials, one
- * worker killed mid-sweep.
+ * A real cluster on loopback: two workers and a lite driver in this JVM sharing a cluster secret, real
+ * FourRooms trials, one worker killed mid-sweep.
  */
 class HazelcastTrialExecutorTest {
 
-    private static final ExperimentJob FOUR_ROOMS = ExperimentJobs.forProblem("four-rooms", "problem");
+    /** Loopback with a cluster secret: every task and outcome of the sweep is signed and checked. */
+    private static final ClusterAccess SIGNED = ClusterAccess.loopback()
+            .withSecret(ClusterSecret.of("a test cluster secret", "test"));
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -60,11 +60,11 @@ class HazelcastTrialExecutorTest {
         String address2 = "127.0.0.1:" + port2;
         long start = System.nanoTime();
         long sweepStart = start;
-        try (HazelcastWorker worker1 = HazelcastWorker.start(List.of(address2), port1, 2);
-                HazelcastWorker worker2 = HazelcastWorker.start(List.of(address1), port2, 2);
-                HazelcastTrialExecutor driver = HazelcastTrialExecutor.connect(List.of(address1, address2),
-                        Duration.ofSeconds(30), log)) {
-            awaitMembers(driver, 3);
+        try (HazelcastWorker worker1 = HazelcastWorker.start(List.of(address2), port1, 2, SIGNED, log);
+                HazelcastWorker worker2 = HazelcastWorker.start(List.of(address1), port2, 2, SIGNED, log);
+                HazelcastTrialExecutor driver = HazelcastTrialExecutor.connect(List.of(address1, address2), SIGNED,
+                        Path.of(""), Duration.ofSeconds(30), log)) {
+            awaitMembers(driver.instance(), 3);
             sweepStart = System.nanoTime();
             driver.runAll(submitted, outcome -> {
                 deliveries.merge(outcome.id(), 1, Integer::sum);
@@ -88,7 +88,8 @@ class HazelcastTrialExecutorTest {
         assertThat(deliveries.keySet()).containsExactlyInAnyOrderElementsOf(trials.stream().map(TrialSpec::id).toList());
         assertThat(logBytes.toString(StandardCharsets.UTF_8))
                 .contains("worker " + killed.get())
-                .contains("resubmitting");
+                .contains("resubmitting")
+                .doesNotContain("refused");
 
         Map<String, TrialOutcome> byId = new LinkedHashMap<>();
         outcomes.forEach(o -> byId.put(o.id(), o));
@@ -113,8 +114,8 @@ class HazelcastTrialExecutorTest {
         PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
         String nobody = "127.0.0.1:" + freePort();
         List<TrialOutcome> outcomes = new ArrayList<>();
-        try (HazelcastTrialExecutor driver = HazelcastTrialExecutor.connect(List.of(nobody), Duration.ofSeconds(2),
-                log)) {
+        try (HazelcastTrialExecutor driver = HazelcastTrialExecutor.connect(List.of(nobody), ClusterAccess.loopback(),
+                Path.of(""), Duration.ofSeconds(2), log)) {
             assertThatThrownBy(() -> driver.runAll(List.of(trial(100, 0)), outcomes::add))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("no worker joined the cluster within 2 seconds")
@@ -136,31 +137,13 @@ class HazelcastTrialExecutorTest {
                 .hasMessage("--join: port 70000 in 'a:70000' is not in 1..65535");
         assertThatThrownBy(() -> ClusterConfigs.parseJoin(List.of("a:1,,b"), "--join"))
                 .hasMessageStartingWith("--join: empty address");
+        assertThatThrownBy(() -> HazelcastTrialExecutor.checkJoin(List.of("127.0.0.1:99999")))
+                .hasMessage("--join: port 99999 in '127.0.0.1:99999' is not in 1..65535");
+        assertThatThrownBy(() -> HazelcastTrialExecutor.checkJoin(List.of("127.0.0.1:abc")))
+                .hasMessage("--join: '127.0.0.1:abc' has no valid port, expected host:port");
         assertThatThrownBy(() -> HazelcastTrialExecutor.connect(List.of()))
                 .hasMessageStartingWith("--join: no address given");
-        assertThatThrownBy(() -> HazelcastWorker.start(List.of(), -1, 1))
+        assertThatThrownBy(() -> HazelcastWorker.start(List.of(), -1, 1, ClusterAccess.loopback(), System.err))
                 .hasMessage("--port: -1 is not in 0..65535");
-    }
-
-    private static TrialSpec trial(int iterations, long seed) {
-        ResolvedConfig config = FOUR_ROOMS.complete(FOUR_ROOMS.schema().resolve(null,
-                List.of("iterations=" + iterations, "seed=" + seed)));
-        return new TrialSpec(config.stableHash(), FOUR_ROOMS.problem(), config.toYaml());
-    }
-
-    private static void awaitMembers(HazelcastTrialExecutor driver, int members) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (driver.instance().getCluster().getMembers().size() < members) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("cluster did not form: " + driver.instance().getCluster().getMembers());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
