@@ -3,6 +3,7 @@ package dev.bilevel.cli;
 import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.problems.json.ProblemFileException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -37,7 +38,7 @@ public final class Main {
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine command = ex.getCommandLine();
-            command.getErr().println(command.getCommandName() + ": " + oneLine(ex.getMessage())
+            command.getErr().println(command.getCommandName() + ": " + oneLine(ex.getMessage()) + didYouMean(ex)
                     + " (see --help)");
             return USAGE_ERROR;
         });
@@ -55,6 +56,18 @@ public final class Main {
             return RUN_FAILED;
         });
         return cli;
+    }
+
+    /** For a mistyped option or subcommand, picocli's nearest candidates: {@code "; did you mean --method?"}. */
+    private static String didYouMean(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                return "; did you mean " + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size())))
+                        + "?";
+            }
+        }
+        return "";
     }
 
     private static String oneLine(String message) {

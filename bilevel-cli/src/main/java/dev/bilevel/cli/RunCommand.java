@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,15 +36,16 @@ import picocli.CommandLine.Spec;
  * and {@code key=value} overrides (in increasing precedence), into a run directory.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a leader on a benchmark problem, or on a problem file of your own",
-            "(--problem FILE.json), and write a run directory.", "",
-            "Configuration: defaults < --config FILE < options < key=value overrides.",
-            "The directory receives config.yaml (the full resolved config), metrics.csv",
-            "(one row per iteration), summary.json and the final decision. The same",
-            "config and seed give identical files.", "",
-            "Problems: four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game;",
-            "problem-file trains on --problem FILE.json (docs/problem-files.md). List a",
-            "problem's config keys with bilevel run PROBLEM --list-keys.", ""})
+        description = {"Train a leader on a benchmark problem, or on a problem file of your own (--problem FILE.json),"
+                + " and write a run directory.", "",
+            "Configuration: defaults < --config FILE < options < key=value overrides.", "",
+            "The directory receives config.yaml (the full resolved config), metrics.csv (one row per iteration),"
+                + " summary.json (status and provenance) and the final decision. The same config and seed give"
+                + " identical files. A run is written to DIR.partial and renamed to DIR when it ends; Ctrl-C stops"
+                + " it after the iteration in progress, and --resume DIR continues it.", "",
+            "Problems: four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game; problem-file trains on"
+                + " --problem FILE.json (docs/problem-files.md). List a problem's config keys with bilevel run"
+                + " PROBLEM --list-keys.", ""})
 final class RunCommand implements Callable<Integer> {
 
     /** Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it). */
@@ -70,16 +70,16 @@ final class RunCommand implements Callable<Integer> {
     private Path problemFile;
 
     @Option(names = "--method", paramLabel = "NAME",
-            description = {"four-rooms: bchg, bchg-sr, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order,",
-                "exact; discrete-toy: bchg, naive, biac; thermal: bchg, naive, hpgd-mc, hpgd-td; lqr-game: bchg,",
-                "naive; --problem: bchg, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact",
-                "(Markov games: bchg, naive, zero-order, exact)."})
+            description = "four-rooms: bchg, bchg-sr, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact;"
+                    + " discrete-toy: bchg, naive, biac; thermal: bchg, naive, hpgd-mc, hpgd-td; lqr-game: bchg, naive;"
+                    + " --problem: bchg, hpgd-mc, hpgd-sarsa, hpgd-oracle, naive, sobirl, zero-order, exact (Markov"
+                    + " games: bchg, naive, zero-order, exact).")
     private String method;
 
     @Option(names = "--variant", paramLabel = "NAME", description = "discrete-toy: R1 or R2.")
     private String variant;
 
-    @Option(names = "--off-policy", description = "discrete-toy: off-policy replay (naive, biac).")
+    @Option(names = "--off-policy", description = "discrete-toy and lqr-game: off-policy replay (naive, biac).")
     private boolean offPolicy;
 
     @Option(names = "--reg-lambda", paramLabel = "λ", description = "Follower temperature λ.")
@@ -101,18 +101,18 @@ final class RunCommand implements Callable<Integer> {
     private Double sarsaAlpha;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = {"Run directory (default: runs/PROBLEM/NAME-HASH, NAME from the method and main",
-                "settings, HASH the first 8 hex digits of the resolved config's SHA-256). An existing",
-                "non-empty directory is refused unless --overwrite or --resume is given."})
+            description = "Run directory (default: runs/PROBLEM/NAME-HASH, NAME from the method and main settings,"
+                    + " HASH the first 8 hex digits of the resolved config's SHA-256). An existing non-empty directory"
+                    + " is refused unless --overwrite or --resume is given.")
     private Path out;
 
     @Option(names = "--overwrite", description = "Replace an existing run directory (only once the new run ends).")
     private boolean overwrite;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = {"Continue the interrupted run in DIR (or DIR.partial, which a killed run leaves) with",
-                "its own config: the rows it recorded are reproduced and checked, then new rows appended,",
-                "so the result is the uninterrupted run's. Takes no PROBLEM, options or overrides."})
+            description = "Continue the interrupted run in DIR (or DIR.partial, which a killed run leaves) with its own"
+                    + " config: the rows it recorded are reproduced and checked, then new rows appended, so the result"
+                    + " is the uninterrupted run's. Takes no PROBLEM, options or overrides.")
     private Path resume;
 
     @Option(names = "--list-keys", description = "List every config key with its default and exit.")
@@ -142,8 +142,14 @@ final class RunCommand implements Callable<Integer> {
             }
             problem = "problem-file";
         }
-        if (problem == null && config != null) {
-            problem = ConfigSchema.peek(config, "problem").orElse(null);
+        Optional<String> configured = config == null ? Optional.empty() : ConfigSchema.peek(config, "problem");
+        if (problem != null && configured.isPresent() && !configured.get().equals(problem)) {
+            throw new IllegalArgumentException("--config " + config + ": a " + configured.get() + " config, but the"
+                    + " command runs " + problem + "; give the config alone (bilevel run --config FILE) or one for "
+                    + problem);
+        }
+        if (problem == null) {
+            problem = configured.orElse(null);
         }
         if (problem == null) {
             throw new IllegalArgumentException("PROBLEM: give a problem (" + ExperimentJobs.names()
@@ -248,10 +254,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path placed = close(staged, provenance);
         stdout.println(job.describe(resolved));
-        stdout.printf(Locale.ROOT, "leader objective (%s): %.4f at the start, %.4f at the end, "
-                + "%.4f mean over the last %s iterations%n", summary.get("leader_objective_meaning"),
-                summary.get("leader_objective_initial"), summary.get("leader_objective_final"),
-                summary.get("leader_objective_last_window"), summary.get("last_window"));
+        job.closingLines(summary).forEach(stdout::println);
         if (summary.get("warnings") instanceof List<?> warnings) {
             warnings.forEach(w -> stderr.println("warning: " + w));
         }

@@ -5,6 +5,7 @@ import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,6 +48,23 @@ public interface ExperimentJob {
 
     /** One line describing the run, for the console. */
     String describe(ResolvedConfig config);
+
+    /**
+     * The few lines the console prints when a run ends: what the summary's headline numbers are, briefly. By
+     * default the leader objective at the start and the end and its mean over the last window of iterations, and
+     * what that objective is.
+     *
+     * @param summary the summary the run returned
+     * @return lines without line ends, each short enough for an 80-column terminal where the numbers allow
+     */
+    default List<String> closingLines(Map<String, Object> summary) {
+        String meaning = String.valueOf(summary.get("leader_objective_meaning"));
+        int aside = meaning.indexOf(" (");
+        return List.of(String.format(Locale.ROOT, "leader objective %.4f -> %.4f (mean over the last %s: %.4f)",
+                summary.get("leader_objective_initial"), summary.get("leader_objective_final"),
+                summary.get("last_window"), summary.get("leader_objective_last_window")),
+                "  (" + (aside < 0 ? meaning : meaning.substring(0, aside)) + ")");
+    }
 
     /**
      * Runs the experiment described by a completed config.

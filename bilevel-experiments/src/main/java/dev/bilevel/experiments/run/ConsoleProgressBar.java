@@ -4,11 +4,11 @@ import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * An animated one-line bar (me.tongfei progressbar) with percentage, rate and ETA, redrawn in place;
- * for interactive terminals. ASCII style, so it renders in any terminal encoding.
+ * An animated one-line bar (me.tongfei progressbar), redrawn in place, in the fixed layout of {@link ProgressLine}
+ * (short label, bar, count, percentage, time left, then the job's message in what room is left); for interactive
+ * terminals.
  */
 final class ConsoleProgressBar implements ProgressReporter {
 
@@ -31,9 +31,8 @@ final class ConsoleProgressBar implements ProgressReporter {
         bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total > 0 ? total : -1) // -1: indefinite
-                .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
-                .showSpeed()
+                .setRenderer(new ProgressLine())
                 .setConsumer(maxWidth > 0 ? new ConsoleProgressBarConsumer(err, maxWidth)
                         : new ConsoleProgressBarConsumer(err))
                 .build();
@@ -46,7 +45,7 @@ final class ConsoleProgressBar implements ProgressReporter {
         }
         bar.stepTo(done);
         if (message != null) {
-            bar.setExtraMessage(" " + message.strip()); // the renderer puts no space before it
+            bar.setExtraMessage(message.strip());
         }
     }
 

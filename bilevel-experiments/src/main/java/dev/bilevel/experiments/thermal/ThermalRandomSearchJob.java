@@ -231,6 +231,14 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
         return summary;
     }
 
+    /** The draws' mean beside the paper's, and the best, median and worst design. */
+    @Override
+    public List<String> closingLines(Map<String, Object> summary) {
+        return List.of(String.format(Locale.ROOT, "random search over %s designs: mean %.2f (paper: %.0f), best %.2f,"
+                + " median %.2f, worst %.2f", summary.get("draws"), summary.get("mean"), REFERENCE_MEAN,
+                summary.get("max"), summary.get("median"), summary.get("min")));
+    }
+
     /** Equal-width bins over {@code [min, max]} (matplotlib's default {@code hist} range). */
     record Histogram(double[] edges, int[] counts) {
         static Histogram of(double[] sorted, int bins) {

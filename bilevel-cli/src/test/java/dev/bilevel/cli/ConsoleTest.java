@@ -1,0 +1,44 @@
+package dev.bilevel.cli;
+
+import static dev.bilevel.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the console says: suggestions for mistyped options, no dead ends, short closing summaries. */
+class ConsoleTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMistypedOptionGetsASuggestion() {
+        CliRun r = run("run", "four-rooms", "--methd", "bchg");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("run: Unknown option: '--methd'; did you mean --method? (see --help)");
+    }
+
+    @Test
+    void aConfigOfAnotherProblemSaysSo() {
+        CliRun r = run("run", "four-rooms", "--config", "../configs/thermal/model/bchg.yaml", "--out",
+                dir.resolve("x").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("a thermal config, but the command runs four-rooms").doesNotContain("expected");
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void closingSummariesAreShortAndSayWhatTheNumbersAre() {
+        CliRun game = run("run", "lqr-game", "iterations=3", "--out", dir.resolve("lq").toString());
+        assertThat(game.status()).as(game.err()).isZero();
+        assertThat(game.out().lines()).allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(110));
+        assertThat(game.out()).contains("leader objective ", "(mean over the last 3: ", "mc-undiscounted leader return");
+
+        CliRun search = run("run", "thermal-random-search", "draws=20", "--out", dir.resolve("rs").toString());
+        assertThat(search.status()).as(search.err()).isZero();
+        assertThat(search.out()).contains("random search over 20 designs: mean ", "(paper: -273), best ")
+                .doesNotContain("iterations");
+    }
+}
