@@ -27,6 +27,7 @@ import dev.bilevel.problems.json.MarkovGameProblem;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.TabularProblem;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -57,6 +58,10 @@ final class HypergradientCommand implements Callable<Integer> {
     @Option(names = "--problem", required = true, paramLabel = "FILE.json",
             description = "Problem file (format: docs/problem-files.md).")
     private Path problem;
+
+    /** The estimators a one-shot estimate offers (training-only ones, such as bchg-sr and hpgd-oracle, are not). */
+    private static final List<String> OFFERED = List.of("exact", "bchg", "hpgd-mc", "hpgd-sarsa", "naive", "sobirl",
+            "zero-order");
 
     @Option(names = "--estimator", defaultValue = "exact", paramLabel = "NAME",
             description = "exact, bchg, hpgd-mc, hpgd-sarsa, naive, sobirl or zero-order; games: exact, bchg, "
@@ -96,6 +101,10 @@ final class HypergradientCommand implements Callable<Integer> {
         }
         if (horizon < 1) {
             throw new IllegalArgumentException("--horizon: " + horizon + " must be ≥ 1");
+        }
+        if (!OFFERED.contains(estimator.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--estimator: unknown estimator '" + estimator + "', expected one of "
+                    + String.join(", ", OFFERED));
         }
         TabularEstimators.Kind kind = TabularEstimators.Kind.parse(estimator, "--estimator");
         boolean exactCritic = switch (critic) {

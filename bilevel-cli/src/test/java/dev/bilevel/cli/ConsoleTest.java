@@ -21,6 +21,14 @@ class ConsoleTest {
     }
 
     @Test
+    void anUnknownEstimatorListsOnlyWhatTheCommandOffers() {
+        CliRun r = run("hypergradient", "--problem", "../docs/examples/chain-cmdp.json", "--estimator", "bchg-sr");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("hypergradient: --estimator: unknown estimator 'bchg-sr', expected one"
+                + " of exact, bchg, hpgd-mc, hpgd-sarsa, naive, sobirl, zero-order");
+    }
+
+    @Test
     void aConfigOfAnotherProblemSaysSo() {
         CliRun r = run("run", "four-rooms", "--config", "../configs/thermal/model/bchg.yaml", "--out",
                 dir.resolve("x").toString());
