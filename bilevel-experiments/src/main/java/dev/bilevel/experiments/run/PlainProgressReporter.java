@@ -76,7 +76,8 @@ final class PlainProgressReporter implements ProgressReporter {
             return;
         }
         double seconds = (nanoClock.getAsLong() - startNanos) / 1e9;
-        err.println(task + ": done, " + lastDone + (total > 0 ? "/" + total : "") + " in " + ProgressReporters.duration(seconds));
+        err.println(task + (total > 0 && lastDone < total ? ": stopped at " : ": done, ") + lastDone
+                + (total > 0 ? "/" + total : "") + " in " + ProgressReporters.duration(seconds));
         err.flush();
         task = null;
     }

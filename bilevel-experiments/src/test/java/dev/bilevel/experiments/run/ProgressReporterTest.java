@@ -66,7 +66,7 @@ class ProgressReporterTest {
             progress.step(1);
             progress.start("b", 2);
         }
-        assertThat(output()).contains("a: done, 1/2", "b: started, 2 steps", "b: done, 0/2");
+        assertThat(output()).contains("a: stopped at 1/2", "b: started, 2 steps", "b: stopped at 0/2");
     }
 
     @Test
