@@ -6,6 +6,8 @@ import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.run.MetricsTable;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.StagedDirectory;
+import dev.bilevel.experiments.stats.SampleStat;
+import dev.bilevel.experiments.stats.TwoSampleTest;
 import dev.bilevel.experiments.sweep.FlatYaml;
 import dev.bilevel.experiments.sweep.SweepDirectory;
 import dev.bilevel.experiments.sweep.SweepLock;
@@ -110,7 +112,7 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
      * @param last the final value
      * @param all the mean over all iterations
      */
-    public record MetricSummary(String metric, SeedStat lastWindow, SeedStat last, SeedStat all) {
+    public record MetricSummary(String metric, SampleStat lastWindow, SampleStat last, SampleStat all) {
     }
 
     /**
@@ -129,7 +131,7 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
      */
     public record Point(String name, Map<String, String> config, Map<String, String> setting, String method,
             Map<String, String> hyper, List<Seed> seeds, List<Seed> failed, List<MetricSummary> metrics,
-            SeedStat score, String curveFile) {
+            SampleStat score, String curveFile) {
 
         /**
          * A metric's summary.
@@ -150,9 +152,14 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
      * @param point the selected point, or {@code null} when no point of the method has a finite score
      * @param candidates how many points were compared
      * @param paper the paper's number, or {@code null}
+     * @param best the best method of the setting (see {@link BestVersusOthers}), or {@code null} when no
+     *     method of the setting has a finite score
+     * @param versusBest this method's per-seed scores against the best method's (paired or Welch t-test,
+     *     Hedges' g; positive when this method's mean is larger), or {@code null} for the best method itself
+     *     and when either has fewer than two seeds with a finite score
      */
     public record Selection(Map<String, String> setting, String method, Point point, int candidates,
-            PaperValues.Value paper) {
+            PaperValues.Value paper, String best, TwoSampleTest versusBest) {
     }
 
     /**
@@ -321,7 +328,7 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
                         last[s] = v == null ? Double.NaN : SelectionRule.FINAL.apply(v, window);
                         all[s] = v == null ? Double.NaN : SelectionRule.CURVE_MEAN.apply(v, window);
                     }
-                    metrics.add(new MetricSummary(column, SeedStat.of(lw), SeedStat.of(last), SeedStat.of(all)));
+                    metrics.add(new MetricSummary(column, SampleStat.ofFinite(lw), SampleStat.ofFinite(last), SampleStat.ofFinite(all)));
                 }
                 List<String> cm = curveMetrics.isEmpty() ? metrics.stream().map(MetricSummary::metric).toList()
                         : curveMetrics;
@@ -337,7 +344,7 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
             }
             double[] scores = seeds.stream().mapToDouble(Seed::score).toArray();
             points.add(new Point(name, config, pick(config, settingKeys), methodId(config, methodKeys),
-                    pick(config, hyperKeys), seeds, failed, metrics, SeedStat.of(scores), curveFile));
+                    pick(config, hyperKeys), seeds, failed, metrics, SampleStat.ofFinite(scores), curveFile));
         }
 
         // The best point per setting and method.
@@ -355,10 +362,10 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
                 }
             }
         }
-        List<Selection> selected = new ArrayList<>();
-        for (List<Point> candidates : bySettingMethod.values()) {
+        Map<String, Point> bestPoints = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Point>> e : bySettingMethod.entrySet()) {
             Point best = null;
-            for (Point p : candidates) {
+            for (Point p : e.getValue()) {
                 double s = p.score().mean();
                 if (Double.isNaN(s)) {
                     continue;
@@ -367,9 +374,23 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
                     best = p;
                 }
             }
-            Point first = candidates.get(0);
+            bestPoints.put(e.getKey(), best);
+        }
+        Map<Map<String, String>, Map<String, Point>> bySetting = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Point>> e : bySettingMethod.entrySet()) {
+            Point first = e.getValue().get(0);
+            bySetting.computeIfAbsent(first.setting(), k -> new LinkedHashMap<>())
+                    .put(first.method(), bestPoints.get(e.getKey()));
+        }
+        Map<Map<String, String>, BestVersusOthers> comparisons = new LinkedHashMap<>();
+        bySetting.forEach((setting, best) -> comparisons.put(setting, BestVersusOthers.of(best, profile.maximize())));
+        List<Selection> selected = new ArrayList<>();
+        for (Map.Entry<String, List<Point>> e : bySettingMethod.entrySet()) {
+            Point first = e.getValue().get(0);
+            BestVersusOthers comparison = comparisons.get(first.setting());
             PaperValues.Value paper = profile.paper().lookup(first.setting(), first.method()).orElse(null);
-            selected.add(new Selection(first.setting(), first.method(), best, candidates.size(), paper));
+            selected.add(new Selection(first.setting(), first.method(), bestPoints.get(e.getKey()),
+                    e.getValue().size(), paper, comparison.best(), comparison.tests().get(first.method())));
         }
         return new Aggregate(sweepDir, profile, metric, rule, window, settingKeys, methodKeys, hyperKeys,
                 selectedOver, writtenCurveMetrics == null ? List.of() : writtenCurveMetrics, points, selected,
@@ -449,8 +470,8 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
                     double[] v = tables.get(s).column(m);
                     values[s] = v == null || r >= v.length ? Double.NaN : v[r];
                 }
-                SeedStat stat = SeedStat.of(values);
-                csv.append(',').append(cell(stat.mean())).append(',').append(cell(stat.se()));
+                SampleStat stat = SampleStat.ofFinite(values);
+                csv.append(',').append(cell(stat.mean())).append(',').append(cell(stat.populationSe()));
             }
             csv.append(',').append(n).append('\n');
         }

@@ -1,6 +1,8 @@
 package dev.bilevel.experiments.aggregate;
 
 import dev.bilevel.experiments.run.AtomicFiles;
+import dev.bilevel.experiments.stats.SampleStat;
+import dev.bilevel.experiments.stats.TwoSampleTest;
 import dev.bilevel.experiments.sweep.TrialRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tables of an {@link Aggregate}: {@code points.csv} (one row per grid point and metric),
- * {@code selected.csv} (the best point per setting and method, with the paper's number),
+ * {@code selected.csv} (the best point per setting and method, with the paper's number, the 95 %
+ * confidence interval of its mean and its test against the setting's best method),
  * {@code aggregate.json} (all of it), written atomically into {@code DIR/aggregate/}; and a markdown
  * table for the console. Numbers are written as the shortest text that reads back exactly; an unknown
  * number is an empty cell (CSV) or {@code null} (JSON).
@@ -58,7 +61,8 @@ public final class AggregateFiles {
         for (String k : a.hyperKeys()) {
             csv.append(',').append(k);
         }
-        csv.append(",seeds,failed,metric,last_window_mean,last_window_se,final_mean,final_se,all_mean,all_se\n");
+        csv.append(",seeds,failed,metric,last_window_mean,last_window_se,final_mean,final_se,all_mean,all_se")
+                .append(",last_window_ci_low,last_window_ci_high,final_ci_low,final_ci_high,all_ci_low,all_ci_high\n");
         for (Aggregate.Point p : a.points()) {
             StringBuilder prefix = new StringBuilder(p.name());
             p.setting().values().forEach(v -> prefix.append(',').append(csvCell(v)));
@@ -66,14 +70,18 @@ public final class AggregateFiles {
             p.hyper().values().forEach(v -> prefix.append(',').append(csvCell(v)));
             prefix.append(',').append(p.seeds().size()).append(',').append(p.failed().size());
             if (p.metrics().isEmpty()) {
-                csv.append(prefix).append(',').append(a.metric()).append(",,,,,,\n");
+                csv.append(prefix).append(',').append(a.metric()).append(",,,,,,,,,,,,\n");
             }
             for (Aggregate.MetricSummary m : p.metrics()) {
-                csv.append(prefix).append(',').append(m.metric())
-                        .append(',').append(Aggregate.cell(m.lastWindow().mean())).append(',').append(Aggregate.cell(m.lastWindow().se()))
-                        .append(',').append(Aggregate.cell(m.last().mean())).append(',').append(Aggregate.cell(m.last().se()))
-                        .append(',').append(Aggregate.cell(m.all().mean())).append(',').append(Aggregate.cell(m.all().se()))
-                        .append('\n');
+                csv.append(prefix).append(',').append(m.metric());
+                for (SampleStat st : List.of(m.lastWindow(), m.last(), m.all())) {
+                    csv.append(',').append(Aggregate.cell(st.mean()))
+                            .append(',').append(Aggregate.cell(st.populationSe()));
+                }
+                for (SampleStat st : List.of(m.lastWindow(), m.last(), m.all())) {
+                    csv.append(',').append(Aggregate.cell(st.ciLow())).append(',').append(Aggregate.cell(st.ciHigh()));
+                }
+                csv.append('\n');
             }
         }
         return csv.toString();
@@ -94,7 +102,8 @@ public final class AggregateFiles {
         for (String k : a.hyperKeys()) {
             csv.append(',').append(k);
         }
-        csv.append(",point,candidates,seeds,failed,score_mean,score_se,paper_mean,paper_se\n");
+        csv.append(",point,candidates,seeds,failed,score_mean,score_se,paper_mean,paper_se")
+                .append(",score_ci_low,score_ci_high,versus,test,t,df,p_value,hedges_g\n");
         for (Aggregate.Selection s : a.selected()) {
             for (String v : s.setting().values()) {
                 csv.append(csvCell(v)).append(',');
@@ -108,10 +117,21 @@ public final class AggregateFiles {
                     .append(',').append(p == null ? 0 : p.seeds().size())
                     .append(',').append(p == null ? 0 : p.failed().size())
                     .append(',').append(p == null ? "" : Aggregate.cell(p.score().mean()))
-                    .append(',').append(p == null ? "" : Aggregate.cell(p.score().se()))
+                    .append(',').append(p == null ? "" : Aggregate.cell(p.score().populationSe()))
                     .append(',').append(s.paper() == null ? "" : Aggregate.cell(s.paper().mean()))
                     .append(',').append(s.paper() == null ? "" : Aggregate.cell(s.paper().se()))
-                    .append('\n');
+                    .append(',').append(p == null ? "" : Aggregate.cell(p.score().ciLow()))
+                    .append(',').append(p == null ? "" : Aggregate.cell(p.score().ciHigh()));
+            TwoSampleTest test = s.versusBest();
+            if (test == null) {
+                csv.append(",,,,,,");
+            } else {
+                csv.append(',').append(csvCell(s.best())).append(',').append(test.design().label())
+                        .append(',').append(Aggregate.cell(test.t())).append(',').append(Aggregate.cell(test.df()))
+                        .append(',').append(Aggregate.cell(test.p()))
+                        .append(',').append(Aggregate.cell(test.hedgesG()));
+            }
+            csv.append('\n');
         }
         return csv.toString();
     }
@@ -131,6 +151,9 @@ public final class AggregateFiles {
         root.put("rule_description", a.rule().describe(a.window()));
         root.put("window", a.window());
         root.put("standard_error", "population standard deviation over seeds / sqrt(seeds), as the reference");
+        root.put("confidence_interval", "95 % Student t, seeds - 1 degrees of freedom, sample standard deviation");
+        root.put("test", "per setting, each method against the best one: paired t-test where every method has the "
+                + "same seeds, Welch t-test otherwise; two-sided p; effect size Hedges' g (pooled standard deviation)");
         root.put("setting_keys", a.settingKeys());
         root.put("method_keys", a.methodKeys());
         root.put("hyperparameter_keys", a.hyperKeys());
@@ -190,6 +213,8 @@ public final class AggregateFiles {
             m.put("hyperparameters", s.point() == null ? null : s.point().hyper());
             m.put("candidates", s.candidates());
             m.put("score", s.point() == null ? null : stat(s.point().score()));
+            m.put("best", s.best());
+            m.put("versus_best", s.versusBest() == null ? null : test(s.versusBest()));
             if (s.paper() == null) {
                 m.put("paper", null);
             } else {
@@ -256,11 +281,11 @@ public final class AggregateFiles {
 
     /** {@code 0.546 ± 0.004 (3 seeds)}. */
     static String ours(Aggregate.Point p) {
-        SeedStat s = p.score();
+        SampleStat s = p.score();
         if (Double.isNaN(s.mean())) {
             return "failed";
         }
-        return String.format(Locale.ROOT, "%.3f ± %.3f (%d seed%s%s)", s.mean(), s.se(), s.n(), s.n() == 1 ? "" : "s",
+        return String.format(Locale.ROOT, "%.3f ± %.3f (%d seed%s%s)", s.mean(), s.populationSe(), s.n(), s.n() == 1 ? "" : "s",
                 p.failed().isEmpty() ? "" : ", " + p.failed().size() + " failed");
     }
 
@@ -270,11 +295,23 @@ public final class AggregateFiles {
                 : String.format(Locale.ROOT, "%.3f ± %.3f", v.mean(), v.se());
     }
 
-    private static Map<String, Object> stat(SeedStat s) {
+    private static Map<String, Object> stat(SampleStat s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mean", number(s.mean()));
-        m.put("se", number(s.se()));
+        m.put("se", number(s.populationSe()));
         m.put("n", s.n());
+        m.put("ci_low", number(s.ciLow()));
+        m.put("ci_high", number(s.ciHigh()));
+        return m;
+    }
+
+    private static Map<String, Object> test(TwoSampleTest t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test", t.design().label());
+        m.put("t", number(t.t()));
+        m.put("df", number(t.df()));
+        m.put("p", number(t.p()));
+        m.put("hedges_g", number(t.hedgesG()));
         return m;
     }
 

@@ -1,5 +1,7 @@
 package dev.bilevel.experiments.diagnose;
 
+import dev.bilevel.experiments.stats.SampleStat;
+
 /**
  * How repeated estimates {@code ĝ_1 … ĝ_R} of one estimator at one budget compare with the exact
  * hypergradient {@code g}. Relative quantities divide by {@code ‖g‖} (or {@code ‖g‖²}) and are NaN when
@@ -19,8 +21,8 @@ package dev.bilevel.experiments.diagnose;
  * @param normalizedVariance {@code tr Σ̂ / ‖g‖²}
  * @param relativeMse mean of {@code ‖ĝ_r − g‖²/‖g‖²}
  */
-public record Accuracy(Stat cosine, Stat relativeError, double bias, double biasFloor, double totalVariance,
-        double normalizedVariance, double relativeMse) {
+public record Accuracy(SampleStat cosine, SampleStat relativeError, double bias, double biasFloor,
+        double totalVariance, double normalizedVariance, double relativeMse) {
 
     /**
      * Summarises repeated estimates.
@@ -72,7 +74,7 @@ public record Accuracy(Stat cosine, Stat relativeError, double bias, double bias
             }
             trace /= repeats - 1;
         }
-        return new Accuracy(Stat.of(cosines), Stat.of(errors), Math.sqrt(bias2) / norm,
+        return new Accuracy(SampleStat.of(cosines), SampleStat.of(errors), Math.sqrt(bias2) / norm,
                 Math.sqrt(trace / repeats) / norm, trace, trace / norm2, mse);
     }
 

@@ -4,6 +4,7 @@ import dev.bilevel.experiments.DoubleText;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.method.TabularEstimators.Kind;
+import dev.bilevel.experiments.stats.SampleStat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -60,7 +61,7 @@ public final class DiagnosticsFiles {
                     .append(" | ").append(g3(a.bias()))
                     .append(" | ").append(g3(a.biasFloor()))
                     .append(" | ").append(g3(a.normalizedVariance()))
-                    .append(" | ").append(pmG(scale(r.estimateSeconds(), 1e3)))
+                    .append(" | ").append(pmG(r.estimateSeconds().scaled(1e3)))
                     .append(" | ").append(g3(r.secondsPerSample() * 1e9))
                     .append(" |\n");
         }
@@ -166,7 +167,7 @@ public final class DiagnosticsFiles {
                     .append(" | ").append(r.states()).append('×').append(r.actions())
                     .append(" | ").append(r.estimator().id())
                     .append(" | ").append(samples(r.samples(), r.sampleUnit()))
-                    .append(" | ").append(pmG(scale(r.estimateSeconds(), 1e3)))
+                    .append(" | ").append(pmG(r.estimateSeconds().scaled(1e3)))
                     .append(" | ").append(g3(r.secondsPerSample() * 1e9))
                     .append(" | ").append(g3(r.fixedSeconds() * 1e3))
                     .append(" | ").append(g3(r.marginalSecondsPerSample() * 1e9))
@@ -269,10 +270,6 @@ public final class DiagnosticsFiles {
         return sampleUnit.replace(' ', '-');
     }
 
-    private static Stat scale(Stat s, double factor) {
-        return new Stat(s.mean() * factor, s.se() * factor);
-    }
-
     private static String samples(double samples, String unit) {
         if (unit.equals("none")) {
             return "—";
@@ -281,12 +278,12 @@ public final class DiagnosticsFiles {
         return unit.equals("transitions") ? n : n + " evals";
     }
 
-    private static String pm(Stat s, String format) {
+    private static String pm(SampleStat s, String format) {
         String mean = Double.isFinite(s.mean()) ? String.format(Locale.ROOT, format, s.mean()) : "—";
         return Double.isFinite(s.se()) ? mean + " ± " + String.format(Locale.ROOT, format, s.se()) : mean;
     }
 
-    private static String pmG(Stat s) {
+    private static String pmG(SampleStat s) {
         return Double.isFinite(s.se()) ? g3(s.mean()) + " ± " + g3(s.se()) : g3(s.mean());
     }
 

@@ -6,6 +6,7 @@ import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.json.RandomProblems;
+import dev.bilevel.experiments.stats.SampleStat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -142,9 +143,9 @@ public final class DimensionScaling {
      * @param relativeError {@code ‖ĝ − g‖/‖g‖}
      */
     public record Row(String family, String problem, int dimension, int states, int actions, Kind estimator,
-            int episodes, int repeats, double samples, String sampleUnit, Stat estimateSeconds, double fixedSeconds,
-            double marginalSecondsPerSample, double samplingSeconds, double exactSeconds, Stat cosine,
-            Stat relativeError) {
+            int episodes, int repeats, double samples, String sampleUnit, SampleStat estimateSeconds,
+            double fixedSeconds, double marginalSecondsPerSample, double samplingSeconds, double exactSeconds,
+            SampleStat cosine, SampleStat relativeError) {
 
         /** Estimate wall time divided by samples (NaN without samples). */
         public double secondsPerSample() {

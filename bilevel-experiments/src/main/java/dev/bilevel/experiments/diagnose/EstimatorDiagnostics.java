@@ -14,6 +14,7 @@ import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
+import dev.bilevel.experiments.stats.SampleStat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -155,7 +156,7 @@ public final class EstimatorDiagnostics {
      *     0 for estimators that use no episodes)
      */
     public record Row(Kind estimator, int episodes, int repeats, double samples, String sampleUnit,
-            Accuracy accuracy, Stat estimateSeconds, double medianEstimateSeconds, double samplingSeconds) {
+            Accuracy accuracy, SampleStat estimateSeconds, double medianEstimateSeconds, double samplingSeconds) {
 
         /** Estimate wall time divided by {@link #samples()} (NaN without samples). */
         public double secondsPerSample() {
@@ -267,10 +268,10 @@ public final class EstimatorDiagnostics {
             Kind kind = kinds.get(k);
             for (int b = 0; b < budgets.size(); b++) {
                 int cell = k * budgets.size() + b;
-                rows.add(new Row(kind, budgets.get(b), repeats, Stat.of(samples[cell]).mean(), sampleUnit(kind),
-                        Accuracy.of(setup.exact.gradient(), estimates[cell]), Stat.of(seconds[cell]),
+                rows.add(new Row(kind, budgets.get(b), repeats, SampleStat.of(samples[cell]).mean(), sampleUnit(kind),
+                        Accuracy.of(setup.exact.gradient(), estimates[cell]), SampleStat.of(seconds[cell]),
                         median(seconds[cell]),
-                        usesEpisodes(kind) ? Stat.of(sampling[b]).mean() : 0.0));
+                        usesEpisodes(kind) ? SampleStat.of(sampling[b]).mean() : 0.0));
             }
         }
         return new Report(problem.name(), problem.dimension(), setup.exact.objective(), setup.exact.gradient(),

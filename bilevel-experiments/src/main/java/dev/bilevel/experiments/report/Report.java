@@ -5,12 +5,13 @@ import dev.bilevel.experiments.aggregate.Aggregate;
 import dev.bilevel.experiments.aggregate.AggregateFiles;
 import dev.bilevel.experiments.aggregate.PaperValues;
 import dev.bilevel.experiments.aggregate.ProblemProfile;
-import dev.bilevel.experiments.aggregate.SeedStat;
 import dev.bilevel.experiments.aggregate.SelectionRule;
 import dev.bilevel.experiments.job.InputFile;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.run.StagedDirectory;
+import dev.bilevel.experiments.stats.SampleStat;
+import dev.bilevel.experiments.stats.TwoSampleTest;
 import dev.bilevel.experiments.sweep.SweepLock;
 import dev.bilevel.experiments.sweep.TrialRecord;
 import java.io.BufferedReader;
@@ -29,7 +30,8 @@ import java.util.Map;
 /**
  * The report of a sweep, {@code DIR/report/index.html}: one self-contained static page (styles inline,
  * figures embedded as PNG, nothing fetched) with the results table (our numbers beside the paper's), the
- * selected grid points, per setting the learning curves of every method (mean ± SE bands, optional
+ * method comparisons (95 % confidence intervals, each method's t-test against the best), the selected grid
+ * points, per setting the learning curves of every method (mean ± SE bands, optional
  * rolling mean) and the problem's own figures ({@link ProblemFigures}), the failures, and every grid
  * point. Every figure is also written as PNG and SVG under {@code DIR/report/figures/}.
  */
@@ -129,6 +131,7 @@ public final class Report {
             html.append(" Paper: ").append(esc(profile.paperSource())).append('.');
         }
         html.append("</p>\n");
+        html.append("<h2>Method comparisons</h2>\n").append(comparisonTable(a));
         if (!a.hyperKeys().isEmpty()) {
             html.append("<h2>").append(a.selectedOver().isEmpty() ? "Grid points" : "Selected grid points")
                     .append("</h2>\n").append(selectedTable(a));
@@ -234,7 +237,7 @@ public final class Report {
                 if (s == null || s.point() == null) {
                     t.append("<td class=\"none\">–</td>");
                 } else {
-                    SeedStat st = s.point().score();
+                    SampleStat st = s.point().score();
                     boolean isBest = st.mean() == best;
                     t.append("<td class=\"num\">").append(isBest ? "<b>" : "").append(esc(meanSe(st)))
                             .append(isBest ? "</b>" : "").append("<span class=\"n\"> (").append(st.n())
@@ -250,6 +253,53 @@ public final class Report {
         }
         t.append("</table>\n<p class=\"note\">(n): seeds in the mean.</p>\n");
         return t.toString();
+    }
+
+    /**
+     * Per setting and method: the mean with its 95 % confidence interval, and the t-test against the
+     * setting's best method.
+     */
+    private static String comparisonTable(Aggregate a) {
+        ProblemProfile profile = a.profile();
+        StringBuilder t = new StringBuilder("<table>\n<tr>");
+        for (String k : a.settingKeys()) {
+            t.append("<th>").append(esc(profile.keyLabel(k))).append("</th>");
+        }
+        t.append("<th>method</th><th>mean</th><th>95 % CI</th><th>n</th><th>versus</th><th>test</th><th>t</th>")
+                .append("<th>df</th><th>p</th><th>Hedges' g</th></tr>\n");
+        for (Aggregate.Selection s : a.selected()) {
+            t.append("<tr>");
+            profile.valueLabels(s.setting()).forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
+            t.append("<td>").append(esc(profile.methodLabel(s.method()))).append("</td>");
+            SampleStat st = s.point() == null ? SampleStat.EMPTY : s.point().score();
+            t.append(num("%.3f", st.mean())).append("<td class=\"num\">")
+                    .append(Double.isNaN(st.ciHalfWidth()) ? "–" : String.format(Locale.ROOT, "[%.3f, %.3f]",
+                            st.ciLow(), st.ciHigh()))
+                    .append("</td><td class=\"num\">").append(st.n()).append("</td>");
+            TwoSampleTest test = s.versusBest();
+            if (s.method().equals(s.best())) {
+                t.append("<td colspan=\"6\">best of the setting</td>");
+            } else if (test == null) {
+                t.append("<td colspan=\"6\" class=\"none\">–</td>");
+            } else {
+                t.append("<td>").append(esc(profile.methodLabel(s.best()))).append("</td><td>")
+                        .append(test.design().label()).append("</td>").append(num("%.2f", test.t()))
+                        .append(num("%.1f", test.df())).append(num("%.2g", test.p()))
+                        .append(num("%.2f", test.hedgesG()));
+            }
+            t.append("</tr>\n");
+        }
+        return t.append("</table>\n<p class=\"note\">Mean and 95 % confidence interval over seeds (Student t, "
+                + "seeds − 1 degrees of freedom, sample standard deviation). Each method is tested against the best "
+                + "method of its setting: a paired t-test on per-seed differences where every method of the setting "
+                + "has the same seeds, Welch's t-test otherwise; two-sided p-value. Hedges' g: the difference of the "
+                + "means (this method − best) over their pooled standard deviation, with the small-sample correction "
+                + "1 − 3/(4(n₁ + n₂) − 9). A method with fewer than two seeds is not tested.</p>\n").toString();
+    }
+
+    /** A number cell, {@code –} when not finite. */
+    private static String num(String format, double v) {
+        return "<td class=\"num\">" + (Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "–") + "</td>";
     }
 
     private static String selectedTable(Aggregate a) {
@@ -466,8 +516,8 @@ public final class Report {
         return slug.substring(0, MAX_SLUG - 13) + "-" + hash.substring(0, 12);
     }
 
-    private static String meanSe(SeedStat s) {
-        return Double.isNaN(s.mean()) ? "–" : String.format(Locale.ROOT, "%.3f ± %.3f", s.mean(), s.se());
+    private static String meanSe(SampleStat s) {
+        return Double.isNaN(s.mean()) ? "–" : String.format(Locale.ROOT, "%.3f ± %.3f", s.mean(), s.populationSe());
     }
 
     private static String paperText(PaperValues.Value v) {

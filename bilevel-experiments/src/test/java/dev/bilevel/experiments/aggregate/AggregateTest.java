@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.experiments.ExperimentInputException;
+import dev.bilevel.experiments.stats.SampleStat;
 import dev.bilevel.experiments.sweep.SweepDirectory;
 import dev.bilevel.experiments.sweep.TrialOutcome;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.statistics.inference.TTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +79,7 @@ class AggregateTest {
         assertThat(p1.seeds()).extracting(Aggregate.Seed::seed).containsExactly("0", "1", "2");
         // last 4 iterations (6..9) of 0.1·i + s: 0.75 + s; over seeds 0, 1, 2: 1.75 ± SE(0, 1, 2).
         assertThat(p1.score().mean()).isCloseTo(1.75, within(1e-12));
-        assertThat(p1.score().se()).isCloseTo(SE_012, within(1e-12));
+        assertThat(p1.score().populationSe()).isCloseTo(SE_012, within(1e-12));
         assertThat(p1.score().n()).isEqualTo(3);
         Aggregate.MetricSummary objective = p1.metric("leader_objective");
         assertThat(objective.last().mean()).isCloseTo(1.9, within(1e-12));
@@ -126,11 +128,15 @@ class AggregateTest {
         Path out = dir.resolve("aggregate");
         List<String> selected = Files.readAllLines(out.resolve("selected.csv"));
         assertThat(selected.get(0)).isEqualTo("reg_lambda,samples,method,learning_rate,point,candidates,seeds,failed,"
-                + "score_mean,score_se,paper_mean,paper_se");
-        assertThat(selected.get(1)).startsWith("0.003,100,bchg,0.5,point-002,2,3,0,2.5,");
+                + "score_mean,score_se,paper_mean,paper_se,"
+                + "score_ci_low,score_ci_high,versus,test,t,df,p_value,hedges_g");
+        assertThat(selected.get(1)).startsWith("0.003,100,bchg,0.5,point-002,2,3,0,2.5,").endsWith(",,,,,,");
         List<String> points = Files.readAllLines(out.resolve("points.csv"));
+        assertThat(points.get(0)).endsWith(",seeds,failed,metric,last_window_mean,last_window_se,final_mean,final_se,"
+                + "all_mean,all_se,last_window_ci_low,last_window_ci_high,final_ci_low,final_ci_high,all_ci_low,all_ci_high");
         assertThat(points).hasSize(1 + 3 * 2);
         assertThat(points.get(1)).startsWith("point-001,0.003,100,bchg,0.1,3,0,leader_objective,1.75,");
+        assertThat(points.get(1).split(",", -1)).hasSize(points.get(0).split(",").length);
         List<String> curve = Files.readAllLines(out.resolve("curves/point-001.csv"));
         assertThat(curve.get(0)).isEqualTo("iteration,leader_objective_mean,leader_objective_se,n");
         assertThat(curve).hasSize(11);
@@ -144,13 +150,49 @@ class AggregateTest {
         assertThat(json.get("selected").get(0).get("paper").get("mean").asDouble()).isEqualTo(0.545);
         assertThat(json.get("points").get(2).get("failed_seeds").get(0).get("error").asString())
                 .isEqualTo("diverged at iteration 4");
+        assertThat(json.get("selected").get(1).get("versus_best").get("test").asString()).isEqualTo("Welch");
+        assertThat(json.get("selected").get(0).get("versus_best").isNull()).isTrue();
         byte[] before = Files.readAllBytes(out.resolve("aggregate.json"));
+        byte[] selectedBefore = Files.readAllBytes(out.resolve("selected.csv"));
+        byte[] pointsBefore = Files.readAllBytes(out.resolve("points.csv"));
         aggregate(new Aggregate.Options(null, null, 4, null, null));
         assertThat(Files.readAllBytes(out.resolve("aggregate.json"))).isEqualTo(before);
+        assertThat(Files.readAllBytes(out.resolve("selected.csv"))).isEqualTo(selectedBefore);
+        assertThat(Files.readAllBytes(out.resolve("points.csv"))).isEqualTo(pointsBefore);
         // All curve metrics on request.
         aggregate(new Aggregate.Options(null, null, 4, null, List.of()));
         assertThat(Files.readAllLines(out.resolve("curves/point-001.csv")).get(0))
                 .isEqualTo("iteration,leader_objective_mean,leader_objective_se,gradient_norm_mean,gradient_norm_se,n");
+    }
+
+    @Test
+    void selectedCsvHoldsTheConfidenceIntervalAndTheTestAgainstTheBest() throws IOException {
+        Aggregate a = aggregate(new Aggregate.Options(null, null, 4, null, null));
+        List<String> lines = Files.readAllLines(dir.resolve("aggregate/selected.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        String[] bchg = lines.get(1).split(",", -1);
+        String[] naive = lines.get(2).split(",", -1);
+        // BC-HG at learning rate 0.5 scores 1.5 + seed over seeds 0–2: mean 2.5, sd 1; t(0.975, 2) = 4.3027.
+        double half = 4.3027 / Math.sqrt(3);
+        assertThat(Double.parseDouble(bchg[header.indexOf("score_ci_low")])).isCloseTo(2.5 - half, within(1e-4));
+        assertThat(Double.parseDouble(bchg[header.indexOf("score_ci_high")])).isCloseTo(2.5 + half, within(1e-4));
+        // Naive-PGD (seeds 0, 1: −7.5 + seed; seed 2 failed) against BC-HG: Welch, as the seeds differ.
+        assertThat(naive[header.indexOf("versus")]).isEqualTo("bchg");
+        assertThat(naive[header.indexOf("test")]).isEqualTo("Welch");
+        double[] naiveScores = a.selected().get(1).point().seeds().stream().mapToDouble(Aggregate.Seed::score).toArray();
+        double[] bchgScores = a.selected().get(0).point().seeds().stream().mapToDouble(Aggregate.Seed::score).toArray();
+        assertThat(naiveScores).containsExactly(new double[] {-7.5, -6.5}, within(1e-12));
+        assertThat(bchgScores).containsExactly(new double[] {1.5, 2.5, 3.5}, within(1e-12));
+        TTest.Result expected = TTest.withDefaults().test(naiveScores, bchgScores);
+        assertThat(Double.parseDouble(naive[header.indexOf("t")])).isEqualTo(expected.getStatistic());
+        assertThat(Double.parseDouble(naive[header.indexOf("df")])).isEqualTo(expected.getDegreesOfFreedom());
+        assertThat(Double.parseDouble(naive[header.indexOf("p_value")])).isEqualTo(expected.getPValue());
+        // Hedges' g: (−7 − 2.5) / pooled sd √((1·0.5 + 2·1)/3), times 1 − 3/(4·5 − 9).
+        double g = -9.5 / Math.sqrt(2.5 / 3) * (1 - 3.0 / 11);
+        assertThat(Double.parseDouble(naive[header.indexOf("hedges_g")])).isCloseTo(g, within(1e-12));
+        // Naive-PGD has two seeds: its interval uses t(0.975, 1) = 12.7062 and sd √0.5.
+        assertThat(Double.parseDouble(naive[header.indexOf("score_ci_high")]))
+                .isCloseTo(-7.0 + 12.7062 * Math.sqrt(0.5) / Math.sqrt(2), within(1e-4));
     }
 
     @Test
@@ -172,12 +214,12 @@ class AggregateTest {
 
     @Test
     void statisticsAndRulesFollowTheReference() {
-        SeedStat s = SeedStat.of(new double[] {1, 2, 3, Double.NaN});
+        SampleStat s = SampleStat.ofFinite(new double[] {1, 2, 3, Double.NaN});
         assertThat(s.mean()).isEqualTo(2.0);
-        assertThat(s.se()).isCloseTo(Math.sqrt(2.0 / 3.0) / Math.sqrt(3), within(1e-15));
+        assertThat(s.populationSe()).isCloseTo(Math.sqrt(2.0 / 3.0) / Math.sqrt(3), within(1e-15));
         assertThat(s.n()).isEqualTo(3);
-        assertThat(SeedStat.of(new double[] {5}).se()).isZero();
-        assertThat(SeedStat.of(new double[0])).isEqualTo(SeedStat.EMPTY);
+        assertThat(SampleStat.ofFinite(new double[] {5}).populationSe()).isZero();
+        assertThat(SampleStat.ofFinite(new double[0])).isEqualTo(SampleStat.EMPTY);
         double[] v = {1, 2, 3, 4, 5};
         assertThat(SelectionRule.LAST_WINDOW_MEAN.apply(v, 2)).isEqualTo(4.5);
         assertThat(SelectionRule.LAST_WINDOW_MEAN.apply(v, 100)).isEqualTo(3.0);

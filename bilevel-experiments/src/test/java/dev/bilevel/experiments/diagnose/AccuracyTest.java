@@ -80,12 +80,4 @@ class AccuracyTest {
         assertThatThrownBy(() -> Accuracy.of(new double[] {1, 2}, new double[][] {{1}}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("estimates[0]");
     }
-
-    @Test
-    void statOfValues() {
-        Stat s = Stat.of(new double[] {1, 2, 3, 4});
-        assertThat(s.mean()).isEqualTo(2.5);
-        assertThat(s.se()).isCloseTo(Math.sqrt(5.0 / 3.0 / 4.0), within(1e-15));
-        assertThat(Stat.of(new double[] {7}).se()).isNaN();
-    }
 }

@@ -65,6 +65,12 @@ class ReportTest {
                 .contains("href=\"figures/curves-reg_lambda-0.003_samples-100.svg\"")
                 .contains("href=\"figures/incentives-reg_lambda-0.003_samples-200.svg\"")
                 .doesNotContain("http://", "https://"); // self-contained: nothing fetched
+        // Every method ran seeds 0 and 1: each setting compares its methods with the paired t-test.
+        String comparisons = html.substring(html.indexOf("<h2>Method comparisons</h2>"), html.indexOf("</table>",
+                html.indexOf("<h2>Method comparisons</h2>")));
+        assertThat(comparisons).contains("<th>95 % CI</th>", "<th>Hedges' g</th>", "best of the setting", "<td>paired</td>");
+        assertThat(comparisons.split("best of the setting", -1)).hasSize(3); // one best per setting
+        assertThat(comparisons).doesNotContain("Welch");
         for (String base : List.of("curves-reg_lambda-0.003_samples-100", "incentives-reg_lambda-0.003_samples-100",
                 "curves-reg_lambda-0.003_samples-200", "incentives-reg_lambda-0.003_samples-200")) {
             Path png = dir.resolve("report/figures/" + base + ".png");
