@@ -27,6 +27,7 @@ import dev.bilevel.problems.json.MarkovGameProblem;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.TabularProblem;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -59,7 +60,10 @@ final class HypergradientCommand implements Callable<Integer> {
             description = "Problem file (format: docs/problem-files.md).")
     private Path problem;
 
-    /** The estimators a one-shot estimate offers (training-only ones, such as bchg-sr and hpgd-oracle, are not). */
+    /**
+     * The estimators a one-shot estimate offers, listed for a name that is no estimator at all (training-only ones,
+     * such as bchg-sr and hpgd-oracle, get their own message).
+     */
     private static final List<String> OFFERED = List.of("exact", "bchg", "hpgd-mc", "hpgd-sarsa", "naive", "sobirl",
             "zero-order");
 
@@ -102,7 +106,8 @@ final class HypergradientCommand implements Callable<Integer> {
         if (horizon < 1) {
             throw new IllegalArgumentException("--horizon: " + horizon + " must be ≥ 1");
         }
-        if (!OFFERED.contains(estimator.toLowerCase(Locale.ROOT))) {
+        if (!OFFERED.contains(estimator.toLowerCase(Locale.ROOT)) && Arrays.stream(TabularEstimators.Kind.values())
+                .noneMatch(k -> k.id().equals(estimator.toLowerCase(Locale.ROOT)))) {
             throw new IllegalArgumentException("--estimator: unknown estimator '" + estimator + "', expected one of "
                     + String.join(", ", OFFERED));
         }

@@ -60,6 +60,9 @@ public interface ExperimentJob {
     default List<String> closingLines(Map<String, Object> summary) {
         String meaning = String.valueOf(summary.get("leader_objective_meaning"));
         int aside = meaning.indexOf(" (");
+        if (aside >= 0 && meaning.length() - aside <= 24) {
+            aside = -1; // a short aside, such as the metric's name in the reference, stays
+        }
         return List.of(String.format(Locale.ROOT, "leader objective %.4f -> %.4f (mean over the last %s: %.4f)",
                 summary.get("leader_objective_initial"), summary.get("leader_objective_final"),
                 summary.get("last_window"), summary.get("leader_objective_last_window")),
