@@ -4,6 +4,7 @@ import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
@@ -11,6 +12,7 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
+import dev.bilevel.experiments.run.StopRequest;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.sampling.ContinuousBatch;
@@ -121,6 +123,8 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
         int diverged = 0;
         double best = Double.NEGATIVE_INFINITY;
         double[] bestLevels = null;
+        int done = 0;
+        Ending ending = Ending.completed();
         progress.start(describe(config), draws);
         MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
         try {
@@ -187,6 +191,11 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                 if ((k + 1) % 100 == 0 || k + 1 == draws) {
                     progress.step(k + 1, String.format(Locale.ROOT, "best %.1f", best));
                 }
+                done = k + 1;
+                if (StopRequest.raised() && done < draws) {
+                    ending = Ending.interrupted("interrupted after draw " + done + " of " + draws);
+                    break;
+                }
             }
         } finally {
             if (metrics != null) {
@@ -194,20 +203,23 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
             }
             progress.close();
         }
-        double[] finite = Arrays.stream(objectives).filter(Double::isFinite).sorted().toArray();
+        double[] finite = Arrays.stream(objectives, 0, done).filter(Double::isFinite).sorted().toArray();
         Histogram histogram = Histogram.of(finite, config.integer("bins"));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("problem", problem());
         summary.put("evaluation", config.string("evaluation"));
         summary.put("seed", config.longInt("seed"));
         summary.put("draws", draws);
-        summary.put("status", "completed");
+        summary.put("status", ending.status());
+        if (!ending.isCompleted()) {
+            summary.put("error", ending.message());
+        }
         summary.put("leader_objective_meaning", monteCarlo
                 ? "Monte-Carlo gamma_L-discounted leader return per episode over " + episodes + " episodes, per draw"
                 : "closed-form expected gamma_L-discounted leader return on the linear model, per draw");
         double mean = mean(finite);
-        summary.put("leader_objective_initial", objectives.length == 0 ? Double.NaN : objectives[0]);
-        summary.put("leader_objective_final", objectives.length == 0 ? Double.NaN : objectives[draws - 1]);
+        summary.put("leader_objective_initial", done == 0 ? Double.NaN : objectives[0]);
+        summary.put("leader_objective_final", done == 0 ? Double.NaN : objectives[done - 1]);
         summary.put("leader_objective_last_window", mean);
         summary.put("last_window", draws);
         summary.put("mean", mean);
@@ -225,9 +237,10 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
         summary.put("reference_histogram_width", REFERENCE_WIDTH);
         summary.put("reference_histogram_counts", REFERENCE_COUNTS);
         if (directory != null) {
-            writeHistogram(directory, histogram, mean);
+            writeHistogram(directory, histogram, mean, ending.isCompleted());
             directory.writeSummary(summary);
         }
+        ending.rethrow();
         return summary;
     }
 
@@ -261,7 +274,11 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
         }
     }
 
-    private static void writeHistogram(RunDirectory directory, Histogram histogram, double mean) {
+    /**
+     * Writes {@code histogram.csv} and, for a completed search, its figure (an interrupted one skips the figure:
+     * the JVM is shutting down, and Java2D cannot start then).
+     */
+    private static void writeHistogram(RunDirectory directory, Histogram histogram, double mean, boolean figure) {
         StringBuilder csv = new StringBuilder("series,bin_left,bin_right,count\n");
         for (int i = 0; i < histogram.counts().length; i++) {
             csv.append(String.format(Locale.ROOT, "ours,%.6f,%.6f,%d%n", histogram.edges()[i],
@@ -272,6 +289,9 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                     REFERENCE_LEFT + (i + 1) * REFERENCE_WIDTH, REFERENCE_COUNTS[i]));
         }
         AtomicFiles.write(directory.path().resolve("histogram.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        if (!figure) {
+            return;
+        }
         double[] refEdges = new double[REFERENCE_COUNTS.length + 1];
         for (int i = 0; i < refEdges.length; i++) {
             refEdges[i] = REFERENCE_LEFT + i * REFERENCE_WIDTH;
