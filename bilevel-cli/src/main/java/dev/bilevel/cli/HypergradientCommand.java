@@ -28,10 +28,10 @@ import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.TabularProblem;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,13 +59,6 @@ final class HypergradientCommand implements Callable<Integer> {
     @Option(names = "--problem", required = true, paramLabel = "FILE.json",
             description = "Problem file (format: docs/problem-files.md).")
     private Path problem;
-
-    /**
-     * The estimators a one-shot estimate offers, listed for a name that is no estimator at all (training-only ones,
-     * such as bchg-sr and hpgd-oracle, get their own message).
-     */
-    private static final List<String> OFFERED = List.of("exact", "bchg", "hpgd-mc", "hpgd-sarsa", "naive", "sobirl",
-            "zero-order");
 
     @Option(names = "--estimator", defaultValue = "exact", paramLabel = "NAME",
             description = "exact, bchg, hpgd-mc, hpgd-sarsa, naive, sobirl or zero-order; games: exact, bchg, "
@@ -106,10 +99,11 @@ final class HypergradientCommand implements Callable<Integer> {
         if (horizon < 1) {
             throw new IllegalArgumentException("--horizon: " + horizon + " must be ≥ 1");
         }
-        if (!OFFERED.contains(estimator.toLowerCase(Locale.ROOT)) && Arrays.stream(TabularEstimators.Kind.values())
-                .noneMatch(k -> k.id().equals(estimator.toLowerCase(Locale.ROOT)))) {
+        if (Arrays.stream(TabularEstimators.Kind.values()).noneMatch(k -> k.id().equals(estimator.toLowerCase(
+                Locale.ROOT)))) {
             throw new IllegalArgumentException("--estimator: unknown estimator '" + estimator + "', expected one of "
-                    + String.join(", ", OFFERED));
+                    + Arrays.stream(TabularEstimators.Kind.values()).filter(TabularEstimators.Kind::oneShot)
+                            .map(TabularEstimators.Kind::id).collect(Collectors.joining(", ")));
         }
         TabularEstimators.Kind kind = TabularEstimators.Kind.parse(estimator, "--estimator");
         boolean exactCritic = switch (critic) {

@@ -62,6 +62,14 @@ public final class TabularEstimators {
             return id;
         }
 
+        /**
+         * Whether one estimate from one batch means something on its own: not for {@link #BCHG_SR}, which refines
+         * across a run, nor {@link #HPGD_ORACLE}, which needs reset-anywhere access to the environment.
+         */
+        public boolean oneShot() {
+            return this != BCHG_SR && this != HPGD_ORACLE;
+        }
+
         /** Whether the estimator has a SARSA critic (and so a {@code sarsa_alpha}). */
         public boolean usesSarsa() {
             return this == BCHG || this == BCHG_SR || this == HPGD_SARSA;
