@@ -53,16 +53,18 @@ public final class Plots {
      * @param y ordinates
      * @param error symmetric error bars, or {@code null}
      * @param dashed draw a dashed line
+     * @param colour its colour ({@link Palette#method} for a method), or {@code null} for the next of
+     *     {@link Palette#ordinal}
      */
-    public record Series(String name, double[] x, double[] y, double[] error, boolean dashed) {
+    public record Series(String name, double[] x, double[] y, double[] error, boolean dashed, Color colour) {
     }
 
     /**
      * A chart of the given lines. Points that a logarithmic axis cannot show (zero, negative) and
      * non-finite points are left out; on a logarithmic y axis an error bar is shortened to 90% of its
      * point's value so that its lower end stays on the chart. Lines left without points are dropped. A
-     * dashed line takes the colour of the solid line listed before it; the solid lines take the
-     * {@link Palette#ordinal} colours in order.
+     * dashed line without a colour of its own takes the colour of the solid line listed before it; solid lines
+     * without one take the {@link Palette#ordinal} colours in order.
      */
     public static XYChart chart(String title, String xTitle, String yTitle, boolean logX, boolean logY, List<Series> lines) {
         XYChart chart = newChart(title, xTitle, yTitle);
@@ -70,12 +72,13 @@ public final class Plots {
         chart.getStyler().setMarkerSize(7);
         double low = Double.POSITIVE_INFINITY;
         double high = 0.0;
-        int colour = -1;
+        int next = 0;
+        Color previous = Palette.ordinal(0);
         for (Series line : lines) {
             // A dashed line is a companion of the solid line before it and shares its colour.
-            if (!line.dashed() || colour < 0) {
-                colour++;
-            }
+            Color c = line.colour() != null ? line.colour()
+                    : line.dashed() && next > 0 ? previous : Palette.ordinal(next++);
+            previous = c;
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             List<Double> es = new ArrayList<>();
@@ -101,7 +104,6 @@ public final class Plots {
             XYSeries series = line.error() == null ? chart.addSeries(line.name(), xs, ys)
                     : chart.addSeries(line.name(), xs, ys, es);
             series.setMarker(SeriesMarkers.CIRCLE);
-            Color c = Palette.ordinal(colour);
             series.setLineColor(c);
             series.setMarkerColor(c);
             series.setLineWidth(LINE_WIDTH);

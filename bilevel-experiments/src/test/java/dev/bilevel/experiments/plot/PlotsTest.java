@@ -104,6 +104,20 @@ class PlotsTest {
     }
 
     @Test
+    void diagnosticLinesTakeTheirMethodsColourOrTheNextInOrder() {
+        double[] x = {1, 2};
+        XYChart chart = Plots.chart("t", "x", "y", false, false, List.of(
+                new Plots.Series("naive", x, x, null, false, Palette.method("naive")),
+                new Plots.Series("a", x, x, null, false, null),
+                new Plots.Series("a marginal", x, x, null, true, null),
+                new Plots.Series("b", x, x, null, false, null)));
+        assertThat(series(chart, "naive").getLineColor()).isEqualTo(Palette.REDDISH_PURPLE);
+        assertThat(series(chart, "a").getLineColor()).isEqualTo(Palette.ordinal(0));
+        assertThat(series(chart, "a marginal").getLineColor()).isEqualTo(Palette.ordinal(0));
+        assertThat(series(chart, "b").getLineColor()).isEqualTo(Palette.ordinal(1));
+    }
+
+    @Test
     void everyProblemsMethodsHaveDistinctColoursAndNoneIsPaleYellow() {
         for (String problem : List.of("four-rooms", "discrete-toy", "lqr-game", "thermal", "problem-file")) {
             List<Color> colours = new ArrayList<>();
