@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         description = {"Decentralized bi-level reinforcement learning: BC-HG (Boltzmann-covariance",
             "hypergradients), its baselines, exact hypergradients and benchmarks.", ""},
         subcommands = {RunCommand.class, HypergradientCommand.class, DiagnoseCommand.class, SweepCommand.class,
-            AggregateCommand.class, ReproduceCommand.class, WorkerCommand.class},
+            AggregateCommand.class, ReproduceCommand.class, PlotCommand.class, WorkerCommand.class},
         footer = {"", "Exit status: 0 success, 1 a run failed (e.g. diverged), 2 bad input.",
             "Docs: README.md and docs/ in the repository."})
 public final class BilevelCommand implements Runnable {
@@ -21,6 +21,6 @@ public final class BilevelCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: run, hypergradient, diagnose, sweep, aggregate, reproduce, worker");
+                "missing command: run, hypergradient, diagnose, sweep, aggregate, reproduce, plot, worker");
     }
 }

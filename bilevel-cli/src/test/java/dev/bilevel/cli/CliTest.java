@@ -117,7 +117,7 @@ class CliTest {
         assertThat(run("run", "four-rooms", "--reg-lambda", "0.001", "--iterations", "60", "--seed", "4", "--out",
                 second.toString()).status()).isZero();
         for (String name : new String[] {"config.yaml", "metrics.csv", "final_decision.txt",
-            "final_incentives.txt"}) {
+            "final_incentives.txt", "curve.png", "curve.svg"}) {
             assertThat(Files.readAllBytes(second.resolve(name))).as(name)
                     .isEqualTo(Files.readAllBytes(first.resolve(name)));
         }

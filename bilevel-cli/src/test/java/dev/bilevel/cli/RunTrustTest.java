@@ -115,6 +115,7 @@ class RunTrustTest {
         assertThat(stopped.status()).as(stopped.err()).isEqualTo(RunCommand.INTERRUPTED);
         assertThat(stopped.err()).contains("interrupted after iteration", "--resume " + cut);
         assertThat(Files.readString(cut.resolve("summary.json"))).contains("\"status\" : \"interrupted\"");
+        assertThat(cut.resolve("curve.png")).as("an interrupted run draws the curve it has").isNotEmptyFile();
         long kept = Files.readAllLines(cut.resolve("metrics.csv")).size();
         assertThat(kept).isBetween(2L, 20_000L);
 

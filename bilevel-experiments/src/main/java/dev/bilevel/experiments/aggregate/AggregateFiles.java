@@ -270,7 +270,7 @@ public final class AggregateFiles {
                 Aggregate.Selection s = row.getValue().stream().filter(x -> x.method().equals(m)).findFirst().orElse(null);
                 md.append(s == null || s.point() == null ? "–" : ours(s.point())).append(" | ");
                 if (paper) {
-                    md.append(s == null || s.paper() == null ? "–" : paper(s.paper())).append(" | ");
+                    md.append(s == null || s.paper() == null ? "–" : s.paper().text()).append(" | ");
                 }
             }
             md.setLength(md.length() - 1);
@@ -290,11 +290,6 @@ public final class AggregateFiles {
     }
 
     /** {@code 0.545 ± 0.009}, or {@code 0.001} without an SE. */
-    static String paper(PaperValues.Value v) {
-        return Double.isNaN(v.se()) ? String.format(Locale.ROOT, "%.3f", v.mean())
-                : String.format(Locale.ROOT, "%.3f ± %.3f", v.mean(), v.se());
-    }
-
     private static Map<String, Object> stat(SampleStat s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mean", number(s.mean()));

@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The paper's numbers for a problem, from a CSV resource: a header of setting keys, then {@code method},
- * {@code mean}, {@code se} (empty when the paper gives none); {@code #} lines are comments. A row
+ * {@code mean}, {@code se} (empty when the paper gives none), written with the digits the paper gives (which
+ * are the digits reports print); {@code #} lines are comments. A row
  * matches a setting when every setting key has the same value (numbers compared as numbers, so
  * {@code 0.0010} matches {@code 0.001}).
  */
@@ -26,8 +28,32 @@ public final class PaperValues {
      *
      * @param mean the value
      * @param se its standard error, or NaN when not given
+     * @param decimals how many digits after the point the source gives, the more of its mean's and standard
+     *     error's (numbers read off a figure carry fewer than the tables print: {@code 27.0}, not {@code 27.000})
      */
-    public record Value(double mean, double se) {
+    public record Value(double mean, double se, int decimals) {
+
+        /**
+         * The value as the source gives it.
+         *
+         * @return {@code 0.545 ± 0.009}, or {@code 27.0} without a standard error
+         */
+        public String text() {
+            return Double.isNaN(se) ? meanText() : meanText() + " ± " + format(se);
+        }
+
+        /**
+         * The mean as the source gives it.
+         *
+         * @return {@code 0.545}, {@code 27.0}
+         */
+        public String meanText() {
+            return format(mean);
+        }
+
+        private String format(double v) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
     }
 
     private record Row(List<String> setting, String method, Value value) {
@@ -81,10 +107,25 @@ public final class PaperValues {
             }
             int k = header.size() - 3;
             String se = cells.get(k + 2).strip();
+            String mean = cells.get(k + 1).strip();
             rows.add(new Row(List.copyOf(cells.subList(0, k)), cells.get(k).strip(),
-                    new Value(Double.parseDouble(cells.get(k + 1)), se.isEmpty() ? Double.NaN : Double.parseDouble(se))));
+                    new Value(Double.parseDouble(mean), se.isEmpty() ? Double.NaN : Double.parseDouble(se),
+                            Math.max(decimals(mean), decimals(se)))));
         }
         return header == null ? NONE : new PaperValues(header.subList(0, header.size() - 3), rows);
+    }
+
+    /** The digits after the point of a number as written: {@code 27.0} → 1, {@code 0.010} → 3, {@code 4} → 0. */
+    static int decimals(String number) {
+        int point = number.indexOf('.');
+        if (point < 0) {
+            return 0;
+        }
+        int end = point + 1;
+        while (end < number.length() && Character.isDigit(number.charAt(end))) {
+            end++;
+        }
+        return end - point - 1;
     }
 
     /** Whether there are no values. */

@@ -1,6 +1,7 @@
 package dev.bilevel.experiments.diagnose;
 
 import dev.bilevel.experiments.DoubleText;
+import dev.bilevel.experiments.plot.Palette;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.method.TabularEstimators.Kind;
@@ -138,7 +139,7 @@ public final class DiagnosticsFiles {
                 ys[i] = y.applyAsDouble(rows.get(i).accuracy());
                 es[i] = error.applyAsDouble(rows.get(i).accuracy());
             }
-            lines.add(new Plots.Series(kind.id(), xs, ys, es, false));
+            lines.add(new Plots.Series(kind.id(), xs, ys, es, false, Palette.method(kind.id())));
         }
         return lines;
     }
@@ -240,11 +241,12 @@ public final class DiagnosticsFiles {
                 double[] d = line.stream().mapToDouble(DimensionScaling.Row::dimension).toArray();
                 String name = kind.id() + " (" + family + ")";
                 time.add(new Plots.Series(name, d,
-                        line.stream().mapToDouble(r -> r.secondsPerSample() * 1e9).toArray(), null, false));
+                        line.stream().mapToDouble(r -> r.secondsPerSample() * 1e9).toArray(), null, false, null));
                 time.add(new Plots.Series(name + " marginal", d,
-                        line.stream().mapToDouble(r -> r.marginalSecondsPerSample() * 1e9).toArray(), null, true));
+                        line.stream().mapToDouble(r -> r.marginalSecondsPerSample() * 1e9).toArray(), null, true,
+                        null));
                 cosine.add(new Plots.Series(name, d, line.stream().mapToDouble(r -> r.cosine().mean()).toArray(),
-                        line.stream().mapToDouble(r -> r.cosine().se()).toArray(), false));
+                        line.stream().mapToDouble(r -> r.cosine().se()).toArray(), false, null));
             }
         }
         files.addAll(Plots.write(Plots.chart("Estimator time per sample vs leader dimension d", "d",

@@ -3,6 +3,7 @@ package dev.bilevel.experiments.job;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.Evaluator;
 import dev.bilevel.experiments.evaluate.NonFinitePolicy;
+import dev.bilevel.experiments.plot.RunCurve;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
@@ -19,7 +20,9 @@ import java.util.SplittableRandom;
  * line, and closes the metrics and the progress display whatever happens. Divergence (an
  * {@link ArithmeticException}: a non-finite gradient or policy) ends the run with every row written so far kept; when
  * the evaluator could still form the failing iteration's row ({@link NonFinitePolicy}), that row is written and
- * handed on first. A {@link StopRequest} ends it after the iteration in progress, its row written.
+ * handed on first. A {@link StopRequest} ends it after the iteration in progress, its row written. However it
+ * ends, the run then draws its learning curve from its metrics ({@link RunCurve}: {@code curve.png},
+ * {@code curve.svg}).
  *
  * @param directory where the run is written, or {@code null} for a run that writes nothing
  * @param progress the progress display
@@ -59,6 +62,7 @@ public record RecordedLoop(RunDirectory directory, ProgressReporter progress) {
             SplittableRandom learning, Evaluator<D, R, B, U> evaluator, RowListener listener) {
         progress.start(label, iterations);
         MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
+        Ending ending;
         try {
             if (directory != null) {
                 directory.writeConfig(config);
@@ -83,17 +87,21 @@ public record RecordedLoop(RunDirectory directory, ProgressReporter progress) {
                     throw new Stopped(step.iteration());
                 }
             });
-            return Ending.completed();
+            ending = Ending.completed();
         } catch (ArithmeticException e) {
-            return Ending.diverged(e.getMessage());
+            ending = Ending.diverged(e.getMessage());
         } catch (Stopped e) {
-            return Ending.interrupted("interrupted after iteration " + (e.iteration + 1) + " of " + iterations);
+            ending = Ending.interrupted("interrupted after iteration " + (e.iteration + 1) + " of " + iterations);
         } finally {
             if (metrics != null) {
                 metrics.close();
             }
             progress.close();
         }
+        if (directory != null) {
+            RunCurve.write(directory.path(), label);
+        }
+        return ending;
     }
 
     /** Unwinds the loop at a requested stop. */

@@ -18,6 +18,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.geom.Path2D;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +39,23 @@ public final class FourRoomsFigures implements ProblemFigures {
     private static final int CELL = 24;
     private static final int SIZE = 13;
     private static final int PANEL_W = SIZE * CELL + 24;
-    private static final int TITLE_H = 48;
+    private static final int TITLE_H = 62;
     private static final int PANEL_H = SIZE * CELL + TITLE_H + 12;
     private static final int LEGEND_W = 90;
     private static final int MAX_STEPS = 60;
 
-    /** What one panel shows. */
-    record Panel(String title, String subtitle, double[] incentiveByState, List<Integer> path, boolean reachesGoal) {
+    /**
+     * What one panel shows.
+     *
+     * @param title method and seed
+     * @param subtitle the score, and whether the path stops before G
+     * @param budget how much of the penalty budget the leader leaves unspent
+     * @param incentiveByState the incentive of each state
+     * @param path the follower's greedy path
+     * @param reachesGoal whether it reaches G
+     */
+    record Panel(String title, String subtitle, String budget, double[] incentiveByState, List<Integer> path,
+            boolean reachesGoal) {
     }
 
     @Override
@@ -86,7 +97,8 @@ public final class FourRoomsFigures implements ProblemFigures {
         Plots.write((g, w, h) -> paint(g, panels, columns, scale), width, height, figuresDir, base);
         String caption = "Final incentives (penalties, darker = larger) of each method's selected point, first seed, "
                 + Report.describe(profile, setting) + "; the blue line is the follower's greedy path from S to G, "
-                + "T is the leader's target cell.";
+                + "T is the leader's target cell. “Budget left unspent”: the share of the leader's penalty budget (the "
+                + "most penalty it may spread over the cells, the number after “of”) that it places on no cell.";
         return List.of(new Report.Figure(base, caption));
     }
 
@@ -141,9 +153,10 @@ public final class FourRoomsFigures implements ProblemFigures {
             s = next;
         }
         reaches |= s == FourRooms.GOAL;
-        String subtitle = String.format(Locale.ROOT, "score %.3f, %.0f%% of the budget unused%s", score, 100 * unused,
-                reaches ? "" : ", path stops before G");
-        return new Panel(title, subtitle, byState, path, reaches);
+        String subtitle = String.format(Locale.ROOT, "score %.3f%s", score, reaches ? "" : ", path stops before G");
+        String budget = String.format(Locale.ROOT, "budget left unspent: %.0f%% of %s", 100 * unused,
+                BigDecimal.valueOf(problemConfig.budget()).stripTrailingZeros().toPlainString());
+        return new Panel(title, subtitle, budget, byState, path, reaches);
     }
 
     private static void paint(Graphics2D g, List<Panel> panels, int columns, double scale) {
@@ -160,6 +173,7 @@ public final class FourRoomsFigures implements ProblemFigures {
             g.setFont(small);
             g.setColor(Color.DARK_GRAY);
             g.drawString(panel.subtitle(), ox, oy + 32);
+            g.drawString(panel.budget(), ox, oy + 47);
             int gy = oy + TITLE_H - 6;
             for (int r = 0; r < SIZE; r++) {
                 for (int c = 0; c < SIZE; c++) {

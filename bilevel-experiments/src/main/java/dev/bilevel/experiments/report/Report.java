@@ -7,6 +7,8 @@ import dev.bilevel.experiments.aggregate.PaperValues;
 import dev.bilevel.experiments.aggregate.ProblemProfile;
 import dev.bilevel.experiments.aggregate.SelectionRule;
 import dev.bilevel.experiments.job.InputFile;
+import dev.bilevel.experiments.plot.Curves;
+import dev.bilevel.experiments.plot.Palette;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.run.StagedDirectory;
@@ -246,7 +248,7 @@ public final class Report {
                 }
                 if (paper) {
                     PaperValues.Value pv = s == null ? null : s.paper();
-                    t.append("<td class=\"num paper\">").append(pv == null ? "–" : esc(paperText(pv))).append("</td>");
+                    t.append("<td class=\"num paper\">").append(pv == null ? "–" : esc(pv.text())).append("</td>");
                 }
             }
             t.append("</tr>\n");
@@ -312,7 +314,7 @@ public final class Report {
         for (String k : a.hyperKeys()) {
             t.append("<th>").append(esc(profile.keyLabel(k))).append("</th>");
         }
-        t.append("<th>point</th><th>of</th><th>score</th></tr>\n");
+        t.append("<th>point</th><th title=\"grid points compared\">candidates</th><th>score</th></tr>\n");
         for (Aggregate.Selection s : a.selected()) {
             t.append("<tr>");
             profile.valueLabels(s.setting()).forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
@@ -366,14 +368,16 @@ public final class Report {
             if (curve == null) {
                 continue;
             }
-            double[] mean = rollingMean(curve[1], rolling);
-            double[] se = rollingMean(curve[2], rolling);
-            double[][] thin = thin(curve[0], mean, se);
+            double[] mean = Curves.rollingMean(curve[1], rolling);
+            double[] se = Curves.rollingMean(curve[2], rolling);
+            double[][] thin = Curves.thin(MAX_PLOT_POINTS, curve[0], mean, se);
             for (double x : thin[0]) {
                 maxX = Math.max(maxX, x);
             }
-            double reference = s.paper() == null ? Double.NaN : s.paper().mean();
-            bands.add(new Plots.Band(profile.methodLabel(s.method()), thin[0], thin[1], thin[2], reference));
+            String label = profile.methodLabel(s.method());
+            Plots.Reference reference = s.paper() == null ? null
+                    : new Plots.Reference("paper: " + label + " " + s.paper().meanText(), s.paper().mean());
+            bands.add(new Plots.Band(label, Palette.method(s.method()), thin[0], thin[1], thin[2], reference));
         }
         if (bands.isEmpty()) {
             return null;
@@ -384,7 +388,7 @@ public final class Report {
         double refFrom = a.rule() == SelectionRule.LAST_WINDOW_MEAN ? maxX - a.window() + 1 : maxX;
         Plots.write(Plots.bandChart(title, profile.xColumn(), profile.objectiveLabel() + " (mean ± SE)", bands, refFrom),
                 figuresDir, base);
-        boolean anyPaper = bands.stream().anyMatch(b -> Double.isFinite(b.reference()));
+        boolean anyPaper = bands.stream().anyMatch(b -> b.reference() != null);
         String caption = "Learning curves, " + (setting.isEmpty() ? "" : describe(profile, setting) + ", ")
                 + "the selected point of each method: seed mean with a ± SE band"
                 + (rolling > 1 ? ", rolling mean over " + rolling + " iterations (expanding at the start)" : "")
@@ -440,47 +444,6 @@ public final class Report {
         return cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
     }
 
-    /** Rolling mean over {@code window} values, expanding at the start; NaNs are skipped. */
-    static double[] rollingMean(double[] v, int window) {
-        if (window <= 1) {
-            return v.clone();
-        }
-        double[] out = new double[v.length];
-        double sum = 0.0;
-        int n = 0;
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isNaN(v[i])) {
-                sum += v[i];
-                n++;
-            }
-            if (i >= window && !Double.isNaN(v[i - window])) {
-                sum -= v[i - window];
-                n--;
-            }
-            out[i] = n == 0 ? Double.NaN : sum / n;
-        }
-        return out;
-    }
-
-    /** Every k-th point (and the last) so that at most {@value #MAX_PLOT_POINTS} remain. */
-    static double[][] thin(double[] x, double[] mean, double[] se) {
-        int stride = Math.max(1, (x.length + MAX_PLOT_POINTS - 1) / MAX_PLOT_POINTS);
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < x.length; i += stride) {
-            keep.add(i);
-        }
-        if (x.length > 0 && keep.get(keep.size() - 1) != x.length - 1) {
-            keep.add(x.length - 1);
-        }
-        double[][] out = new double[3][keep.size()];
-        for (int k = 0; k < keep.size(); k++) {
-            out[0][k] = x[keep.get(k)];
-            out[1][k] = mean[keep.get(k)];
-            out[2][k] = se[keep.get(k)];
-        }
-        return out;
-    }
-
     /**
      * A setting in words: {@code λ = 0.003, samples = 100}.
      *
@@ -518,11 +481,6 @@ public final class Report {
 
     private static String meanSe(SampleStat s) {
         return Double.isNaN(s.mean()) ? "–" : String.format(Locale.ROOT, "%.3f ± %.3f", s.mean(), s.populationSe());
-    }
-
-    private static String paperText(PaperValues.Value v) {
-        return Double.isNaN(v.se()) ? String.format(Locale.ROOT, "%.3f", v.mean())
-                : String.format(Locale.ROOT, "%.3f ± %.3f", v.mean(), v.se());
     }
 
     static String esc(String s) {

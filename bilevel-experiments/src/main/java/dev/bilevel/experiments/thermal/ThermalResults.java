@@ -1,6 +1,7 @@
 package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.plot.Palette;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.MetricsTable;
 import dev.bilevel.experiments.run.RunDirectory;
@@ -353,7 +354,8 @@ public final class ThermalResults {
                 se[t] = windowMean(perIterationSe, t, 50);
             }
             bands.add(new Plots.Band(String.format(Locale.ROOT, "%s (lr %s, %d seeds)", label(p.method()), p.lr(),
-                    p.n()), x, mean, se, paperBest(p.method())));
+                    p.n()), Palette.method(p.method()), x, mean, se, new Plots.Reference(String.format(Locale.ROOT,
+                    "paper: %s %.1f", label(p.method()), paperBest(p.method())), paperBest(p.method()))));
         }
         org.knowm.xchart.XYChart chart = Plots.bandChart(
                 "Thermal: return_UL, trimmed seed mean, rolling 50 (dashed: paper, best lr)",

@@ -108,8 +108,8 @@ class AggregateTest {
         assertThat(bchg.candidates()).isEqualTo(2);
         assertThat(bchg.point().hyper()).containsEntry("learning_rate", "0.5"); // 0.2·7.5 + 1 = 2.5 > 1.75
         assertThat(bchg.point().score().mean()).isCloseTo(2.5, within(1e-12));
-        assertThat(bchg.paper()).isEqualTo(new PaperValues.Value(0.545, 0.009));
-        assertThat(a.selected().get(1).paper()).isEqualTo(new PaperValues.Value(0.001, Double.NaN));
+        assertThat(bchg.paper()).isEqualTo(new PaperValues.Value(0.545, 0.009, 3));
+        assertThat(a.selected().get(1).paper()).isEqualTo(new PaperValues.Value(0.001, Double.NaN, 3));
         String md = AggregateFiles.markdown(a);
         assertThat(md).contains("| λ | samples | BC-HG (ours) | BC-HG (paper) | Naive-PGD (ours) | Naive-PGD (paper) |")
                 .contains("| 0.003 | 100 | 2.500 ± 0.471 (3 seeds) | 0.545 ± 0.009 | -7.000 ± 0.354 (2 seeds, 1 failed) | 0.001 |");
@@ -237,7 +237,7 @@ class AggregateTest {
         assertThat(fourRooms.methodRank("bchg")).isLessThan(fourRooms.methodRank("naive"));
         assertThat(fourRooms.keyLabel("reg_lambda")).isEqualTo("λ");
         assertThat(fourRooms.paper().lookup(Map.of("reg_lambda", "0.0050", "samples", "1000"), "hpgd-mc"))
-                .contains(new PaperValues.Value(1.212, 0.029));
+                .contains(new PaperValues.Value(1.212, 0.029, 3));
         assertThat(fourRooms.paper().lookup(Map.of("reg_lambda", "0.003", "samples", "100"), "sobirl")).isEmpty();
         ProblemProfile toy = ProblemProfile.forProblem("discrete-toy");
         assertThat(toy.methodKeys()).containsExactly("method", "off_policy");
@@ -245,7 +245,7 @@ class AggregateTest {
         assertThat(toy.window()).isEqualTo(50);
         assertThat(toy.methodLabel("biac/true")).isEqualTo("Bi-AC (off-policy)");
         assertThat(toy.paper().lookup(Map.of("variant", "R2"), "bchg/false"))
-                .contains(new PaperValues.Value(59.2, Double.NaN));
+                .contains(new PaperValues.Value(59.2, Double.NaN, 1));
         assertThat(Aggregate.methodId(Map.of("method", "naive", "off_policy", "true"), toy.methodKeys()))
                 .isEqualTo("naive/true");
         ProblemProfile unknown = ProblemProfile.forProblem("no-such-problem");
@@ -259,6 +259,15 @@ class AggregateTest {
         assertThat(file.valueLabel("method", "a/b")).isEqualTo("a/b");
         assertThat(fourRooms.valueLabel("reg_lambda", "0.003")).isEqualTo("0.003");
         PaperValues table = PaperValues.parse("# c\nx,method,mean,se\na,m,1.5,\n", "t");
-        assertThat(table.lookup(Map.of("x", "a"), "m")).contains(new PaperValues.Value(1.5, Double.NaN));
+        assertThat(table.lookup(Map.of("x", "a"), "m")).contains(new PaperValues.Value(1.5, Double.NaN, 1));
+    }
+
+    @Test
+    void paperValuesPrintTheDigitsTheSourceGives() {
+        PaperValues table = PaperValues.parse("method,mean,se\nread-off,27.0,\nzero,0.010,0.009\n", "t");
+        assertThat(table.lookup(Map.of(), "read-off").orElseThrow().text()).isEqualTo("27.0");
+        assertThat(table.lookup(Map.of(), "zero").orElseThrow().text()).isEqualTo("0.010 ± 0.009");
+        assertThat(ProblemProfile.forProblem("discrete-toy").paper().lookup(Map.of("variant", "R1"), "naive/false")
+                .orElseThrow().meanText()).isEqualTo("10.9");
     }
 }

@@ -59,6 +59,8 @@ class ReportTest {
                 .contains("made by a test")
                 .contains("<th colspan=\"2\">BC-HG</th>", "<th colspan=\"2\">Naive-PGD</th>")
                 .contains("0.545 ± 0.009") // the paper's BC-HG at λ = 0.003, 100 samples
+                .contains("<th title=\"grid points compared\">candidates</th>") // as selected.csv calls it
+                .contains("“Budget left unspent”")
                 .contains("λ = 0.003, samples = 100", "λ = 0.003, samples = 200")
                 .contains("8 trials completed of 8, 0 failed")
                 .contains("data:image/png;base64,")
@@ -89,6 +91,7 @@ class ReportTest {
         List<Integer> path = panel.path();
         assertThat(path.get(0)).isEqualTo(FourRooms.START);
         assertThat(panel.reachesGoal()).isTrue();
+        assertThat(panel.budget()).matches("budget left unspent: \\d+% of 0\\.2");
         assertThat(path.get(path.size() - 1)).isEqualTo(FourRooms.GOAL);
         assertThat(path).doesNotHaveDuplicates();
         for (int k = 1; k < path.size(); k++) {
@@ -101,20 +104,6 @@ class ReportTest {
         assertThat(panel.incentiveByState()).hasSize(FourRooms.STATES);
         assertThat(java.util.Arrays.stream(panel.incentiveByState()).max().getAsDouble()).isLessThanOrEqualTo(0.0);
         assertThat(java.util.Arrays.stream(panel.incentiveByState()).min().getAsDouble()).isLessThan(0.0);
-    }
-
-    @Test
-    void rollingMeanExpandsAtTheStartAndThinningKeepsTheEnds() {
-        assertThat(Report.rollingMean(new double[] {1, 2, 3, 4, 5}, 2)).containsExactly(1, 1.5, 2.5, 3.5, 4.5);
-        assertThat(Report.rollingMean(new double[] {1, 2, 3}, 1)).containsExactly(1, 2, 3);
-        double[] x = new double[10_000];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = i;
-        }
-        double[][] thin = Report.thin(x, x, x);
-        assertThat(thin[0].length).isLessThanOrEqualTo(301);
-        assertThat(thin[0][0]).isZero();
-        assertThat(thin[0][thin[0].length - 1]).isEqualTo(9999);
     }
 
     @Test
