@@ -115,7 +115,8 @@ class RunTrustTest {
         assertThat(stopped.status()).as(stopped.err()).isEqualTo(RunCommand.INTERRUPTED);
         assertThat(stopped.err()).contains("interrupted after iteration", "--resume " + cut);
         assertThat(Files.readString(cut.resolve("summary.json"))).contains("\"status\" : \"interrupted\"");
-        assertThat(cut.resolve("curve.png")).as("an interrupted run draws the curve it has").isNotEmptyFile();
+        assertThat(cut.resolve("curve.png")).as("drawn once resumed (Java2D cannot start in a JVM shutting down)")
+                .doesNotExist();
         long kept = Files.readAllLines(cut.resolve("metrics.csv")).size();
         assertThat(kept).isBetween(2L, 20_000L);
 
@@ -124,6 +125,7 @@ class RunTrustTest {
         assertThat(Files.readAllBytes(cut.resolve("metrics.csv")))
                 .isEqualTo(Files.readAllBytes(whole.resolve("metrics.csv")));
         assertThat(Files.readString(cut.resolve("summary.json"))).contains("\"status\" : \"completed\"");
+        assertThat(cut.resolve("curve.png")).isNotEmptyFile();
         assertThat(run("run", "--resume", cut.toString()).err()).contains("that run completed");
     }
 

@@ -20,9 +20,10 @@ import java.util.SplittableRandom;
  * line, and closes the metrics and the progress display whatever happens. Divergence (an
  * {@link ArithmeticException}: a non-finite gradient or policy) ends the run with every row written so far kept; when
  * the evaluator could still form the failing iteration's row ({@link NonFinitePolicy}), that row is written and
- * handed on first. A {@link StopRequest} ends it after the iteration in progress, its row written. However it
- * ends, the run then draws its learning curve from its metrics ({@link RunCurve}: {@code curve.png},
- * {@code curve.svg}).
+ * handed on first. A {@link StopRequest} ends it after the iteration in progress, its row written. A completed
+ * or diverged run then draws its learning curve from its metrics ({@link RunCurve}: {@code curve.png},
+ * {@code curve.svg}); a stopped one is drawn when it is resumed to its end, since a stop usually comes from SIGINT,
+ * while the JVM shuts down, when Java2D can no longer start.
  *
  * @param directory where the run is written, or {@code null} for a run that writes nothing
  * @param progress the progress display
@@ -98,7 +99,7 @@ public record RecordedLoop(RunDirectory directory, ProgressReporter progress) {
             }
             progress.close();
         }
-        if (directory != null) {
+        if (directory != null && !Ending.INTERRUPTED.equals(ending.status())) {
             RunCurve.write(directory.path(), label);
         }
         return ending;
