@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
                 + " and write a run directory.", "",
             "Configuration: defaults < --config FILE < options < key=value overrides.", "",
             "The directory receives config.yaml (the full resolved config), metrics.csv (one row per iteration),"
-                + " summary.json (status and provenance) and the final decision. The same config and seed give"
+                + " summary.json (status and provenance), the final decision and the learning curve (curve.png,"
+                + " curve.svg). The same config and seed give"
                 + " identical files. A run is written to DIR.partial and renamed to DIR when it ends; Ctrl-C stops"
                 + " it after the iteration in progress, and --resume DIR continues it.", "",
             "Problems: four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game; problem-file trains on"
