@@ -11,11 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-2}"
 work="${2:-runs/run-kill-test}"
 cd "$root"
-if [[ -z "${BILEVEL_JAR:-}" ]]; then
-  ./bilevel --version >/dev/null
-  BILEVEL_JAR="$root/bilevel-cli/target/bilevel.jar"
-fi
-bilevel() { java -Djava.awt.headless=true -jar "$BILEVEL_JAR" "$@"; }
+# shellcheck source=scripts/jar.sh
+source "$root/scripts/jar.sh"
 export BILEVEL_PROGRESS=off
 rm -rf "$work"
 mkdir -p "$work"

@@ -18,12 +18,8 @@ rounds="${4:-3}"
 threads="${5:-1}"
 work="${6:-runs/sweep-concurrency-test}"
 cd "$root"
-# The CLI jar: BILEVEL_JAR if set, else the one ./bilevel builds.
-if [[ -z "${BILEVEL_JAR:-}" ]]; then
-  ./bilevel --version >/dev/null
-  BILEVEL_JAR="$root/bilevel-cli/target/bilevel.jar"
-fi
-bilevel() { java -Djava.awt.headless=true -jar "$BILEVEL_JAR" "$@"; }
+# shellcheck source=scripts/jar.sh
+source "$root/scripts/jar.sh"
 export BILEVEL_PROGRESS=plain
 rm -rf "$work"
 mkdir -p "$work"

@@ -13,12 +13,8 @@ threads="${2:-2}"
 kills="${3:-2}"
 work="${4:-runs/sweep-kill-test}"
 cd "$root"
-# The CLI jar: BILEVEL_JAR if set, else the one ./bilevel builds.
-if [[ -z "${BILEVEL_JAR:-}" ]]; then
-  ./bilevel --version >/dev/null
-  BILEVEL_JAR="$root/bilevel-cli/target/bilevel.jar"
-fi
-bilevel() { java -Djava.awt.headless=true -jar "$BILEVEL_JAR" "$@"; }
+# shellcheck source=scripts/jar.sh
+source "$root/scripts/jar.sh"
 export BILEVEL_PROGRESS=off
 rm -rf "$work"
 mkdir -p "$work"
