@@ -3,7 +3,6 @@ package dev.bilevel.experiments.report;
 import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.aggregate.Aggregate;
 import dev.bilevel.experiments.aggregate.AggregateFiles;
-import dev.bilevel.experiments.aggregate.PaperValues;
 import dev.bilevel.experiments.aggregate.ProblemProfile;
 import dev.bilevel.experiments.aggregate.SelectionRule;
 import dev.bilevel.experiments.job.InputFile;
@@ -15,9 +14,13 @@ import dev.bilevel.experiments.run.StagedDirectory;
 import dev.bilevel.experiments.stats.SampleStat;
 import dev.bilevel.experiments.stats.TwoSampleTest;
 import dev.bilevel.experiments.sweep.SweepLock;
-import dev.bilevel.experiments.sweep.TrialRecord;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +40,10 @@ import java.util.Map;
  * points, per setting the learning curves of every method (mean ± SE bands, optional
  * rolling mean) and the problem's own figures ({@link ProblemFigures}), the failures, and every grid
  * point. Every figure is also written as PNG and SVG under {@code DIR/report/figures/}.
+ *
+ * <p>The page is the Mustache template {@code report.mustache}, a resource beside this class with the CSS
+ * inline, rendered by Mustache.java from a view model of display text (numbers formatted here); Mustache
+ * HTML-escapes every value. The same aggregate and options give the same page, byte for byte.
  */
 public final class Report {
 
@@ -50,6 +58,8 @@ public final class Report {
     /** The longest setting part of a figure's file name. */
     static final int MAX_SLUG = 80;
     private static final List<ProblemFigures> PROBLEM_FIGURES = List.of(new FourRoomsFigures());
+    /** The page, {@code report.mustache} beside this class. */
+    private static final Mustache TEMPLATE = template();
 
     /**
      * A figure of the report.
@@ -114,112 +124,103 @@ public final class Report {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + figuresDir + ": " + e.getMessage(), e);
         }
-        String title = options.title() != null ? options.title() : profile.title();
-        StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(esc(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
-        html.append("<h1>").append(esc(title)).append("</h1>\n");
-        if (options.note() != null) {
-            html.append("<p>").append(esc(options.note())).append("</p>\n");
-        }
-        html.append("<p class=\"meta\">").append(esc(summaryLine(a))).append("</p>\n");
-
-        html.append("<h2>Results</h2>\n").append(resultsTable(a));
-        html.append("<p class=\"note\">").append(esc(profile.objectiveLabel() + " (" + a.metric() + "), "
-                + a.rule().describe(a.window()) + ", mean ± SE over seeds (SE = population standard deviation / √seeds, "
-                + "as the reference). Per method and setting the grid point with the "
-                + (profile.maximize() ? "largest" : "smallest") + " mean is shown; bold: the best method of the row."));
-        if (profile.paperSource() != null && a.selected().stream().anyMatch(s -> s.paper() != null)) {
-            html.append(" Paper: ").append(esc(profile.paperSource())).append('.');
-        }
-        html.append("</p>\n");
-        html.append("<h2>Method comparisons</h2>\n").append(comparisonTable(a));
-        if (!a.hyperKeys().isEmpty()) {
-            html.append("<h2>").append(a.selectedOver().isEmpty() ? "Grid points" : "Selected grid points")
-                    .append("</h2>\n").append(selectedTable(a));
-        }
-
-        html.append("<h2>Figures</h2>\n");
-        ProblemFigures extra = PROBLEM_FIGURES.stream().filter(f -> f.problem().equals(profile.problem())).findFirst()
-                .orElse(null);
-        for (Map.Entry<Map<String, String>, List<Aggregate.Selection>> e : a.selectionsBySetting().entrySet()) {
-            Map<String, String> setting = e.getKey();
-            List<Aggregate.Selection> selections = new ArrayList<>(e.getValue());
-            selections.sort((x, y) -> Integer.compare(profile.methodRank(x.method()), profile.methodRank(y.method())));
-            if (!setting.isEmpty()) {
-                html.append("<h3>").append(esc(describe(profile, setting))).append("</h3>\n");
-            }
-            html.append("<div class=\"figures\">\n");
-            Figure curves = curves(a, setting, selections, rolling, figuresDir);
-            if (curves != null) {
-                html.append(figure(figuresDir, curves));
-            }
-            if (extra != null) {
-                for (Figure f : extra.draw(a, setting, selections, figuresDir)) {
-                    html.append(figure(figuresDir, f));
-                }
-            }
-            html.append("</div>\n");
-        }
-
-        if (!a.failures().isEmpty()) {
-            html.append("<h2>Failed trials</h2>\n<table>\n<tr><th>trial</th><th>grid values</th><th>error</th></tr>\n");
-            for (TrialRecord r : a.failures()) {
-                html.append("<tr><td><code>").append(esc(r.id().substring(0, Math.min(16, r.id().length()))))
-                        .append("</code></td><td>").append(esc(r.label())).append("</td><td>").append(esc(r.error()))
-                        .append("</td></tr>\n");
-            }
-            html.append("</table>\n");
-        }
-        html.append("<details>\n<summary>All grid points (").append(a.points().size()).append(")</summary>\n")
-                .append(pointsTable(a)).append("</details>\n");
-        html.append("<footer>Written by <code>bilevel aggregate</code>. Tables: <code>aggregate/")
-                .append(AggregateFiles.SELECTED_CSV).append("</code>, <code>aggregate/").append(AggregateFiles.POINTS_CSV)
-                .append("</code>, <code>aggregate/").append(AggregateFiles.JSON_FILE)
-                .append("</code>; curves: <code>aggregate/curves/</code>; figures (PNG, SVG): <code>report/figures/</code>.")
-                .append("</footer>\n</body>\n</html>\n");
+        List<String> settingKeys = a.settingKeys().stream().map(profile::keyLabel).toList();
+        List<String> hyperKeys = a.hyperKeys().stream().map(profile::keyLabel).toList();
+        List<String> selectedOver = a.selectedOver().stream().map(profile::keyLabel).toList();
+        boolean paper = a.selected().stream().anyMatch(s -> s.paper() != null);
+        Failures failures = a.failures().isEmpty() ? null : new Failures(a.failures().stream()
+                .map(r -> new FailedTrial(r.id().substring(0, Math.min(16, r.id().length())), r.label(), r.error()))
+                .toList());
+        Page page = new Page(options.title() != null ? options.title() : profile.title(), options.note(),
+                profile.problem(), a.completed(), a.expected() >= 0 ? a.expected() : null, a.failures().size(),
+                a.points().size(), settingKeys.isEmpty() ? null : String.join(", ", settingKeys),
+                selectedOver.isEmpty() ? null : String.join(", ", selectedOver), settingKeys, hyperKeys,
+                results(a, paper), profile.objectiveLabel(), a.metric(), a.rule().describe(a.window()),
+                profile.maximize(), paper ? profile.paperSource() : null, comparisons(a),
+                hyperKeys.isEmpty() ? null : new Selected(selections(a)), figureGroups(a, rolling, figuresDir),
+                failures, points(a), AggregateFiles.SELECTED_CSV, AggregateFiles.POINTS_CSV, AggregateFiles.JSON_FILE);
+        StringWriter html = new StringWriter();
+        TEMPLATE.execute(html, page);
         AtomicFiles.writeString(reportDir.resolve(INDEX), html.toString());
     }
 
-    private static String summaryLine(Aggregate a) {
-        StringBuilder s = new StringBuilder();
-        s.append("Problem ").append(a.profile().problem()).append(" · ").append(a.completed()).append(" trials completed");
-        if (a.expected() >= 0) {
-            s.append(" of ").append(a.expected());
+    private static Mustache template() {
+        String name = "report.mustache";
+        try (InputStream in = Report.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing beside " + Report.class.getName());
+            }
+            return new DefaultMustacheFactory().compile(new InputStreamReader(in, StandardCharsets.UTF_8), name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
         }
-        s.append(", ").append(a.failures().size()).append(" failed · ").append(a.points().size()).append(" grid points");
-        if (!a.settingKeys().isEmpty()) {
-            s.append(" · settings by ").append(String.join(", ", a.settingKeys().stream().map(a.profile()::keyLabel).toList()));
-        }
-        if (!a.selectedOver().isEmpty()) {
-            s.append(" · best point selected over ")
-                    .append(String.join(", ", a.selectedOver().stream().map(a.profile()::keyLabel).toList()));
-        } else {
-            s.append(" · one grid point per method and setting");
-        }
-        return s.toString();
     }
 
-    private static String resultsTable(Aggregate a) {
+    /*
+     * The view model of report.mustache: display text only (numbers formatted here, in Locale.ROOT); the template
+     * escapes it. A null record or string leaves its section out.
+     */
+
+    /** The page; {@code expected}, {@code settingsBy}, {@code selectedOver}, {@code paperSource} may be null. */
+    private record Page(String title, String note, String problem, int completed, Integer expected, int failed,
+            int pointCount, String settingsBy, String selectedOver, List<String> settingKeys, List<String> hyperKeys,
+            Results results, String objective, String metric, String rule, boolean maximize, String paperSource,
+            List<Comparison> comparisons, Selected selected, List<FigureGroup> figureGroups, Failures failures,
+            List<PointRow> points, String selectedCsv, String pointsCsv, String jsonFile) {
+    }
+
+    /** The results table: setting labels span {@code headerRows} rows; with {@code paper}, two columns a method. */
+    private record Results(int headerRows, boolean paper, List<String> methods, List<ResultRow> rows) {
+    }
+
+    private record ResultRow(List<String> values, List<ResultCell> cells) {
+    }
+
+    /** A method's cell: {@code score} null without a point; {@code paperText} null without a paper column. */
+    private record ResultCell(Score score, String paperText) {
+    }
+
+    /** {@code seeds}: the seeds in the mean, and the failed ones if any. */
+    private record Score(String meanSe, String seeds, boolean best) {
+    }
+
+    /** A row of the method comparisons; {@code test} null when the method is not tested. */
+    private record Comparison(List<String> values, String method, String mean, String ci, int n, boolean best,
+            VersusBest test) {
+    }
+
+    private record VersusBest(String versus, String design, String t, String df, String p, String g) {
+    }
+
+    private record Selected(List<SelectionRow> selections) {
+    }
+
+    private record SelectionRow(List<String> values, String method, List<String> hyper, String point, int candidates,
+            String score) {
+    }
+
+    /** The figures of a setting; {@code heading} null for the only, empty, setting. */
+    private record FigureGroup(String heading, List<FigureView> figures) {
+    }
+
+    /** {@code png}: the PNG's bytes in base64, embedded as a data URI. */
+    private record FigureView(String caption, String png, String svgHref, String pngHref) {
+    }
+
+    private record Failures(List<FailedTrial> trials) {
+    }
+
+    private record FailedTrial(String id, String label, String error) {
+    }
+
+    private record PointRow(String name, List<String> values, String method, Collection<String> hyper, int seeds,
+            int failed, String score, String last) {
+    }
+
+    private static Results results(Aggregate a, boolean paper) {
         ProblemProfile profile = a.profile();
         List<String> methods = a.methods();
-        boolean paper = a.selected().stream().anyMatch(s -> s.paper() != null);
-        StringBuilder t = new StringBuilder("<table>\n<tr>");
-        for (String k : a.settingKeys()) {
-            t.append("<th rowspan=\"").append(paper ? 2 : 1).append("\">").append(esc(profile.keyLabel(k))).append("</th>");
-        }
-        for (String m : methods) {
-            t.append("<th").append(paper ? " colspan=\"2\"" : "").append(">").append(esc(profile.methodLabel(m)))
-                    .append("</th>");
-        }
-        t.append("</tr>\n");
-        if (paper) {
-            t.append("<tr>");
-            for (int i = 0; i < methods.size(); i++) {
-                t.append("<th>ours</th><th class=\"paper\">paper</th>");
-            }
-            t.append("</tr>\n");
-        }
+        List<ResultRow> rows = new ArrayList<>();
         for (Map.Entry<Map<String, String>, List<Aggregate.Selection>> row : a.selectionsBySetting().entrySet()) {
             double best = Double.NaN;
             for (Aggregate.Selection s : row.getValue()) {
@@ -230,128 +231,98 @@ public final class Report {
                     }
                 }
             }
-            t.append("<tr>");
-            for (String v : profile.valueLabels(row.getKey())) {
-                t.append("<td>").append(esc(v)).append("</td>");
-            }
+            List<ResultCell> cells = new ArrayList<>();
             for (String m : methods) {
                 Aggregate.Selection s = row.getValue().stream().filter(x -> x.method().equals(m)).findFirst().orElse(null);
-                if (s == null || s.point() == null) {
-                    t.append("<td class=\"none\">–</td>");
-                } else {
+                Score score = null;
+                if (s != null && s.point() != null) {
                     SampleStat st = s.point().score();
-                    boolean isBest = st.mean() == best;
-                    t.append("<td class=\"num\">").append(isBest ? "<b>" : "").append(esc(meanSe(st)))
-                            .append(isBest ? "</b>" : "").append("<span class=\"n\"> (").append(st.n())
-                            .append(s.point().failed().isEmpty() ? "" : ", " + s.point().failed().size() + " failed")
-                            .append(")</span></td>");
+                    score = new Score(meanSe(st), st.n()
+                            + (s.point().failed().isEmpty() ? "" : ", " + s.point().failed().size() + " failed"),
+                            st.mean() == best);
                 }
+                String paperText = null;
                 if (paper) {
-                    PaperValues.Value pv = s == null ? null : s.paper();
-                    t.append("<td class=\"num paper\">").append(pv == null ? "–" : esc(pv.text())).append("</td>");
+                    paperText = s == null || s.paper() == null ? "–" : s.paper().text();
                 }
+                cells.add(new ResultCell(score, paperText));
             }
-            t.append("</tr>\n");
+            rows.add(new ResultRow(profile.valueLabels(row.getKey()), cells));
         }
-        t.append("</table>\n<p class=\"note\">(n): seeds in the mean.</p>\n");
-        return t.toString();
+        return new Results(paper ? 2 : 1, paper, methods.stream().map(profile::methodLabel).toList(), rows);
     }
 
     /**
      * Per setting and method: the mean with its 95 % confidence interval, and the t-test against the
      * setting's best method.
      */
-    private static String comparisonTable(Aggregate a) {
+    private static List<Comparison> comparisons(Aggregate a) {
         ProblemProfile profile = a.profile();
-        StringBuilder t = new StringBuilder("<table>\n<tr>");
-        for (String k : a.settingKeys()) {
-            t.append("<th>").append(esc(profile.keyLabel(k))).append("</th>");
-        }
-        t.append("<th>method</th><th>mean</th><th>95 % CI</th><th>n</th><th>versus</th><th>test</th><th>t</th>")
-                .append("<th>df</th><th>p</th><th>Hedges' g</th></tr>\n");
+        List<Comparison> rows = new ArrayList<>();
         for (Aggregate.Selection s : a.selected()) {
-            t.append("<tr>");
-            profile.valueLabels(s.setting()).forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
-            t.append("<td>").append(esc(profile.methodLabel(s.method()))).append("</td>");
             SampleStat st = s.point() == null ? SampleStat.EMPTY : s.point().score();
-            t.append(num("%.3f", st.mean())).append("<td class=\"num\">")
-                    .append(Double.isNaN(st.ciHalfWidth()) ? "–" : String.format(Locale.ROOT, "[%.3f, %.3f]",
-                            st.ciLow(), st.ciHigh()))
-                    .append("</td><td class=\"num\">").append(st.n()).append("</td>");
             TwoSampleTest test = s.versusBest();
-            if (s.method().equals(s.best())) {
-                t.append("<td colspan=\"6\">best of the setting</td>");
-            } else if (test == null) {
-                t.append("<td colspan=\"6\" class=\"none\">–</td>");
-            } else {
-                t.append("<td>").append(esc(profile.methodLabel(s.best()))).append("</td><td>")
-                        .append(test.design().label()).append("</td>").append(num("%.2f", test.t()))
-                        .append(num("%.1f", test.df())).append(num("%.2g", test.p()))
-                        .append(num("%.2f", test.hedgesG()));
-            }
-            t.append("</tr>\n");
+            rows.add(new Comparison(profile.valueLabels(s.setting()), profile.methodLabel(s.method()),
+                    num("%.3f", st.mean()), Double.isNaN(st.ciHalfWidth()) ? "–"
+                            : String.format(Locale.ROOT, "[%.3f, %.3f]", st.ciLow(), st.ciHigh()),
+                    st.n(), s.method().equals(s.best()),
+                    test == null ? null : new VersusBest(profile.methodLabel(s.best()), test.design().label(),
+                            num("%.2f", test.t()), num("%.1f", test.df()), num("%.2g", test.p()),
+                            num("%.2f", test.hedgesG()))));
         }
-        return t.append("</table>\n<p class=\"note\">Mean and 95 % confidence interval over seeds (Student t, "
-                + "seeds − 1 degrees of freedom, sample standard deviation). Each method is tested against the best "
-                + "method of its setting: a paired t-test on per-seed differences where every method of the setting "
-                + "has the same seeds, Welch's t-test otherwise; two-sided p-value. Hedges' g: the difference of the "
-                + "means (this method − best) over their pooled standard deviation, with the small-sample correction "
-                + "1 − 3/(4(n₁ + n₂) − 9). A method with fewer than two seeds is not tested.</p>\n").toString();
+        return rows;
     }
 
-    /** A number cell, {@code –} when not finite. */
+    /** A number, {@code –} when not finite. */
     private static String num(String format, double v) {
-        return "<td class=\"num\">" + (Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "–") + "</td>";
+        return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "–";
     }
 
-    private static String selectedTable(Aggregate a) {
+    private static List<SelectionRow> selections(Aggregate a) {
         ProblemProfile profile = a.profile();
-        StringBuilder t = new StringBuilder("<table>\n<tr>");
-        for (String k : a.settingKeys()) {
-            t.append("<th>").append(esc(profile.keyLabel(k))).append("</th>");
-        }
-        t.append("<th>method</th>");
-        for (String k : a.hyperKeys()) {
-            t.append("<th>").append(esc(profile.keyLabel(k))).append("</th>");
-        }
-        t.append("<th>point</th><th title=\"grid points compared\">candidates</th><th>score</th></tr>\n");
+        List<SelectionRow> rows = new ArrayList<>();
         for (Aggregate.Selection s : a.selected()) {
-            t.append("<tr>");
-            profile.valueLabels(s.setting()).forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
-            t.append("<td>").append(esc(profile.methodLabel(s.method()))).append("</td>");
-            for (String k : a.hyperKeys()) {
-                t.append("<td>").append(s.point() == null ? "–" : esc(s.point().hyper().get(k))).append("</td>");
-            }
-            t.append("<td>").append(s.point() == null ? "–" : esc(s.point().name())).append("</td><td>")
-                    .append(s.candidates()).append("</td><td class=\"num\">")
-                    .append(s.point() == null ? "–" : esc(meanSe(s.point().score()))).append("</td></tr>\n");
+            Aggregate.Point p = s.point();
+            rows.add(new SelectionRow(profile.valueLabels(s.setting()), profile.methodLabel(s.method()),
+                    a.hyperKeys().stream().map(k -> p == null ? "–" : p.hyper().get(k)).toList(),
+                    p == null ? "–" : p.name(), s.candidates(), p == null ? "–" : meanSe(p.score())));
         }
-        return t.append("</table>\n").toString();
+        return rows;
     }
 
-    private static String pointsTable(Aggregate a) {
+    private static List<PointRow> points(Aggregate a) {
         ProblemProfile profile = a.profile();
-        StringBuilder t = new StringBuilder("<table>\n<tr><th>point</th>");
-        for (String k : a.settingKeys()) {
-            t.append("<th>").append(esc(profile.keyLabel(k))).append("</th>");
-        }
-        t.append("<th>method</th>");
-        for (String k : a.hyperKeys()) {
-            t.append("<th>").append(esc(profile.keyLabel(k))).append("</th>");
-        }
-        t.append("<th>seeds</th><th>failed</th><th>").append(esc(a.rule().describe(a.window())))
-                .append("</th><th>final</th></tr>\n");
-        for (Aggregate.Point p : a.points()) {
-            t.append("<tr><td>").append(esc(p.name())).append("</td>");
-            profile.valueLabels(p.setting()).forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
-            t.append("<td>").append(esc(profile.methodLabel(p.method()))).append("</td>");
-            p.hyper().values().forEach(v -> t.append("<td>").append(esc(v)).append("</td>"));
+        return a.points().stream().map(p -> {
             Aggregate.MetricSummary m = p.metric(a.metric());
-            t.append("<td>").append(p.seeds().size()).append("</td><td>").append(p.failed().size())
-                    .append("</td><td class=\"num\">").append(esc(meanSe(p.score()))).append("</td><td class=\"num\">")
-                    .append(m == null ? "–" : esc(meanSe(m.last()))).append("</td></tr>\n");
+            return new PointRow(p.name(), profile.valueLabels(p.setting()), profile.methodLabel(p.method()),
+                    p.hyper().values(), p.seeds().size(), p.failed().size(), meanSe(p.score()),
+                    m == null ? "–" : meanSe(m.last()));
+        }).toList();
+    }
+
+    /** Per setting: draws its figures (the learning curves, then the problem's own) and embeds them. */
+    private static List<FigureGroup> figureGroups(Aggregate a, int rolling, Path figuresDir) {
+        ProblemProfile profile = a.profile();
+        ProblemFigures extra = PROBLEM_FIGURES.stream().filter(f -> f.problem().equals(profile.problem())).findFirst()
+                .orElse(null);
+        List<FigureGroup> groups = new ArrayList<>();
+        for (Map.Entry<Map<String, String>, List<Aggregate.Selection>> e : a.selectionsBySetting().entrySet()) {
+            Map<String, String> setting = e.getKey();
+            List<Aggregate.Selection> selections = new ArrayList<>(e.getValue());
+            selections.sort((x, y) -> Integer.compare(profile.methodRank(x.method()), profile.methodRank(y.method())));
+            List<FigureView> figures = new ArrayList<>();
+            Figure curves = curves(a, setting, selections, rolling, figuresDir);
+            if (curves != null) {
+                figures.add(figure(figuresDir, curves));
+            }
+            if (extra != null) {
+                for (Figure f : extra.draw(a, setting, selections, figuresDir)) {
+                    figures.add(figure(figuresDir, f));
+                }
+            }
+            groups.add(new FigureGroup(setting.isEmpty() ? null : describe(profile, setting), figures));
         }
-        return t.append("</table>\n").toString();
+        return groups;
     }
 
     /** The learning curves of one setting: each method's selected point, mean ± SE band. */
@@ -396,17 +367,15 @@ public final class Report {
         return new Figure(base, caption);
     }
 
-    private static String figure(Path figuresDir, Figure f) {
+    private static FigureView figure(Path figuresDir, Figure f) {
         byte[] png;
         try {
             png = Files.readAllBytes(figuresDir.resolve(f.base() + ".png"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f.base() + ".png: " + e.getMessage(), e);
         }
-        return "<figure>\n<img alt=\"" + esc(f.caption()) + "\" src=\"data:image/png;base64,"
-                + Base64.getEncoder().encodeToString(png) + "\">\n<figcaption>" + esc(f.caption())
-                + " <a href=\"" + FIGURES + "/" + f.base() + ".svg\">SVG</a> · <a href=\"" + FIGURES + "/" + f.base()
-                + ".png\">PNG</a></figcaption>\n</figure>\n";
+        return new FigureView(f.caption(), Base64.getEncoder().encodeToString(png),
+                FIGURES + "/" + f.base() + ".svg", FIGURES + "/" + f.base() + ".png");
     }
 
     /** Reads {@code x, METRIC_mean, METRIC_se} from a curve file. */
@@ -482,33 +451,4 @@ public final class Report {
     private static String meanSe(SampleStat s) {
         return Double.isNaN(s.mean()) ? "–" : String.format(Locale.ROOT, "%.3f ± %.3f", s.mean(), s.populationSe());
     }
-
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static final String CSS = """
-            body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1500px;
-                   padding: 0 1.5em; color: #222; line-height: 1.45; }
-            h1 { font-size: 1.6em; margin-bottom: .2em; }
-            h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; padding-bottom: .2em; }
-            h3 { font-size: 1.05em; margin: 1.2em 0 .4em; }
-            .meta, .note, footer { color: #555; font-size: .9em; }
-            table { border-collapse: collapse; margin: .6em 0; font-size: .92em; }
-            th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; }
-            th { background: #f3f3f3; }
-            td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-            .paper { color: #666; background: #fafafa; }
-            .n { color: #888; font-size: .85em; }
-            .none { color: #aaa; text-align: center; }
-            .figures { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
-            figure { margin: 0; max-width: 100%; }
-            figure img { max-width: 100%; border: 1px solid #eee; }
-            figcaption { font-size: .85em; color: #555; max-width: 800px; }
-            details { margin: 1.5em 0; }
-            footer { margin-top: 2em; border-top: 1px solid #ddd; padding-top: .5em; }
-            """;
 }

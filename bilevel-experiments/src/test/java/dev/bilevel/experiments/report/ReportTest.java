@@ -32,23 +32,28 @@ class ReportTest {
     @BeforeAll
     static void sweepAggregateReport() throws Exception {
         System.setProperty("java.awt.headless", "true");
-        SweepSpec spec = SweepSpec.parse("""
+        sweep(dir, """
                 title: report test
                 problem: four-rooms
                 method: [bchg, naive]
                 samples: [100, 200]
                 iterations: 40
                 seeds: 2
-                """, "sweep spec test", Path.of("."));
-        SweepDirectory directory = SweepDirectory.open(dir, "--out");
+                """);
+        aggregate = Aggregate.compute(dir, "DIR", new Aggregate.Options(null, null, 10, null, null));
+        index = Report.write(aggregate, new Report.Options("Report <test>", 5, "made by a test"));
+    }
+
+    /** Runs a sweep into {@code out}; every trial completes. */
+    private static void sweep(Path out, String yaml) throws InterruptedException {
+        SweepSpec spec = SweepSpec.parse(yaml, "sweep spec test", Path.of("."));
+        SweepDirectory directory = SweepDirectory.open(out, "--out");
         try (LocalTrialExecutor executor = new LocalTrialExecutor(2, s -> ProgressReporter.silent());
                 SweepLock lock = Sweep.lock(spec, directory, Shard.ALL, waiting -> { })) {
             Sweep.Result result = Sweep.run(spec, directory, lock, executor, false, SweepListener.SILENT,
                     List.of("sweep"));
             assertThat(result.allCompleted()).isTrue();
         }
-        aggregate = Aggregate.compute(dir, "DIR", new Aggregate.Options(null, null, 10, null, null));
-        index = Report.write(aggregate, new Report.Options("Report <test>", 5, "made by a test"));
     }
 
     @Test
@@ -61,7 +66,8 @@ class ReportTest {
                 .contains("0.545 ± 0.009") // the paper's BC-HG at λ = 0.003, 100 samples
                 .contains("<th title=\"grid points compared\">candidates</th>") // as selected.csv calls it
                 .contains("“Budget left unspent”")
-                .contains("λ = 0.003, samples = 100", "λ = 0.003, samples = 200")
+                // Mustache's HTML escaping writes = as &#61;
+                .contains("<h3>λ &#61; 0.003, samples &#61; 100</h3>", "<h3>λ &#61; 0.003, samples &#61; 200</h3>")
                 .contains("8 trials completed of 8, 0 failed")
                 .contains("data:image/png;base64,")
                 .contains("href=\"figures/curves-reg_lambda-0.003_samples-100.svg\"")
@@ -81,6 +87,30 @@ class ReportTest {
             assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
             assertThat(Files.readString(dir.resolve("report/figures/" + base + ".svg"))).contains("<svg");
         }
+    }
+
+    @Test
+    void valuesAreEscapedAndTheSameSweepGivesTheSameBytes(@TempDir Path out) throws Exception {
+        // A setting value (the problem file's name) and the title and note, each holding < & and ".
+        Path file = Files.copy(Path.of("../docs/examples/matching-game.json"), out.resolve("game <1> & \"two\".json"));
+        Path sweepDir = out.resolve("sweep");
+        sweep(sweepDir, """
+                problem: problem-file
+                file: '%s'
+                method: naive
+                iterations: 20
+                seeds: 1
+                """.formatted(file.toAbsolutePath()));
+        Report.Options options = new Report.Options("Title <i> & \"q\"", null, "note <b> & \"r\"");
+        Path page = Report.write(Aggregate.compute(sweepDir, "DIR", Aggregate.Options.DEFAULTS), options);
+        String html = Files.readString(page);
+        assertThat(html).contains("<title>Title &lt;i&gt; &amp; &quot;q&quot;</title>",
+                "<h1>Title &lt;i&gt; &amp; &quot;q&quot;</h1>", "<p>note &lt;b&gt; &amp; &quot;r&quot;</p>",
+                "game &lt;1&gt; &amp; &quot;two&quot;.json</td>")
+                .doesNotContain("<i>", "<b> &", "<1>", "& \"");
+        // Again from the same sweep directory: the same page, byte for byte (figures included).
+        Report.write(Aggregate.compute(sweepDir, "DIR", Aggregate.Options.DEFAULTS), options);
+        assertThat(Files.readString(page)).isEqualTo(html);
     }
 
     @Test
