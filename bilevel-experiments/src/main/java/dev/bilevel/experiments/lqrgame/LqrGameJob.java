@@ -109,6 +109,9 @@ public final class LqrGameJob implements ExperimentJob {
             .choice("leader.direct", "score", List.of("score", "pathwise"),
                     "direct term: score function times the critic's advantage (reference) or pathwise through the "
                             + "leader's model along the buffer's episodes")
+            .choice("leader.exact_terms", "none", List.of("none", "total", "direct", "response"),
+                    "diagnostic ladder (privileged): replace the estimate's direct part, response part or both by"
+                    + " their exact values from the model and the follower's Riccati solution")
             .choice("leader.influence", "score", List.of("score", "value-lstd"),
                     "bchg: the follower's sensitivity from a score-function sum (reference) or γ_F·Ψ̂(x') with "
                             + "Ψ̂ ≈ ∇_K V_F fitted by LSTD to mirrored-draw differences of the follower's value")
@@ -222,6 +225,11 @@ public final class LqrGameJob implements ExperimentJob {
         GaussianPolicyTerms terms = new GaussianPolicyTerms(n, m, l, batchSize, leaderDiscount, termOptions, game);
         Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
                 estimator = bchg ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
+        ExactTerms.Rung exactTerms = ExactTerms.Rung.parse(config.string("leader.exact_terms"), "leader.exact_terms");
+        if (exactTerms != ExactTerms.Rung.NONE) {
+            estimator = new ExactTerms(estimator, exactTerms, game, game.followerModel(config.real("follower.discount"),
+                    config.real("follower.temperature")), solver, leaderDiscount, horizon);
+        }
         ContinuousGameLeader leader = new ContinuousGameLeader(n, m, initial, leaderSettings, estimator,
                 terms.maxDraws(), root.split());
         MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(
