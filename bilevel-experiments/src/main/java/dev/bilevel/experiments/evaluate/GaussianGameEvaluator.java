@@ -52,9 +52,11 @@ public final class GaussianGameEvaluator implements Evaluator<LinearGaussianPoli
      * @param leaderDiscount {@code γ_L} of the discounted returns
      * @param responseTerm whether the leader's estimator has a follower-response term (its norm and diagnostics
      *     are NaN otherwise)
+     * @param cosineToExact whether the estimator reports {@value #COSINE} (a privileged diagnostic), logged as a
+     *     last column
      */
     public record Settings(int interval, int episodes, int horizon, GameObjective objective, double leaderDiscount,
-            boolean responseTerm) {
+            boolean responseTerm, boolean cosineToExact) {
 
         /** Checks ranges. */
         public Settings {
@@ -64,6 +66,9 @@ public final class GaussianGameEvaluator implements Evaluator<LinearGaussianPoli
             Objects.requireNonNull(objective, "objective");
         }
     }
+
+    /** The column, and the estimator diagnostic, of the gradient's cosine to the exact hypergradient. */
+    public static final String COSINE = "cosine_to_exact";
 
     private final RecordingFollower<LinearGaussianPolicy, GaussianGameResponse, LeaderAwareLqrSolution> follower;
     private final Settings settings;
@@ -101,6 +106,9 @@ public final class GaussianGameEvaluator implements Evaluator<LinearGaussianPoli
                 "follower_iterations", "follower_converged", "exploring", "total_env_steps"));
         for (int k = 0; k < gainEntries; k++) {
             names.add("K_" + (k + 1));
+        }
+        if (settings.cosineToExact()) {
+            names.add(COSINE);
         }
         columns = List.copyOf(names);
     }
@@ -164,6 +172,9 @@ public final class GaussianGameEvaluator implements Evaluator<LinearGaussianPoli
         row[c++] = step.data().totalSteps();
         for (double k : policy.gain()) {
             row[c++] = k;
+        }
+        if (settings.cosineToExact()) {
+            row[c] = d.diagnostic(COSINE);
         }
         return row;
     }

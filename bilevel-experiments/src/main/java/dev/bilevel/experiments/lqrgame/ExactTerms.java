@@ -4,6 +4,7 @@ import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
 import dev.bilevel.experiments.config.Identifiers;
+import dev.bilevel.experiments.evaluate.GaussianGameEvaluator;
 import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
@@ -13,6 +14,8 @@ import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import dev.bilevel.learn.sampling.Minibatch;
 import dev.bilevel.problems.lqr.LqrGame;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,14 +30,19 @@ import java.util.Objects;
  * at {@code K} held fixed, and the response part their difference. Both are scaled by
  * {@code (1 − γ_L)/(1 − γ_L^H)}, the units of a discount-weighted replay minibatch's estimate (as the estimator
  * contract checks), so that an exact part and an estimated part add up in one unit.
+ *
+ * <p>Every estimate carries the diagnostic {@value #COSINE}: the cosine of the gradient it hands the optimizer (after
+ * any replacement) to the exact hypergradient, the per-step accuracy the ladder compares.
  */
 final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameResponse,
         Minibatch<ContinuousReplayBuffer, LeaderQFunction>> {
 
     /** Which parts are exact. */
     enum Rung {
-        /** Nothing: the estimator itself. */
+        /** Nothing: the estimator itself, without this wrapper. */
         NONE,
+        /** Nothing replaced, but the cosine of the estimate to the exact hypergradient logged. */
+        MEASURE,
         /** The whole hypergradient. */
         TOTAL,
         /** The direct part; the response part estimated. */
@@ -42,11 +50,14 @@ final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameRe
         /** The response part; the direct part estimated. */
         RESPONSE;
 
-        /** Parses a config value ({@code none}, {@code total}, {@code direct}, {@code response}). */
+        /** Parses a config value ({@code none}, {@code measure}, {@code total}, {@code direct}, {@code response}). */
         static Rung parse(String value, String key) {
             return Identifiers.parse(Rung.class, value, key, "exact terms");
         }
     }
+
+    /** The diagnostic: cosine of the gradient used to the exact hypergradient. */
+    static final String COSINE = GaussianGameEvaluator.COSINE;
 
     private static final double STEP = 1e-5;
 
@@ -106,11 +117,28 @@ final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameRe
                     - game.expectedLeaderReturn(down, noise, follower, discount, horizon)) / (2 * STEP) * scale;
             response[i] = total - direct[i];
         }
-        return switch (rung) {
+        Estimate used = switch (rung) {
             case TOTAL -> new Estimate(direct, response);
             case DIRECT -> new Estimate(direct, estimate.response(), estimate.diagnostics());
             case RESPONSE -> new Estimate(estimate.direct(), response, estimate.diagnostics());
+            case MEASURE -> estimate;
             case NONE -> throw new IllegalStateException("unreachable");
         };
+        Map<String, Double> diagnostics = new LinkedHashMap<>(used.diagnostics());
+        diagnostics.put(COSINE, cosine(used.gradient(), new Estimate(direct, response).gradient()));
+        return new Estimate(used.direct(), used.response(), diagnostics);
+    }
+
+    /** {@code a·b/(‖a‖‖b‖)}, NaN when either is zero. */
+    private static double cosine(double[] a, double[] b) {
+        double dot = 0.0;
+        double aa = 0.0;
+        double bb = 0.0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return aa == 0.0 || bb == 0.0 ? Double.NaN : dot / Math.sqrt(aa * bb);
     }
 }

@@ -109,9 +109,10 @@ public final class LqrGameJob implements ExperimentJob {
             .choice("leader.direct", "score", List.of("score", "pathwise"),
                     "direct term: score function times the critic's advantage (reference) or pathwise through the "
                             + "leader's model along the buffer's episodes")
-            .choice("leader.exact_terms", "none", List.of("none", "total", "direct", "response"),
+            .choice("leader.exact_terms", "none", List.of("none", "measure", "total", "direct", "response"),
                     "diagnostic ladder (privileged): replace the estimate's direct part, response part or both by"
-                    + " their exact values from the model and the follower's Riccati solution")
+                    + " their exact values from the model and the follower's Riccati solution; any value but none"
+                    + " also logs cosine_to_exact, the used gradient's cosine to the exact one")
             .choice("leader.influence", "score", List.of("score", "value-lstd"),
                     "bchg: the follower's sensitivity from a score-function sum (reference) or γ_F·Ψ̂(x') with "
                             + "Ψ̂ ≈ ∇_K V_F fitted by LSTD to mirrored-draw differences of the follower's value")
@@ -238,7 +239,8 @@ public final class LqrGameJob implements ExperimentJob {
         SplittableRandom evaluation = root.split();
         GaussianGameEvaluator evaluator = new GaussianGameEvaluator(game, follower, new GaussianGameEvaluator.Settings(
                 config.integer("evaluation.interval"), config.integer("evaluation.episodes"), horizon, objective,
-                leaderDiscount, bchg), game::expectedLeaderReturn, k0.length, evaluation);
+                leaderDiscount, bchg, exactTerms != ExactTerms.Rung.NONE), game::expectedLeaderReturn, k0.length,
+                evaluation);
         ContinuousGameSampler episodes = new ContinuousGameSampler(game, horizon, leaderDiscount,
                 follower.model().discount());
         ReplayCollector<LinearGaussianPolicy, GaussianGameResponse, ContinuousReplayBuffer> collector =

@@ -73,4 +73,17 @@ class ExactTermsTest {
         assertThat(response.response()).containsExactly(total.response());
         assertThat(direct.diagnostic("mean_benefit")).isEqualTo(0.125);
     }
+
+    @Test
+    void everyRungLogsTheCosineOfTheGradientItHandsOnToTheExactOne() {
+        double[] exact = at(ExactTerms.Rung.TOTAL).gradient();
+        Estimate measured = at(ExactTerms.Rung.MEASURE);
+        assertThat(measured.direct()).containsExactly(ESTIMATED.direct());
+        assertThat(measured.response()).containsExactly(ESTIMATED.response());
+        double[] g = ESTIMATED.gradient();
+        double cosine = (g[0] * exact[0] + g[1] * exact[1]) / Math.hypot(g[0], g[1]) / Math.hypot(exact[0], exact[1]);
+        assertThat(measured.diagnostic(ExactTerms.COSINE)).isCloseTo(cosine, within(1e-12));
+        assertThat(at(ExactTerms.Rung.TOTAL).diagnostic(ExactTerms.COSINE)).isCloseTo(1.0, within(1e-12));
+        assertThat(Math.abs(cosine)).as("the stub is not already aligned").isLessThan(0.99);
+    }
 }
