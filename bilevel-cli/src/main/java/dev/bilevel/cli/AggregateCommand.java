@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
             "seed); per point computes the mean ± SE over seeds (SE = population std / √n, as",
             "the reference) of every metric: the last-window mean, the final value, the mean",
             "over all iterations and the curve. Per method and setting it selects the best",
-            "point by a named rule, beside the paper's number where known, with the 95 %",
+            "point by a named rule, beside the paper's number where known, with the 95 %%",
             "confidence interval (Student t) of its mean and, per setting, a t-test of",
             "each method against the best (paired where all have the same seeds, else",
             "Welch; p-value and Hedges' g). Writes",

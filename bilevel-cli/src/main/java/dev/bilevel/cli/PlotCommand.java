@@ -47,7 +47,7 @@ final class PlotCommand implements Callable<Integer> {
     private String metric;
 
     @Option(names = "--rolling", paramLabel = "N",
-            description = "Rolling-mean window in iterations (default: 1% of the longest run; 1: none).")
+            description = "Rolling-mean window in iterations (default: 1%% of the longest run; 1: none).")
     private Integer rolling;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "Chart title (default: the metric).")

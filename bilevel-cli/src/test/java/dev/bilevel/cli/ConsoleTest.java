@@ -3,15 +3,39 @@ package dev.bilevel.cli;
 import static dev.bilevel.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** What the console says: suggestions for mistyped options, no dead ends, short closing summaries. */
 class ConsoleTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void everyHelpFormatsWithoutPicocliWarnings() throws Exception {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cli = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+            assertThat(cli.getUsageMessage()).isNotEmpty();
+            for (CommandLine sub : cli.getSubcommands().values()) {
+                assertThat(sub.getUsageMessage()).as(sub.getCommandName()).contains("Usage:");
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).as("a description with a lone %% breaks its formatting")
+                .doesNotContain("picocli WARN");
+    }
 
     @Test
     void aMistypedOptionGetsASuggestion() {
