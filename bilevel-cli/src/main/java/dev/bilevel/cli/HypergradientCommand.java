@@ -99,8 +99,7 @@ final class HypergradientCommand implements Callable<Integer> {
         if (horizon < 1) {
             throw new IllegalArgumentException("--horizon: " + horizon + " must be ≥ 1");
         }
-        if (Arrays.stream(TabularEstimators.Kind.values()).noneMatch(k -> k.id().equals(estimator.toLowerCase(
-                Locale.ROOT)))) {
+        if (TabularEstimators.Kind.find(estimator).isEmpty()) {
             throw new IllegalArgumentException("--estimator: unknown estimator '" + estimator + "', expected one of "
                     + Arrays.stream(TabularEstimators.Kind.values()).filter(TabularEstimators.Kind::oneShot)
                             .map(TabularEstimators.Kind::id).collect(Collectors.joining(", ")));

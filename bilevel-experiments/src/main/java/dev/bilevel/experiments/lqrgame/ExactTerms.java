@@ -103,6 +103,7 @@ final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameRe
         double[] gain = context.decision().gain();
         double[] noise = context.decision().noise();
         LeaderAwareLqrSolution follower = solver.solve(followerModel, gain, noise);
+        double[] total = new double[gain.length];
         double[] direct = new double[gain.length];
         double[] response = new double[gain.length];
         for (int i = 0; i < gain.length; i++) {
@@ -110,12 +111,12 @@ final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameRe
             double[] down = gain.clone();
             up[i] += STEP;
             down[i] -= STEP;
-            double total = (game.expectedLeaderReturn(up, noise, solver.solve(followerModel, up, noise), discount,
+            total[i] = (game.expectedLeaderReturn(up, noise, solver.solve(followerModel, up, noise), discount,
                     horizon) - game.expectedLeaderReturn(down, noise, solver.solve(followerModel, down, noise),
                     discount, horizon)) / (2 * STEP) * scale;
             direct[i] = (game.expectedLeaderReturn(up, noise, follower, discount, horizon)
                     - game.expectedLeaderReturn(down, noise, follower, discount, horizon)) / (2 * STEP) * scale;
-            response[i] = total - direct[i];
+            response[i] = total[i] - direct[i];
         }
         Estimate used = switch (rung) {
             case TOTAL -> new Estimate(direct, response);
@@ -125,7 +126,7 @@ final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameRe
             case NONE -> throw new IllegalStateException("unreachable");
         };
         Map<String, Double> diagnostics = new LinkedHashMap<>(used.diagnostics());
-        diagnostics.put(COSINE, cosine(used.gradient(), new Estimate(direct, response).gradient()));
+        diagnostics.put(COSINE, cosine(used.gradient(), total));
         return new Estimate(used.direct(), used.response(), diagnostics);
     }
 

@@ -1,5 +1,6 @@
 package dev.bilevel.experiments.lqrgame;
 
+import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
@@ -226,15 +227,15 @@ public final class LqrGameJob implements ExperimentJob {
         GaussianPolicyTerms terms = new GaussianPolicyTerms(n, m, l, batchSize, leaderDiscount, termOptions, game);
         Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
                 estimator = bchg ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
+        LeaderAwareLqrProblem followerModel = game.followerModel(config.real("follower.discount"),
+                config.real("follower.temperature"));
         ExactTerms.Rung exactTerms = ExactTerms.Rung.parse(config.string("leader.exact_terms"), "leader.exact_terms");
         if (exactTerms != ExactTerms.Rung.NONE) {
-            estimator = new ExactTerms(estimator, exactTerms, game, game.followerModel(config.real("follower.discount"),
-                    config.real("follower.temperature")), solver, leaderDiscount, horizon);
+            estimator = new ExactTerms(estimator, exactTerms, game, followerModel, solver, leaderDiscount, horizon);
         }
         ContinuousGameLeader leader = new ContinuousGameLeader(n, m, initial, leaderSettings, estimator,
                 terms.maxDraws(), root.split());
-        MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(
-                game.followerModel(config.real("follower.discount"), config.real("follower.temperature")), solver);
+        MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(followerModel, solver);
         SplittableRandom sampling = root.split();
         SplittableRandom evaluation = root.split();
         GaussianGameEvaluator evaluator = new GaussianGameEvaluator(game, follower, new GaussianGameEvaluator.Settings(

@@ -21,6 +21,7 @@ import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -77,13 +78,14 @@ public final class TabularEstimators {
 
         /** Parses a name, naming {@code field} in the error. */
         public static Kind parse(String name, String field) {
-            for (Kind k : values()) {
-                if (k.id.equals(name.toLowerCase(Locale.ROOT))) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException(field + ": unknown estimator '" + name + "', expected one of "
-                    + Arrays.stream(values()).map(Kind::id).collect(Collectors.joining(", ")));
+            return find(name).orElseThrow(() -> new IllegalArgumentException(field + ": unknown estimator '" + name
+                    + "', expected one of " + Arrays.stream(values()).map(Kind::id).collect(Collectors.joining(", "))));
+        }
+
+        /** The estimator of a name (any case), if there is one. */
+        public static Optional<Kind> find(String name) {
+            String id = name.toLowerCase(Locale.ROOT);
+            return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
         }
     }
 

@@ -91,7 +91,7 @@ public final class MetricsWriter implements AutoCloseable {
             if (recorded == null) {
                 out = opener.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                         StandardOpenOption.WRITE);
-                pending.append(header()).append('\n');
+                pending.append(header(this.columns)).append('\n');
                 writePending();
             } else {
                 out = opener.open(file, StandardOpenOption.WRITE);
@@ -152,7 +152,7 @@ public final class MetricsWriter implements AutoCloseable {
         String text = new String(bytes, StandardCharsets.UTF_8);
         int whole = text.lastIndexOf('\n') + 1;
         List<String> lines = whole == 0 ? List.of() : List.of(text.substring(0, whole - 1).split("\n", -1));
-        String header = String.join(",", columns.stream().map(MetricColumn::name).toList());
+        String header = header(columns);
         if (lines.isEmpty() || !lines.get(0).equals(header)) {
             throw new IllegalArgumentException("cannot resume: " + file + " does not start with the header this run"
                     + " writes (" + header + ")");
@@ -274,7 +274,8 @@ public final class MetricsWriter implements AutoCloseable {
         }
     }
 
-    private String header() {
+    /** The header line's text: the column names, comma-separated. */
+    private static String header(List<MetricColumn> columns) {
         return String.join(",", columns.stream().map(MetricColumn::name).toList());
     }
 

@@ -11,7 +11,7 @@ import me.tongfei.progressbar.ProgressState;
  * left and is cut, never the numbers:
  *
  * <pre>
- * four-rooms bchg [=========>          ]  4200/10000  42% ETA 0:03 | objective 0.4129
+ * discrete-toy R1 bchg [=====>         ] 4200/10000  42% ETA 0:58 | objective 0.4129
  * </pre>
  *
  * The label is the task's leading words that fit in {@value #LABEL} characters; the bar is 10 to 30 characters
@@ -60,7 +60,13 @@ final class ProgressLine implements ProgressBarRenderer {
         line.append(label).append(" [");
         int filled = max > 0 ? (int) Math.min(bar, bar * current / max) : 0;
         for (int i = 0; i < bar; i++) {
-            line.append(i < filled - 1 || (filled == bar && i == bar - 1) ? '=' : i == filled - 1 ? '>' : ' ');
+            char cell = ' ';
+            if (i < filled - 1 || (i == filled - 1 && filled == bar)) {
+                cell = '=';
+            } else if (i == filled - 1) {
+                cell = '>'; // the head, until the bar is full
+            }
+            line.append(cell);
         }
         line.append("] ").append(tail);
         int room = width - line.length() - 3;

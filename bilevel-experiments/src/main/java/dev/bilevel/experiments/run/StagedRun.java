@@ -140,10 +140,9 @@ public final class StagedRun {
      * @throws IllegalArgumentException one line, when there is no run to resume there
      */
     public static StagedRun resume(Path given) {
-        Path target = given.getFileName() != null && given.getFileName().toString().endsWith(PARTIAL)
-                ? given.resolveSibling(given.getFileName().toString().substring(0,
-                        given.getFileName().toString().length() - PARTIAL.length()))
-                : given;
+        String name = given.getFileName() == null ? "" : given.getFileName().toString();
+        Path target = name.endsWith(PARTIAL)
+                ? given.resolveSibling(name.substring(0, name.length() - PARTIAL.length())) : given;
         Path staging = stagingOf(target);
         if (Files.isDirectory(staging)) {
             if (Files.exists(target)) {
@@ -166,11 +165,6 @@ public final class StagedRun {
     /** @return the directory the run writes to now */
     public RunDirectory directory() {
         return directory;
-    }
-
-    /** @return where the run will be once it ends */
-    public Path target() {
-        return target;
     }
 
     /**
