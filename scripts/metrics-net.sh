@@ -6,6 +6,9 @@
 #
 #   scripts/metrics-net.sh record DIR [JOBS [REGEX]]  run every case (or those whose name matches REGEX) into DIR,
 #                                                  JOBS parallel runs (default 2)
+#   scripts/metrics-net.sh record-resumed DIR [JOBS [REGEX]]  the same cases, each stopped half-way
+#                                                  (--stop-after, which writes a checkpoint) and resumed from its
+#                                                  checkpoint; compare with a plain recording: every file must match
 #   scripts/metrics-net.sh compare DIR_A DIR_B [REGEX] byte-compare two recordings; exit 1 on any difference
 #   scripts/metrics-net.sh list                  print the cases (name and arguments)
 #
@@ -81,7 +84,7 @@ run_case() { # DIR JAR NAME ARGS...
   local dir="$1" jar="$2" name="$3"
   shift 3
   local out="$dir/$name"
-  rm -rf "$out"
+  rm -rf "$out" "$out.partial"
   # shellcheck disable=SC2068
   if BILEVEL_PROGRESS=off java -Djava.awt.headless=true -jar "$jar" run $@ --seed 3 --out "$out" \
       >"$dir/$name.log" 2>&1; then
@@ -93,10 +96,34 @@ run_case() { # DIR JAR NAME ARGS...
 }
 export -f run_case
 
+run_case_resumed() { # DIR JAR NAME ARGS...: stop half-way with a checkpoint, then resume from it
+  local dir="$1" jar="$2" name="$3"
+  shift 3
+  local out="$dir/$name" total half status
+  total="$(echo "$*" | grep -oE '(iterations|draws)=[0-9]+' | tail -1 | cut -d= -f2)"
+  half=$(( ${total:-2} / 2 ))
+  rm -rf "$out" "$out.partial"
+  # shellcheck disable=SC2068
+  BILEVEL_PROGRESS=off java -Djava.awt.headless=true -jar "$jar" run $@ --seed 3 --out "$out" \
+      --stop-after "$half" --checkpoint-every 3600 >"$dir/$name.log" 2>&1 && status=0 || status=$?
+  if [[ $status == 130 && ! -f "$out/checkpoint.bin" ]]; then
+    echo "no checkpoint after a stop" >>"$dir/$name.log"
+  fi
+  if [[ $status == 130 ]]; then
+    BILEVEL_PROGRESS=off java -Djava.awt.headless=true -jar "$jar" run --resume "$out" >>"$dir/$name.log" 2>&1 \
+        && status=0 || status=$?
+  fi
+  [[ $status == 0 ]] || echo "exit $status" >>"$dir/$name.log"
+  rm -f "$out/summary.json" "$out"/*.png "$out"/*.svg
+}
+export -f run_case_resumed
+
 case "${1:-}" in
   list) cases ;;
-  record)
-    dir="${2:?record DIR}"
+  record|record-resumed)
+    runner=run_case
+    [[ $1 == record-resumed ]] && runner=run_case_resumed
+    dir="${2:?$1 DIR}"
     jobs="${3:-2}"
     only="${4:-.}"
     mkdir -p "$dir"
@@ -104,7 +131,7 @@ case "${1:-}" in
     j="$(jar)"
     start=$(date +%s)
     cases | grep -E "^($only)[^|]*\|" | while IFS='|' read -r name args; do printf '%s\0%s\0' "$name" "$args"; done |
-      xargs -0 -n 2 -P "$jobs" bash -c 'run_case "$0" "$1" "$2" $3' "$dir" "$j"
+      xargs -0 -n 2 -P "$jobs" bash -c "$runner"' "$0" "$1" "$2" $3' "$dir" "$j"
     echo "recorded $(cases | grep -cE "^($only)[^|]*\|") cases in $dir in $(( $(date +%s) - start )) s"
     ;;
   compare)
@@ -125,5 +152,5 @@ case "${1:-}" in
     [[ $status == 0 ]] && echo "identical: $(cases | grep -cE "^($only)[^|]*\|") cases"
     exit $status
     ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

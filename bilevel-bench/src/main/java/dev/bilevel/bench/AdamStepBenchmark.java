@@ -1,10 +1,10 @@
 package dev.bilevel.bench;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.nn.Activation;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.Initializer;
 import dev.bilevel.nn.Mlp;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,7 +43,7 @@ public class AdamStepBenchmark {
 
     @Setup
     public void setUp() {
-        SplittableRandom rng = new SplittableRandom(7);
+        SplitMixRandom rng = new SplitMixRandom(7);
         net = Mlp.of(6, new int[] {64, 64}, 2, Activation.RELU, Activation.IDENTITY);
         net.initialize(Initializer.ORTHOGONAL, rng);
         workspace = net.workspace(batch);

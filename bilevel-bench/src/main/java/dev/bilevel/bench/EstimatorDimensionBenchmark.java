@@ -3,6 +3,7 @@ package dev.bilevel.bench;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
@@ -13,7 +14,6 @@ import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
 import dev.bilevel.problems.json.RandomProblems;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,7 +58,7 @@ public class EstimatorDimensionBenchmark {
         double[] x = problem.parameters0();
         FollowerSolution follower = SoftPolicyIteration.exact().solve(mdp.dynamics(), mdp.followerReward().evaluate(x),
                 mdp.followerDiscount(), mdp.temperature(), null);
-        SplittableRandom rng = new SplittableRandom(7);
+        SplitMixRandom rng = new SplitMixRandom(7);
         TabularBatch batch = new TabularSampler(mdp.dynamics(), 50).sampleEpisodes(follower.policy(), 1000, 50, rng);
         estimator = TabularEstimators.create(mdp, new TabularEstimators.Settings(
                 TabularEstimators.Kind.parse(method, "method"), true, 0.1, 0.1, true), null, rng.split());

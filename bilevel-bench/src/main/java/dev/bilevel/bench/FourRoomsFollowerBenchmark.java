@@ -5,9 +5,9 @@ import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.cmdp.SoftValueIteration;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,7 +55,7 @@ public class FourRoomsFollowerBenchmark {
     public void setUp() {
         FourRooms fourRooms = new FourRooms(FourRoomsConfig.paper(lambda));
         mdp = fourRooms.model();
-        SplittableRandom rng = new SplittableRandom(42);
+        SplitMixRandom rng = new SplitMixRandom(42);
         double[] w = new double[fourRooms.dimension()];
         double[] direction = new double[w.length];
         double norm = 0.0;

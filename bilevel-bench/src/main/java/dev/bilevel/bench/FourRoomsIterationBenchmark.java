@@ -1,6 +1,7 @@
 package dev.bilevel.bench;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
@@ -14,7 +15,6 @@ import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.fourrooms.FourRoomsConfig;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,7 +57,7 @@ public class FourRoomsIterationBenchmark {
     public double iterations() {
         FourRooms fourRooms = new FourRooms(FourRoomsConfig.paper(0.003));
         ConfigurableMdp model = fourRooms.model();
-        SplittableRandom root = new SplittableRandom(1);
+        SplitMixRandom root = new SplitMixRandom(1);
         TabularSampler sampler = new TabularSampler(fourRooms.simulatorDynamics(), 200);
         int envs = (samples + 199) / 200;
         double[] uniform = new double[FourRooms.STATES];
@@ -75,7 +75,7 @@ public class FourRoomsIterationBenchmark {
         BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
                 evaluator.follower(), (x, response, rng) -> sampler.sample(response.policy(), envs, length, rng),
                 leader);
-        SplittableRandom run = root.split();
+        SplitMixRandom run = root.split();
         double[] objective = new double[1];
         loop.run(ITERATIONS, run.split(), run.split(), step -> objective[0] += evaluator.row(step)[1]);
         return objective[0] + leader.decision()[0];

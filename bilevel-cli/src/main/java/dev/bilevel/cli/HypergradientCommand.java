@@ -11,6 +11,7 @@ import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.experiments.method.GameEstimators;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.learn.estimator.Estimate;
@@ -29,7 +30,6 @@ import dev.bilevel.problems.json.TabularProblem;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -171,7 +171,7 @@ final class HypergradientCommand implements Callable<Integer> {
         if (kind == TabularEstimators.Kind.EXACT) {
             return exact;
         }
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         Estimator<double[], TabularGameResponse, TabularBatch> est = GameEstimators.create(kind.id(), game,
                 exactCritic, sarsaAlpha, perturbation, "--estimator");
         TabularBatch batch = new TabularSampler(game.dynamics(), horizon).sampleEpisodes(
@@ -193,13 +193,13 @@ final class HypergradientCommand implements Callable<Integer> {
         if (kind == TabularEstimators.Kind.EXACT) {
             return exact;
         }
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         TabularEstimators.Settings settings = new TabularEstimators.Settings(kind, exactCritic, sarsaAlpha,
                 perturbation, true);
         Estimator<double[], TabularResponse, TabularBatch> est = TabularEstimators.create(mdp, settings, null,
                 rng.split());
-        SplittableRandom sampling = rng.split();
-        SplittableRandom estimation = rng.split();
+        SplitMixRandom sampling = rng.split();
+        SplitMixRandom estimation = rng.split();
         double[] g;
         if (kind == TabularEstimators.Kind.ZERO_ORDER) {
             g = new double[x.length];

@@ -1,12 +1,12 @@
 package dev.bilevel.cli;
 
+import dev.bilevel.experiments.ExperimentInputException;
 import dev.bilevel.experiments.catalog.ExperimentJobs;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.InputFile;
-import dev.bilevel.experiments.ExperimentInputException;
-import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.RunInterruptedException;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.Provenance;
@@ -16,6 +16,7 @@ import dev.bilevel.experiments.run.StopRequest;
 import dev.bilevel.problems.json.ProblemFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,15 +113,34 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the interrupted run in DIR (or DIR.partial, which a killed run leaves) with its own"
-                    + " config: the rows it recorded are reproduced and checked, then new rows appended, so the result"
-                    + " is the uninterrupted run's. Takes no PROBLEM, options or overrides.")
+                    + " config: from its last checkpoint, the rows recorded after it reproduced and checked, then new"
+                    + " rows appended, so the result is the uninterrupted run's. Takes no PROBLEM, options or"
+                    + " overrides but --checkpoint-every and --stop-after.")
     private Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Write the run's whole state (leader, critic, optimiser, follower, replay buffers, random"
+                    + " streams) to checkpoint.bin at most every SECONDS of wall time, and when the run is stopped;"
+                    + " --resume then continues from it instead of reproducing every recorded row. 0 checkpoints"
+                    + " after every iteration. Never changes a number (default: ${DEFAULT-VALUE}).")
+    private long checkpointEvery;
+
+    @Option(names = "--stop-after", paramLabel = "N",
+            description = "Stop, as on Ctrl-C, once N iterations in all are done (a resumed run's included), with a"
+                    + " checkpoint; continue later with --resume DIR.")
+    private Long stopAfter;
 
     @Option(names = "--list-keys", description = "List every config key with its default and exit.")
     private boolean listKeys;
 
     @Override
     public Integer call() {
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every: must be ≥ 0 seconds, got " + checkpointEvery);
+        }
+        if (stopAfter != null && stopAfter < 1) {
+            throw new IllegalArgumentException("--stop-after: must be ≥ 1 iteration, got " + stopAfter);
+        }
         if (resume != null) {
             return resume();
         }
@@ -211,11 +231,14 @@ final class RunCommand implements Callable<Integer> {
     private int execute(ExperimentJob job, ResolvedConfig resolved, StagedRun staged) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        RunDirectory directory = staged.directory();
+        RunDirectory directory = staged.directory().withCheckpoints(Duration.ofSeconds(checkpointEvery));
         List<String> commandLine = new ArrayList<>(List.of("bilevel"));
         commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
         Provenance provenance = Provenance.now(commandLine);
         StopRequest.clear();
+        if (stopAfter != null) {
+            StopRequest.after(stopAfter);
+        }
         CountDownLatch ended = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             StopRequest.raise();

@@ -81,6 +81,37 @@ public final class Adam implements Optimizer {
         return steps;
     }
 
+    /**
+     * The first-moment estimates, live: a checkpoint copies them out, a restore copies them back in.
+     *
+     * @return the moments, one per parameter
+     */
+    public double[] firstMoments() {
+        return m;
+    }
+
+    /**
+     * The second-moment estimates, live, as {@link #firstMoments()}.
+     *
+     * @return the moments, one per parameter
+     */
+    public double[] secondMoments() {
+        return v;
+    }
+
+    /**
+     * Sets the step count, when restoring a checkpoint together with the moments.
+     *
+     * @param steps a value of {@link #stepCount()}
+     * @throws IllegalArgumentException when negative
+     */
+    public void restoreStepCount(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count must be non-negative: " + steps);
+        }
+        this.steps = steps;
+    }
+
     /** Forgets the moments and the step count. */
     public void reset() {
         Arrays.fill(m, 0.0);

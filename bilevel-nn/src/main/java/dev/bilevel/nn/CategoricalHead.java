@@ -1,6 +1,6 @@
 package dev.bilevel.nn;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Row-wise categorical distributions given by unnormalised logits {@code [batch][k]} (row-major):
@@ -165,7 +165,7 @@ public final class CategoricalHead {
      * @param rng the random source (one {@code nextDouble()})
      * @return the category, in {@code [0, k)}, never one of probability 0
      */
-    public static int sample(double[] logits, int row, int k, SplittableRandom rng) {
+    public static int sample(double[] logits, int row, int k, RandomGenerator rng) {
         int o = row * k;
         double lse = logSumExp(logits, o, k);
         double u = rng.nextDouble();

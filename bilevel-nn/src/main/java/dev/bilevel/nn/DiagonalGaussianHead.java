@@ -1,6 +1,6 @@
 package dev.bilevel.nn;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Row-wise diagonal Gaussian distributions with mean {@code μ [batch][d]} and log standard deviation
@@ -208,12 +208,12 @@ public final class DiagonalGaussianHead {
      * @param rng the random source ({@code d} Gaussian draws)
      * @param out receives the action in {@code out[0 .. d)}
      */
-    public static void sample(double[] mean, double[] logStd, int row, int d, SplittableRandom rng, double[] out) {
+    public static void sample(double[] mean, double[] logStd, int row, int d, RandomGenerator rng, double[] out) {
         sample(mean, logStd, row * d, row, d, rng, out, 0);
     }
 
     /**
-     * As {@link #sample(double[], double[], int, int, SplittableRandom, double[])}, writing
+     * As {@link #sample(double[], double[], int, int, RandomGenerator, double[])}, writing
      * {@code out[outOffset .. outOffset + d)} (for instance {@code outOffset = row·d} to fill a batch of
      * actions).
      *
@@ -225,7 +225,7 @@ public final class DiagonalGaussianHead {
      * @param out receives the action
      * @param outOffset where the action starts in {@code out}
      */
-    public static void sample(double[] mean, double[] logStd, int row, int d, SplittableRandom rng, double[] out,
+    public static void sample(double[] mean, double[] logStd, int row, int d, RandomGenerator rng, double[] out,
             int outOffset) {
         sample(mean, logStd, row * d, row, d, rng, out, outOffset);
     }
@@ -240,7 +240,7 @@ public final class DiagonalGaussianHead {
      * @param rng the random source ({@code d} Gaussian draws)
      * @param out receives the action in {@code out[0 .. d)}
      */
-    public static void sampleSharedStd(double[] mean, double[] logStd, int row, int d, SplittableRandom rng,
+    public static void sampleSharedStd(double[] mean, double[] logStd, int row, int d, RandomGenerator rng,
             double[] out) {
         sample(mean, logStd, 0, row, d, rng, out, 0);
     }
@@ -256,12 +256,12 @@ public final class DiagonalGaussianHead {
      * @param out receives the action
      * @param outOffset where the action starts in {@code out}
      */
-    public static void sampleSharedStd(double[] mean, double[] logStd, int row, int d, SplittableRandom rng,
+    public static void sampleSharedStd(double[] mean, double[] logStd, int row, int d, RandomGenerator rng,
             double[] out, int outOffset) {
         sample(mean, logStd, 0, row, d, rng, out, outOffset);
     }
 
-    private static void sample(double[] mean, double[] logStd, int stdOffset, int row, int d, SplittableRandom rng,
+    private static void sample(double[] mean, double[] logStd, int stdOffset, int row, int d, RandomGenerator rng,
             double[] out, int outOffset) {
         int o = row * d;
         for (int j = 0; j < d; j++) {

@@ -1,17 +1,17 @@
 package dev.bilevel.nn;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Weight initialisation schemes (gain 1, as torch's {@code nn.init} defaults). Biases are always set to zero
- * by {@link Mlp#initialize(Initializer, SplittableRandom)}. For a layer with {@code fanIn} inputs and
+ * by {@link Mlp#initialize(Initializer, RandomGenerator)}. For a layer with {@code fanIn} inputs and
  * {@code fanOut} outputs, the weight matrix is {@code [fanOut][fanIn]} row-major.
  */
 public enum Initializer {
     /** Gaussian entries with standard deviation {@code sqrt(2 / (fanIn + fanOut))}. */
     XAVIER_NORMAL {
         @Override
-        void fill(double[] target, int offset, int fanOut, int fanIn, SplittableRandom rng) {
+        void fill(double[] target, int offset, int fanOut, int fanIn, RandomGenerator rng) {
             double std = Math.sqrt(2.0 / (fanIn + fanOut));
             for (int i = 0, n = fanOut * fanIn; i < n; i++) {
                 target[offset + i] = std * rng.nextGaussian();
@@ -21,7 +21,7 @@ public enum Initializer {
     /** Uniform entries on {@code [−a, a)} with {@code a = sqrt(6 / (fanIn + fanOut))}. */
     XAVIER_UNIFORM {
         @Override
-        void fill(double[] target, int offset, int fanOut, int fanIn, SplittableRandom rng) {
+        void fill(double[] target, int offset, int fanOut, int fanIn, RandomGenerator rng) {
             double a = Math.sqrt(6.0 / (fanIn + fanOut));
             for (int i = 0, n = fanOut * fanIn; i < n; i++) {
                 target[offset + i] = rng.nextDouble(-a, a);
@@ -36,7 +36,7 @@ public enum Initializer {
      */
     ORTHOGONAL {
         @Override
-        void fill(double[] target, int offset, int fanOut, int fanIn, SplittableRandom rng) {
+        void fill(double[] target, int offset, int fanOut, int fanIn, RandomGenerator rng) {
             int n = Math.max(fanOut, fanIn);
             int m = Math.min(fanOut, fanIn);
             // q is column-major [m][n]: column c occupies q[c*n .. c*n + n).
@@ -77,5 +77,5 @@ public enum Initializer {
     };
 
     /** Writes a {@code [fanOut][fanIn]} row-major weight matrix at {@code target[offset ..]}. */
-    abstract void fill(double[] target, int offset, int fanOut, int fanIn, SplittableRandom rng);
+    abstract void fill(double[] target, int offset, int fanOut, int fanIn, RandomGenerator rng);
 }

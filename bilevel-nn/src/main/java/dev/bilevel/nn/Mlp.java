@@ -2,7 +2,7 @@ package dev.bilevel.nn;
 
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A fully connected network {@code inputs → hidden[0] → … → outputs}. All parameters live in one flat
@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * Mlp net = Mlp.of(6, new int[] {64, 64}, 2, Activation.RELU, Activation.IDENTITY);
- * net.initialize(Initializer.ORTHOGONAL, new SplittableRandom(1));
+ * net.initialize(Initializer.ORTHOGONAL, new RandomGenerator(1));
  * Mlp.Workspace ws = net.workspace(256);
  * double[] y = net.forward(ws, x, batch);       // [batch][2], owned by ws
  * // ... fill dLoss/dy into g [batch][2] ...
@@ -158,7 +158,7 @@ public final class Mlp {
      * @param init the weight scheme
      * @param rng the random source (advanced)
      */
-    public void initialize(Initializer init, SplittableRandom rng) {
+    public void initialize(Initializer init, RandomGenerator rng) {
         Objects.requireNonNull(init, "init");
         Objects.requireNonNull(rng, "rng");
         for (int l = 0; l < layerCount(); l++) {

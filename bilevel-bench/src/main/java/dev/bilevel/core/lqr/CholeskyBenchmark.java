@@ -1,6 +1,6 @@
 package dev.bilevel.core.lqr;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import java.util.concurrent.TimeUnit;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -41,7 +41,7 @@ public class CholeskyBenchmark {
 
     @Setup
     public void setUp() {
-        SplittableRandom rng = new SplittableRandom(7);
+        SplitMixRandom rng = new SplitMixRandom(7);
         double[] b = new double[n * n];
         for (int i = 0; i < b.length; i++) {
             b[i] = rng.nextGaussian();

@@ -1,7 +1,7 @@
 package dev.bilevel.core.cmdp;
 
 import dev.bilevel.core.lqr.SoftLqrProblem;
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 
 /**
  * A configurable MDP with continuous states and actions whose <em>dynamics</em> the leader configures
@@ -65,7 +65,7 @@ public interface ContinuousConfigurableMdp extends DynamicsDesign {
          * @param rng the random stream
          * @param x receives the state, length {@code n}
          */
-        void reset(SplittableRandom rng, double[] x);
+        void reset(SplitMixRandom rng, double[] x);
 
         /**
          * Draws a successor state (the simulator, not the follower's model).
@@ -75,7 +75,7 @@ public interface ContinuousConfigurableMdp extends DynamicsDesign {
          * @param rng the random stream
          * @param next receives {@code x'}
          */
-        void step(double[] x, double[] u, SplittableRandom rng, double[] next);
+        void step(double[] x, double[] u, SplitMixRandom rng, double[] next);
 
         /** @return the follower's reward {@code r_F(x,u)} */
         double followerReward(double[] x, double[] u);

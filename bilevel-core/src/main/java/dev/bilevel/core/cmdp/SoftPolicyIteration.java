@@ -1,6 +1,9 @@
 package dev.bilevel.core.cmdp;
 
 import dev.bilevel.core.math.LogSumExp;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.core.tabular.BandedLinearSystem;
 import dev.bilevel.core.tabular.TabularDynamics;
 
@@ -22,7 +25,7 @@ import dev.bilevel.core.tabular.TabularDynamics;
  * ({@link #exact()}), when the residual stops shrinking (machine precision). An instance keeps scratch
  * buffers between calls to avoid allocation: it is not thread-safe; use one per trial.
  */
-public final class SoftPolicyIteration implements FollowerSolver {
+public final class SoftPolicyIteration implements FollowerSolver, Stateful {
 
     /** Residual below which an {@link #exact()} solve stops once the residual no longer shrinks. */
     private static final double EXACT_ACCEPTANCE = 1e-9;
@@ -38,6 +41,9 @@ public final class SoftPolicyIteration implements FollowerSolver {
     private double[] q;
     private double[] policy;
     private double[] residual;
+    private double[] factoredPolicy;
+    private double[] restoredPolicy;
+    private double restoredDiscount = Double.NaN;
 
     /**
      * @param tolerance stop when the Bellman residual {@code max |V − TV| ≤ tolerance}
@@ -63,6 +69,12 @@ public final class SoftPolicyIteration implements FollowerSolver {
     public FollowerSolution solve(TabularDynamics dynamics, double[] reward, double discount, double temperature,
             FollowerSolution warmStart) {
         prepare(dynamics);
+        if (restoredPolicy != null) {
+            system.factor(dynamics, restoredPolicy, restoredDiscount);
+            factoredDiscount = restoredDiscount;
+            factoredPolicy = restoredPolicy;
+            restoredPolicy = null;
+        }
         int states = dynamics.states();
         int actions = dynamics.actions();
         double[] v = warmStart != null ? warmStart.softValue().clone() : new double[states];
@@ -105,6 +117,7 @@ public final class SoftPolicyIteration implements FollowerSolver {
             if (!factored || worst > CHORD_CONTRACTION * previous) {
                 system.factor(dynamics, policy, discount);
                 factoredDiscount = discount;
+                factoredPolicy = policy.clone();
                 factored = true;
             }
             previous = worst;
@@ -115,6 +128,26 @@ public final class SoftPolicyIteration implements FollowerSolver {
             iterations++;
         }
         return new FollowerSolution(q.clone(), policy.clone(), value, iterations, worst, converged);
+    }
+
+    /**
+     * The factorisation the next solve may reuse: its discount and the policy it was factored at (refactored on
+     * restore, to the same bits).
+     */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("SoftPolicyIteration").writeDouble(factoredDiscount)
+                .writeDoubles(factoredDiscount == factoredDiscount ? factoredPolicy : null);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        double discount = in.begin("SoftPolicyIteration").readDouble();
+        double[] factoredAt = in.readDoubles();
+        cachedFor = null;
+        factoredDiscount = Double.NaN;
+        restoredPolicy = factoredAt;
+        restoredDiscount = discount;
     }
 
     private void prepare(TabularDynamics dynamics) {

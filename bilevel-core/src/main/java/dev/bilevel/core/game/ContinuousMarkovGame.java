@@ -1,6 +1,6 @@
 package dev.bilevel.core.game;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 
 /**
  * A two-player Markov game with continuous states and actions, the leader moving first in every step: in
@@ -20,14 +20,14 @@ public interface ContinuousMarkovGame {
     int followerActionDimension();
 
     /** Writes an initial state into {@code out[offset…]}. */
-    void reset(SplittableRandom rng, double[] out, int offset);
+    void reset(SplitMixRandom rng, double[] out, int offset);
 
     /**
      * Writes the successor of {@code x} under {@code (a_L, a_F)} into {@code next[nextOffset…]}; may draw
      * process noise from {@code rng}.
      */
     void step(double[] x, int xOffset, double[] leaderAction, int leaderOffset, double[] followerAction,
-            int followerOffset, SplittableRandom rng, double[] next, int nextOffset);
+            int followerOffset, SplitMixRandom rng, double[] next, int nextOffset);
 
     /** {@code r_L(x, a_L, a_F)}. */
     double leaderReward(double[] x, int xOffset, double[] leaderAction, int leaderOffset, double[] followerAction,

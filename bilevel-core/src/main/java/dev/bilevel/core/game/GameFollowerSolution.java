@@ -1,5 +1,8 @@
 package dev.bilevel.core.game;
 
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+
 /**
  * A game follower solve, solver-side: the Q-table {@code Q_F[s][b][a]} a warm start reuses, the state
  * values of the chosen backup, the Boltzmann policy and the soft value after seeing the leader's action.
@@ -14,4 +17,33 @@ package dev.bilevel.core.game;
  */
 public record GameFollowerSolution(double[] q, double[] stateValue, double[] policy, double[] softValue, int sweeps,
         double residual, boolean converged) {
+
+    /**
+     * Writes a solution, or its absence, as checkpoint state.
+     *
+     * @param out where to write
+     * @param solution the solution, or {@code null}
+     */
+    public static void write(StateWriter out, GameFollowerSolution solution) {
+        out.writeBoolean(solution != null);
+        if (solution != null) {
+            out.writeDoubles(solution.q).writeDoubles(solution.stateValue).writeDoubles(solution.policy)
+                    .writeDoubles(solution.softValue).writeInt(solution.sweeps).writeDouble(solution.residual)
+                    .writeBoolean(solution.converged);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote.
+     *
+     * @param in where to read
+     * @return the solution, or {@code null}
+     */
+    public static GameFollowerSolution read(StateReader in) {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        return new GameFollowerSolution(in.readDoubles(), in.readDoubles(), in.readDoubles(), in.readDoubles(),
+                in.readInt(), in.readDouble(), in.readBoolean());
+    }
 }

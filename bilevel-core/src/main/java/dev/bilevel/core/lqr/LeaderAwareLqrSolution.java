@@ -172,7 +172,7 @@ public final class LeaderAwareLqrSolution {
      * Draws {@code u ~ N(mean, Σ)} into {@code out[outOffset…]}: the mean plus the lower Cholesky factor of
      * {@code Σ} times {@code m} standard normal draws.
      */
-    public void sampleFollower(double[] x, int xOffset, double[] a, int aOffset, java.util.SplittableRandom rng,
+    public void sampleFollower(double[] x, int xOffset, double[] a, int aOffset, dev.bilevel.core.random.SplitMixRandom rng,
             double[] out, int outOffset) {
         followerMean(x, xOffset, a, aOffset, out, outOffset);
         if (m == 1) {

@@ -1,5 +1,7 @@
 package dev.bilevel.core.lqr;
 
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
@@ -164,5 +166,47 @@ public record SoftLqrSolution(DMatrixRMaj p, double v, DMatrixRMaj gain, DMatrix
             u[i] = sum;
         }
         return u;
+    }
+
+    /**
+     * Writes a solution, or its absence, as checkpoint state.
+     *
+     * @param out where to write
+     * @param solution the solution, or {@code null}
+     */
+    public static void write(StateWriter out, SoftLqrSolution solution) {
+        out.writeBoolean(solution != null);
+        if (solution == null) {
+            return;
+        }
+        for (DMatrixRMaj matrix : new DMatrixRMaj[] {solution.p, solution.gain, solution.covariance, solution.s}) {
+            out.writeInt(matrix.numRows).writeInt(matrix.numCols)
+                    .writeDoubles(java.util.Arrays.copyOf(matrix.data, matrix.numRows * matrix.numCols));
+        }
+        out.writeDouble(solution.v).writeInt(solution.status.ordinal()).writeInt(solution.iterations)
+                .writeDouble(solution.riccatiError).writeDouble(solution.valueError)
+                .writeInt(solution.controllabilityRank);
+    }
+
+    /**
+     * Reads what {@link #write} wrote.
+     *
+     * @param in where to read
+     * @return the solution, or {@code null}
+     */
+    public static SoftLqrSolution read(StateReader in) {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        DMatrixRMaj[] matrices = new DMatrixRMaj[4];
+        for (int i = 0; i < matrices.length; i++) {
+            int rows = in.readInt();
+            int cols = in.readInt();
+            matrices[i] = new DMatrixRMaj(rows, cols, true, in.readDoubles());
+        }
+        double v = in.readDouble();
+        Status status = Status.values()[in.readInt()];
+        return new SoftLqrSolution(matrices[0], v, matrices[1], matrices[2], matrices[3], status, in.readInt(),
+                in.readDouble(), in.readDouble(), in.readInt());
     }
 }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.Hypergradient;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.core.testing.DenseMath;
 import dev.bilevel.core.testing.FiniteDifferences;
-import dev.bilevel.core.testing.RandomInstances;
 import dev.bilevel.core.testing.RandomInstances.CmdpInstance;
 import dev.bilevel.core.testing.RandomInstances.CmdpSpec;
-import java.util.SplittableRandom;
+import dev.bilevel.core.testing.RandomInstances;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +30,7 @@ class ExactHypergradientTest {
      */
     static Stream<Arguments> instances() {
         Stream<Arguments> random = Stream.iterate(201L, s -> s + 1).limit(10).map(seed -> {
-            SplittableRandom rng = new SplittableRandom(seed);
+            SplitMixRandom rng = new SplitMixRandom(seed);
             CmdpSpec spec = RandomInstances.randomSpec(rng, RandomInstances.uniform(rng, 0.1, 1.0));
             return Arguments.of(seed, spec);
         });
@@ -44,7 +44,7 @@ class ExactHypergradientTest {
     @ParameterizedTest(name = "seed {0}: {1}")
     @MethodSource("instances")
     void matchesCentralFiniteDifferencesOfTheObjective(long seed, CmdpSpec spec) {
-        CmdpInstance inst = RandomInstances.cmdp(new SplittableRandom(seed), spec);
+        CmdpInstance inst = RandomInstances.cmdp(new SplitMixRandom(seed), spec);
         ConfigurableMdp mdp = inst.mdp();
         Hypergradient hg = ExactHypergradient.compute(mdp, inst.x());
         assertThat(hg.objective()).isCloseTo(ExactHypergradient.objective(mdp, inst.x()), within(1e-12));
@@ -58,7 +58,7 @@ class ExactHypergradientTest {
     void matchesFiniteDifferencesAtLowTemperature() {
         // λ = 0.01: F is sharp (its third derivative grows like 1/λ²). The 3-point stencil at h = 1e-5
         // still meets 1e-6 (measured ≈ 1.3e-7 here); the 5-point stencil (O(h⁴)) confirms it to ~1e-11.
-        CmdpInstance inst = RandomInstances.cmdp(new SplittableRandom(401),
+        CmdpInstance inst = RandomInstances.cmdp(new SplitMixRandom(401),
                 new CmdpSpec(15, 4, 8, 2, true, 0.85, 0.85, 0.01));
         ConfigurableMdp mdp = inst.mdp();
         Hypergradient hg = ExactHypergradient.compute(mdp, inst.x());
@@ -73,7 +73,7 @@ class ExactHypergradientTest {
     @ParameterizedTest(name = "seed {0}: {1}")
     @MethodSource("instances")
     void adjointFormEqualsExplicitForwardFormula(long seed, CmdpSpec spec) {
-        CmdpInstance inst = RandomInstances.cmdp(new SplittableRandom(seed), spec);
+        CmdpInstance inst = RandomInstances.cmdp(new SplitMixRandom(seed), spec);
         ConfigurableMdp mdp = inst.mdp();
         TabularDynamics dyn = mdp.dynamics();
         int states = inst.states();
@@ -128,7 +128,7 @@ class ExactHypergradientTest {
 
     @Test
     void followerRewardWithoutFeaturesLeavesOnlyTheDirectTerm() {
-        SplittableRandom rng = new SplittableRandom(501);
+        SplitMixRandom rng = new SplitMixRandom(501);
         TabularDynamics dyn = RandomInstances.dynamics(rng, 6, 3, 1);
         int n = 18;
         int dim = 4;
@@ -153,7 +153,7 @@ class ExactHypergradientTest {
 
     @Test
     void rejectsDecisionOfWrongLength() {
-        CmdpInstance inst = RandomInstances.cmdp(new SplittableRandom(502), new CmdpSpec(4, 2, 3, 1, true, 0.9, 0.9,
+        CmdpInstance inst = RandomInstances.cmdp(new SplitMixRandom(502), new CmdpSpec(4, 2, 3, 1, true, 0.9, 0.9,
                 0.5));
         // The decision is the problem file's parameters0; a short one used to fail with an
         // ArrayIndexOutOfBoundsException inside the follower reward before the length check.

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.core.testing.DenseMath;
-import dev.bilevel.core.testing.RandomInstances;
 import dev.bilevel.core.testing.RandomInstances.CmdpInstance;
-import java.util.SplittableRandom;
+import dev.bilevel.core.testing.RandomInstances;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +23,7 @@ class FollowerSolversTest {
 
     /** A random follower problem; temperatures 0.1–1, discounts 0.5–0.95. */
     private static CmdpInstance instance(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         double lambda = RandomInstances.uniform(rng, 0.1, 1.0);
         return RandomInstances.cmdp(rng, RandomInstances.randomSpec(rng, lambda));
     }
@@ -204,7 +204,7 @@ class FollowerSolversTest {
 
     @Test
     void lowTemperatureSolveIsFiniteAndNearlyGreedy() {
-        SplittableRandom rng = new SplittableRandom(7);
+        SplitMixRandom rng = new SplitMixRandom(7);
         CmdpInstance inst = RandomInstances.cmdp(rng,
                 new RandomInstances.CmdpSpec(12, 4, 3, 2, false, 0.9, 0.9, 1e-3));
         ConfigurableMdp mdp = inst.mdp();

@@ -6,18 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.core.testing.RandomInstances;
-import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Constants and shapes rejected by {@link ConfigurableMdp} and {@link MarkovGame}, with named fields. */
 class ModelValidationTest {
 
-    private static final TabularDynamics DYNAMICS = RandomInstances.dynamics(new SplittableRandom(1), 3, 2, 1);
-    private static final TabularDynamics GAME_DYNAMICS = RandomInstances.dynamics(new SplittableRandom(2), 3, 6, 1);
+    private static final TabularDynamics DYNAMICS = RandomInstances.dynamics(new SplitMixRandom(1), 3, 2, 1);
+    private static final TabularDynamics GAME_DYNAMICS = RandomInstances.dynamics(new SplitMixRandom(2), 3, 6, 1);
 
     private static ConfigurableMdp mdp(double gammaF, double gammaL, double lambda) {
         return new ConfigurableMdp(DYNAMICS, LinearFeatureReward.constant(3, 2, 2, new double[6]),

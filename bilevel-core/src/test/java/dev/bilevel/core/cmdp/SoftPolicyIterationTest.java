@@ -3,10 +3,10 @@ package dev.bilevel.core.cmdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.testing.DenseMath;
-import dev.bilevel.core.testing.RandomInstances;
 import dev.bilevel.core.testing.RandomInstances.CmdpInstance;
-import java.util.SplittableRandom;
+import dev.bilevel.core.testing.RandomInstances;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SoftPolicyIterationTest {
 
     private static CmdpInstance instance(long seed, double lambda) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         return RandomInstances.cmdp(rng, RandomInstances.randomSpec(rng, lambda));
     }
 

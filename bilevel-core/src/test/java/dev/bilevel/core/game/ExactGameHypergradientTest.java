@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.Hypergradient;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.testing.DenseMath;
 import dev.bilevel.core.testing.FiniteDifferences;
 import dev.bilevel.core.testing.RandomInstances;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +30,7 @@ class ExactGameHypergradientTest {
      */
     static Stream<Arguments> cases() {
         return Stream.iterate(801L, s -> s + 1).limit(6).flatMap(seed -> {
-            SplittableRandom rng = new SplittableRandom(seed);
+            SplitMixRandom rng = new SplitMixRandom(seed);
             int states = 2 + rng.nextInt(9);
             int nb = 2 + rng.nextInt(2);
             int na = 1 + rng.nextInt(4);
@@ -52,7 +52,7 @@ class ExactGameHypergradientTest {
     }
 
     private static MarkovGame game(long seed, Spec spec, FollowerOperator op) {
-        return RandomInstances.game(new SplittableRandom(seed), spec.states(), spec.leaderActions(),
+        return RandomInstances.game(new SplitMixRandom(seed), spec.states(), spec.leaderActions(),
                 spec.followerActions(), spec.terminals(), spec.followerDiscount(), spec.leaderDiscount(),
                 spec.temperature(), op);
     }
@@ -61,7 +61,7 @@ class ExactGameHypergradientTest {
     @MethodSource("cases")
     void matchesCentralFiniteDifferencesOfTheObjective(long seed, Spec spec, FollowerOperator op) {
         MarkovGame game = game(seed, spec, op);
-        double[] logits = RandomInstances.logits(new SplittableRandom(seed + 1000), spec.states(),
+        double[] logits = RandomInstances.logits(new SplitMixRandom(seed + 1000), spec.states(),
                 spec.leaderActions());
         Hypergradient hg = ExactGameHypergradient.compute(game, logits);
         assertThat(hg.gradient()).hasSize(game.tabularLeaderDimension());
@@ -78,7 +78,7 @@ class ExactGameHypergradientTest {
         // the follower frozen, is clearly different from the finite differences of J.
         Spec spec = new Spec(6, 3, 3, 1, 0.9, 0.9, 0.2);
         MarkovGame game = game(901, spec, FollowerOperator.SEQUENTIAL);
-        double[] logits = RandomInstances.logits(new SplittableRandom(902), 6, 3);
+        double[] logits = RandomInstances.logits(new SplitMixRandom(902), 6, 3);
         double[] leaderPolicy = TabularSoftmaxPolicy.probabilities(logits, 6, 3);
         GameFollowerSolution follower = SoftQIteration.exact().solve(game, leaderPolicy, null);
         // J with the follower held fixed at its response to θ0.
@@ -95,7 +95,7 @@ class ExactGameHypergradientTest {
 
     @Test
     void rejectsLogitsOfWrongLength() {
-        MarkovGame game = RandomInstances.game(new SplittableRandom(907), 3, 2, 2, 0, 0.9, 0.9, 0.5,
+        MarkovGame game = RandomInstances.game(new SplitMixRandom(907), 3, 2, 2, 0, 0.9, 0.9, 0.5,
                 FollowerOperator.SEQUENTIAL);
         assertThatThrownBy(() -> ExactGameHypergradient.compute(game, new double[5]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("leaderLogits: expected 6 entries, got 5");
@@ -105,7 +105,7 @@ class ExactGameHypergradientTest {
 
     @Test
     void singleLeaderActionHasZeroGradient() {
-        MarkovGame game = RandomInstances.game(new SplittableRandom(903), 5, 1, 3, 1, 0.9, 0.8, 0.5,
+        MarkovGame game = RandomInstances.game(new SplitMixRandom(903), 5, 1, 3, 1, 0.9, 0.8, 0.5,
                 FollowerOperator.AVERAGED);
         Hypergradient hg = ExactGameHypergradient.compute(game, new double[] {0.3, -1, 2, 0, 5});
         assertThat(hg.gradient()).containsOnly(0.0);
@@ -113,7 +113,7 @@ class ExactGameHypergradientTest {
 
     @Test
     void softmaxExpectationGradientMatchesFiniteDifferences() {
-        SplittableRandom rng = new SplittableRandom(904);
+        SplitMixRandom rng = new SplitMixRandom(904);
         int states = 4;
         int nb = 3;
         double[] logits = RandomInstances.logits(rng, states, nb);
@@ -138,9 +138,9 @@ class ExactGameHypergradientTest {
 
     @Test
     void jointPolicyIsAProductDistribution() {
-        MarkovGame game = RandomInstances.game(new SplittableRandom(905), 4, 2, 3, 1, 0.9, 0.9, 0.5,
+        MarkovGame game = RandomInstances.game(new SplitMixRandom(905), 4, 2, 3, 1, 0.9, 0.9, 0.5,
                 FollowerOperator.SEQUENTIAL);
-        double[] leaderPolicy = TabularSoftmaxPolicy.probabilities(RandomInstances.logits(new SplittableRandom(906),
+        double[] leaderPolicy = TabularSoftmaxPolicy.probabilities(RandomInstances.logits(new SplitMixRandom(906),
                 4, 2), 4, 2);
         double[] piF = SoftQIteration.exact().solve(game, leaderPolicy, null).policy();
         double[] joint = JointPolicy.of(leaderPolicy, piF, 2, 3);

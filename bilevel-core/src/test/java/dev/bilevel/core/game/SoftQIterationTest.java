@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.core.testing.DenseMath;
 import dev.bilevel.core.testing.RandomInstances;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +26,7 @@ class SoftQIterationTest {
     }
 
     static Instance instance(long seed, FollowerOperator operator) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 2 + rng.nextInt(9);
         int nb = 1 + rng.nextInt(3);
         int na = 1 + rng.nextInt(4);
@@ -161,7 +161,7 @@ class SoftQIterationTest {
     @ParameterizedTest
     @MethodSource("dev.bilevel.core.game.SoftQIterationTest#singleLeaderActionSeeds")
     void operatorsCoincideWhenTheLeaderHasOneAction(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 2 + rng.nextInt(8);
         MarkovGame game = RandomInstances.game(rng, states, 1, 2 + rng.nextInt(3), 1, 0.9, 0.9, 0.3,
                 FollowerOperator.SEQUENTIAL);
@@ -184,7 +184,7 @@ class SoftQIterationTest {
     void averagedValueIsBelowSequentialWhenTheLeaderRandomises(long seed) {
         // Jensen: logsumexp of the leader-averaged Q ≤ leader-average of logsumexp, and both backups are
         // monotone, so the fixed points are ordered; with a genuinely mixed leader they differ.
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 3 + rng.nextInt(6);
         MarkovGame game = RandomInstances.game(rng, states, 3, 3, 0, 0.9, 0.9, 0.5, FollowerOperator.SEQUENTIAL);
         double[] policy = TabularSoftmaxPolicy.probabilities(RandomInstances.logits(rng, states, 3), states, 3);

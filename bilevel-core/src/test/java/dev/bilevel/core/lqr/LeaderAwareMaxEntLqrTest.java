@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -81,7 +81,7 @@ class LeaderAwareMaxEntLqrTest {
         double[] w = {0.4};
         LeaderAwareLqrSolution s = new LeaderAwareMaxEntLqr(1e-13, 100_000, false).solve(p, k, w);
         assertThat(s.converged()).isTrue();
-        SplittableRandom rng = new SplittableRandom(3);
+        SplitMixRandom rng = new SplitMixRandom(3);
         double beta = p.temperature();
         double gamma = p.discount();
         double[] x = new double[2];
@@ -160,7 +160,7 @@ class LeaderAwareMaxEntLqrTest {
         double[] u = new double[1];
         double[] mean = new double[1];
         s.followerMean(x, 0, a, 0, mean, 0);
-        SplittableRandom rng = new SplittableRandom(11);
+        SplitMixRandom rng = new SplitMixRandom(11);
         int n = 200_000;
         double sum = 0.0;
         double sq = 0.0;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,7 +111,7 @@ class SoftLqrTest {
         SoftLqrProblem problem = thermal(level, 1 - level);
         SoftLqrSolution sol = new SoftLqr(1e-12, 100_000).solve(problem);
         assertThat(sol.converged()).isTrue();
-        SplittableRandom rng = new SplittableRandom(11);
+        SplitMixRandom rng = new SplitMixRandom(11);
         for (int trial = 0; trial < 3; trial++) {
             double[] x = new double[4];
             for (int i = 0; i < 4; i++) {

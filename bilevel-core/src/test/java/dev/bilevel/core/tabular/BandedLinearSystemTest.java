@@ -3,9 +3,9 @@ package dev.bilevel.core.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.testing.DenseMath;
 import dev.bilevel.core.testing.RandomInstances;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BandedLinearSystemTest {
 
     /** Random weights in [0,1] per row, normalised per state (a stochastic policy). */
-    private static double[] policy(SplittableRandom rng, int states, int actions) {
+    private static double[] policy(SplitMixRandom rng, int states, int actions) {
         double[] w = RandomInstances.uniformVector(rng, states * actions, 0.0, 1.0);
         for (int s = 0; s < states; s++) {
             double total = 0.0;
@@ -27,7 +27,7 @@ class BandedLinearSystemTest {
         return w;
     }
 
-    private static void assertMatchesDense(TabularDynamics d, double[] weights, double discount, SplittableRandom rng) {
+    private static void assertMatchesDense(TabularDynamics d, double[] weights, double discount, SplitMixRandom rng) {
         BandedLinearSystem system = BandedLinearSystem.of(d, weights, discount);
         double[][] a = DenseMath.stateSystem(d, weights, discount);
         double[] b = RandomInstances.uniformVector(rng, d.states(), -2.0, 2.0);
@@ -41,7 +41,7 @@ class BandedLinearSystemTest {
     @ParameterizedTest
     @ValueSource(longs = {1001, 1002, 1003, 1004, 1005})
     void generalKernelsMatchDenseElimination(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 1 + rng.nextInt(30);
         int actions = 1 + rng.nextInt(5);
         TabularDynamics d = RandomInstances.dynamics(rng, states, actions, rng.nextInt(Math.min(3, states)));
@@ -52,7 +52,7 @@ class BandedLinearSystemTest {
     @ValueSource(longs = {1011, 1012, 1013})
     void narrowBandChainsMatchDenseElimination(long seed) {
         // A random walk on a line: successors within ±2, so the band has 5 diagonals.
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 10 + rng.nextInt(30);
         int actions = 2;
         double[] dense = new double[states * actions * states];
@@ -89,7 +89,7 @@ class BandedLinearSystemTest {
 
     @Test
     void rejectsWrongRightHandSide() {
-        TabularDynamics d = RandomInstances.dynamics(new SplittableRandom(1), 4, 2, 0);
+        TabularDynamics d = RandomInstances.dynamics(new SplitMixRandom(1), 4, 2, 0);
         BandedLinearSystem system = BandedLinearSystem.of(d, new double[8], 0.9);
         assertThatThrownBy(() -> system.solve(new double[3])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected 4");

@@ -3,9 +3,9 @@ package dev.bilevel.core.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.testing.DenseMath;
 import dev.bilevel.core.testing.RandomInstances;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,7 +14,7 @@ class DiscountedOccupancyTest {
     @ParameterizedTest
     @ValueSource(longs = {51, 52, 53, 54, 55, 56})
     void occupancyMatchesForwardPropagationAndValueIdentity(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 2 + rng.nextInt(25);
         int actions = 1 + rng.nextInt(5);
         int terminals = 1 + rng.nextInt(Math.min(3, states - 1));

@@ -3,9 +3,9 @@ package dev.bilevel.core.tabular;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.testing.DenseMath;
 import dev.bilevel.core.testing.RandomInstances;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PolicyEvaluationTest {
 
     /** A random stochastic policy {@code [s·A + a]}. */
-    static double[] randomPolicy(SplittableRandom rng, int states, int actions) {
+    static double[] randomPolicy(SplitMixRandom rng, int states, int actions) {
         double[] p = new double[states * actions];
         for (int s = 0; s < states; s++) {
             double total = 0.0;
@@ -36,7 +36,7 @@ class PolicyEvaluationTest {
     @ParameterizedTest
     @ValueSource(longs = {21, 22, 23, 24, 25, 26})
     void valuesSatisfyTheBellmanEquation(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 2 + rng.nextInt(20);
         int actions = 1 + rng.nextInt(4);
         TabularDynamics d = RandomInstances.dynamics(rng, states, actions, rng.nextInt(Math.min(3, states - 1) + 1));
@@ -68,7 +68,7 @@ class PolicyEvaluationTest {
     @ParameterizedTest
     @ValueSource(longs = {31, 32, 33, 34})
     void finiteHorizonReturnApproachesInitialValueAndStartsAtImmediateReward(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 2 + rng.nextInt(15);
         int actions = 1 + rng.nextInt(4);
         TabularDynamics d = RandomInstances.dynamics(rng, states, actions, rng.nextInt(Math.min(2, states - 1) + 1));
@@ -127,7 +127,7 @@ class PolicyEvaluationTest {
 
     @Test
     void finiteHorizonReturnMatchesPathEnumerationOnTinyChain() {
-        SplittableRandom rng = new SplittableRandom(41);
+        SplitMixRandom rng = new SplitMixRandom(41);
         // 3 states (state 2 terminal), 2 actions, fully dense kernel.
         double[] dense = new double[3 * 2 * 3];
         for (int row = 0; row < 6; row++) {

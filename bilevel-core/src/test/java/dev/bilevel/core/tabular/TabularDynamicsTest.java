@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.testing.RandomInstances;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,7 +53,7 @@ class TabularDynamicsTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void randomKernelsRoundTrip(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 1 + rng.nextInt(10);
         int actions = 1 + rng.nextInt(4);
         double[] dense = RandomInstances.denseKernel(rng, states, actions);

@@ -4,8 +4,8 @@ import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
-import java.util.SplittableRandom;
 
 /**
  * Test-only generator of random tabular instances. Everything is a pure function of the seed, so a
@@ -17,12 +17,12 @@ public final class RandomInstances {
     }
 
     /** Uniform in {@code [lo, hi)}. */
-    public static double uniform(SplittableRandom rng, double lo, double hi) {
+    public static double uniform(SplitMixRandom rng, double lo, double hi) {
         return lo + (hi - lo) * rng.nextDouble();
     }
 
     /** A vector with entries uniform in {@code [lo, hi)}. */
-    public static double[] uniformVector(SplittableRandom rng, int n, double lo, double hi) {
+    public static double[] uniformVector(SplitMixRandom rng, int n, double lo, double hi) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = uniform(rng, lo, hi);
@@ -34,7 +34,7 @@ public final class RandomInstances {
      * A dense kernel {@code [(s·A + a)·S + s']} whose rows each have between 1 and 4 successors with
      * random weights (sparse-ish), as {@code fromDense} expects.
      */
-    public static double[] denseKernel(SplittableRandom rng, int states, int actions) {
+    public static double[] denseKernel(SplitMixRandom rng, int states, int actions) {
         double[] dense = new double[states * actions * states];
         for (int row = 0; row < states * actions; row++) {
             int successors = 1 + rng.nextInt(Math.min(states, 4));
@@ -53,7 +53,7 @@ public final class RandomInstances {
     }
 
     /** A distribution supported on between 1 and 3 random states. */
-    public static double[] distribution(SplittableRandom rng, int states) {
+    public static double[] distribution(SplitMixRandom rng, int states) {
         double[] p = new double[states];
         int support = 1 + rng.nextInt(Math.min(states, 3));
         double total = 0.0;
@@ -72,7 +72,7 @@ public final class RandomInstances {
      * Random dynamics with exactly {@code terminals} terminal states (never state 0, so at least one
      * non-terminal state remains when {@code terminals < states}).
      */
-    public static TabularDynamics dynamics(SplittableRandom rng, int states, int actions, int terminals) {
+    public static TabularDynamics dynamics(SplitMixRandom rng, int states, int actions, int terminals) {
         if (terminals >= states) {
             throw new IllegalArgumentException("need terminals < states");
         }
@@ -120,7 +120,7 @@ public final class RandomInstances {
     }
 
     /** A random spec: up to 30 states, 5 actions and 20 parameters, discounts in [0.5, 0.95). */
-    public static CmdpSpec randomSpec(SplittableRandom rng, double temperature) {
+    public static CmdpSpec randomSpec(SplitMixRandom rng, double temperature) {
         int states = 2 + rng.nextInt(29);
         int actions = 1 + rng.nextInt(5);
         int dimension = 1 + rng.nextInt(20);
@@ -133,7 +133,7 @@ public final class RandomInstances {
     }
 
     /** Builds a random configurable MDP of the given spec. */
-    public static CmdpInstance cmdp(SplittableRandom rng, CmdpSpec spec) {
+    public static CmdpInstance cmdp(SplitMixRandom rng, CmdpSpec spec) {
         int n = spec.states() * spec.actions();
         int d = spec.dimension();
         TabularDynamics dynamics = dynamics(rng, spec.states(), spec.actions(), spec.terminals());
@@ -153,7 +153,7 @@ public final class RandomInstances {
     }
 
     /** Feature tensor with about half of the entries nonzero, uniform in [-1, 1). */
-    private static double[] sparseFeatures(SplittableRandom rng, int rows, int d) {
+    private static double[] sparseFeatures(SplitMixRandom rng, int rows, int d) {
         double[] f = new double[rows * d];
         for (int i = 0; i < f.length; i++) {
             if (rng.nextBoolean()) {
@@ -164,7 +164,7 @@ public final class RandomInstances {
     }
 
     /** A random Markov game over joint actions {@code b·A + a}. */
-    public static MarkovGame game(SplittableRandom rng, int states, int leaderActions, int followerActions,
+    public static MarkovGame game(SplitMixRandom rng, int states, int leaderActions, int followerActions,
             int terminals, double followerDiscount, double leaderDiscount, double temperature,
             FollowerOperator operator) {
         int joint = leaderActions * followerActions;
@@ -176,7 +176,7 @@ public final class RandomInstances {
     }
 
     /** Tabular leader logits, uniform in [-1, 1). */
-    public static double[] logits(SplittableRandom rng, int states, int leaderActions) {
+    public static double[] logits(SplitMixRandom rng, int states, int leaderActions) {
         return uniformVector(rng, states * leaderActions, -1.0, 1.0);
     }
 }

@@ -5,22 +5,22 @@ import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.experiments.run.ProgressReporter;
+import dev.bilevel.experiments.stats.SampleStat;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
-import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
-import dev.bilevel.experiments.stats.SampleStat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * Estimator diagnostics against the exact hypergradient: for each estimator and sample budget, many
@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  * no episodes: its budget is the number of random directions averaged (two exact objective evaluations
  * each). The exact estimator ignores the budget.
  *
- * <p>Randomness: a root {@code new SplittableRandom(seed)} is split once per repeat, in repeat order;
+ * <p>Randomness: a root {@code new SplitMixRandom(seed)} is split once per repeat, in repeat order;
  * repeat {@code r}'s stream then yields, by two further splits, the seed of its <em>episode stream</em>
  * and the base seed of its estimators' streams. Budget {@code n} uses the first {@code n} episodes of
  * the repeat's episode stream (budgets are nested), and every estimator sees the same batch (common
@@ -232,11 +232,11 @@ public final class EstimatorDiagnostics {
         boolean needsEpisodes = kinds.stream().anyMatch(EstimatorDiagnostics::usesEpisodes);
 
         warmUp(setup, kinds, budgets.get(0));
-        SplittableRandom root = new SplittableRandom(settings.seed());
+        SplitMixRandom root = new SplitMixRandom(settings.seed());
         progress.start(problem.name() + " diagnose", (long) repeats * budgets.size());
         try {
             for (int r = 0; r < repeats; r++) {
-                SplittableRandom repeat = root.split();
+                SplitMixRandom repeat = root.split();
                 long episodeSeed = repeat.split().nextLong();
                 long estimatorSeed = repeat.split().nextLong();
                 for (int b = 0; b < budgets.size(); b++) {
@@ -244,13 +244,13 @@ public final class EstimatorDiagnostics {
                     TabularBatch batch = null;
                     if (needsEpisodes) {
                         long t0 = System.nanoTime();
-                        batch = setup.sample(n, new SplittableRandom(episodeSeed));
+                        batch = setup.sample(n, new SplitMixRandom(episodeSeed));
                         sampling[b][r] = (System.nanoTime() - t0) * 1e-9;
                     }
                     for (int k = 0; k < kinds.size(); k++) {
                         Kind kind = kinds.get(k);
                         int cell = k * budgets.size() + b;
-                        SplittableRandom own = estimatorStream(estimatorSeed, kind);
+                        SplitMixRandom own = estimatorStream(estimatorSeed, kind);
                         Timed timed = setup.estimate(kind, n, batch, own);
                         estimates[cell][r] = timed.gradient();
                         seconds[cell][r] = timed.seconds();
@@ -298,8 +298,8 @@ public final class EstimatorDiagnostics {
         return kind != Kind.ZERO_ORDER && kind != Kind.EXACT;
     }
 
-    static SplittableRandom estimatorStream(long base, Kind kind) {
-        return new SplittableRandom(base + STREAM_SALT * (kind.ordinal() + 1));
+    static SplitMixRandom estimatorStream(long base, Kind kind) {
+        return new SplitMixRandom(base + STREAM_SALT * (kind.ordinal() + 1));
     }
 
     /**
@@ -308,7 +308,7 @@ public final class EstimatorDiagnostics {
      * zero-order estimator with at most five directions (each direction already costs two exact solves).
      */
     private static void warmUp(Setup setup, List<Kind> kinds, int budget) {
-        SplittableRandom rng = new SplittableRandom(0x5EEDL);
+        SplitMixRandom rng = new SplitMixRandom(0x5EEDL);
         TabularBatch batch = setup.sample(Math.min(budget, 1000), rng.split());
         for (int round = 0; round < 10; round++) {
             for (Kind kind : kinds) {
@@ -370,7 +370,7 @@ public final class EstimatorDiagnostics {
             }
         }
 
-        TabularBatch sample(int episodes, SplittableRandom rng) {
+        TabularBatch sample(int episodes, SplitMixRandom rng) {
             return sampler.sampleEpisodes(follower.policy(), episodes, settings.horizon(), rng);
         }
 
@@ -378,10 +378,10 @@ public final class EstimatorDiagnostics {
          * One estimate by a fresh estimator. {@code own} is split into the estimator's initialisation
          * stream and its estimation stream, in that order.
          */
-        Timed estimate(Kind kind, int budget, TabularBatch batch, SplittableRandom own) {
+        Timed estimate(Kind kind, int budget, TabularBatch batch, SplitMixRandom own) {
             Estimator<double[], TabularResponse, TabularBatch> estimator = TabularEstimators.create(mdp, new TabularEstimators.Settings(kind,
                     settings.exactCritic(), settings.sarsaAlpha(), settings.perturbation(), true), null, own.split());
-            SplittableRandom rng = own.split();
+            SplitMixRandom rng = own.split();
             if (kind == Kind.ZERO_ORDER) {
                 double[] g = new double[x.length];
                 TabularBatch none = new TabularBatch(1, 1);

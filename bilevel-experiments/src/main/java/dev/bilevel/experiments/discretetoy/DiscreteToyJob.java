@@ -2,19 +2,22 @@ package dev.bilevel.experiments.discretetoy;
 
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
-import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.evaluate.GameObjective;
+import dev.bilevel.experiments.evaluate.TabularGameEvaluator;
 import dev.bilevel.experiments.job.Ending;
+import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.RecordedLoop;
+import dev.bilevel.experiments.job.RunState;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
-import dev.bilevel.experiments.evaluate.GameObjective;
-import dev.bilevel.experiments.evaluate.TabularGameEvaluator;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
@@ -38,7 +41,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * The DiscreteToy4 Markov-game experiment (reference-markov-game.md §1.2, §3, §5): a neural
@@ -200,13 +202,13 @@ public final class DiscreteToyJob implements ExperimentJob {
         GameObjective objective = GameObjective.parse(config.optionalString("evaluation.objective").orElseThrow(),
                 "evaluation.objective");
 
-        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
+        SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
         DiscreteGameLeader leader = new DiscreteGameLeader(game.states(), game.leaderActions(),
                 game.followerActions(), game.leaderDiscount(), leaderSettings, estimator, root.split());
         TabularGameFollower follower = new TabularGameFollower(game, behaviour, config.integer("follower.stop_sweeps"),
                 root.split());
-        SplittableRandom sampling = root.split();
-        SplittableRandom evaluation = root.split();
+        SplitMixRandom sampling = root.split();
+        SplitMixRandom evaluation = root.split();
         TabularGameEvaluator evaluator = new TabularGameEvaluator(game, horizon, follower,
                 new TabularGameEvaluator.Settings(config.integer("evaluation.interval"),
                         config.integer("evaluation.episodes"), objective, DiscreteToy4.A), evaluation);
@@ -232,7 +234,8 @@ public final class DiscreteToyJob implements ExperimentJob {
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
         Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
-                iterations, sampling, sampling, evaluator, (it, row) -> {
+                new RunState(follower, Stateful.of(leader, collector, Stateful.streams(evaluation))), iterations,
+                sampling, sampling, evaluator, (it, row) -> {
                     double value = row[objectiveColumn];
                     if (!Double.isNaN(value)) {
                         if (Double.isNaN(first[0])) {

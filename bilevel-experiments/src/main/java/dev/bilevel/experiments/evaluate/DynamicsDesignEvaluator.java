@@ -2,6 +2,7 @@ package dev.bilevel.experiments.evaluate;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.GaussianResponse;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.function.ToDoubleBiFunction;
 
 /**
@@ -41,7 +41,7 @@ public final class DynamicsDesignEvaluator
     private final ContinuousConfigurableMdp mdp;
     private final RecordingFollower<double[], GaussianResponse, SoftLqrSolution> follower;
     private final int evalEpisodes;
-    private final SplittableRandom evaluation;
+    private final SplitMixRandom evaluation;
     private final List<ExtraColumn> extras;
     private final List<String> columns;
 
@@ -53,7 +53,7 @@ public final class DynamicsDesignEvaluator
      * @param extras additional columns, appended in order
      */
     public DynamicsDesignEvaluator(ContinuousConfigurableMdp mdp, SoftLqrFollower follower, int evalEpisodes,
-            SplittableRandom evaluation, List<ExtraColumn> extras) {
+            SplitMixRandom evaluation, List<ExtraColumn> extras) {
         this.mdp = Objects.requireNonNull(mdp, "mdp");
         this.follower = new RecordingFollower<>(follower, r -> follower.lastSolution());
         if (evalEpisodes < 1) {

@@ -2,6 +2,7 @@ package dev.bilevel.experiments.evaluate;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The metrics of a linear-Gaussian leader against the MaxEnt-LQR follower (reference-markov-game.md §3.1,
@@ -74,7 +74,7 @@ public final class GaussianGameEvaluator implements Evaluator<LinearGaussianPoli
     private final Settings settings;
     private final ExactReturn exact;
     private final ContinuousGameSampler sampler;
-    private final SplittableRandom evaluation;
+    private final SplitMixRandom evaluation;
     private final double[] evalReturns;
     private final List<String> columns;
 
@@ -87,7 +87,7 @@ public final class GaussianGameEvaluator implements Evaluator<LinearGaussianPoli
      * @param evaluation the evaluation episodes' stream
      */
     public GaussianGameEvaluator(ContinuousMarkovGame game, MaxEntLqrGameFollower follower, Settings settings,
-            ExactReturn exact, int gainEntries, SplittableRandom evaluation) {
+            ExactReturn exact, int gainEntries, SplitMixRandom evaluation) {
         if (settings.objective().exact() && exact == null) {
             throw new IllegalArgumentException("evaluation.objective: " + settings.objective().id()
                     + " needs an exact evaluator");

@@ -2,6 +2,7 @@ package dev.bilevel.experiments.evaluate;
 
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.TabularGameResponse;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The metrics of a neural leader against a tabular game follower (reference-markov-game.md §3.1). Every
@@ -58,7 +58,7 @@ public final class TabularGameEvaluator
     private final boolean suboptimal;
     private final Settings settings;
     private final GameEpisodeSampler sampler;
-    private final SplittableRandom evaluation;
+    private final SplitMixRandom evaluation;
     private final double[] evalReturns;
     private final List<String> columns;
 
@@ -70,7 +70,7 @@ public final class TabularGameEvaluator
      * @param evaluation the evaluation episodes' stream (its own, so evaluating never changes training)
      */
     public TabularGameEvaluator(MarkovGame game, int horizon, TabularGameFollower follower, Settings settings,
-            SplittableRandom evaluation) {
+            SplitMixRandom evaluation) {
         this.game = game;
         this.horizon = horizon;
         this.suboptimal = follower.behaviour().suboptimal();

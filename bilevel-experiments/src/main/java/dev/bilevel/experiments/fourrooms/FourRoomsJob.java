@@ -1,13 +1,15 @@
 package dev.bilevel.experiments.fourrooms;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
-import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.Ending;
+import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.RecordedLoop;
+import dev.bilevel.experiments.job.RunState;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.experiments.run.DecisionFiles;
 import dev.bilevel.experiments.run.MetricColumn;
@@ -27,11 +29,10 @@ import dev.bilevel.problems.fourrooms.FourRoomsConfig;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
+import java.util.Set;
 
 /**
  * The FourRooms incentive-design experiment: one leader method, one seed, from a resolved config to
@@ -142,11 +143,11 @@ public final class FourRoomsJob implements ExperimentJob {
         int samples = config.integer("samples");
         int iterations = config.integer("iterations");
 
-        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
-        SplittableRandom initRng = root.split();
-        SplittableRandom criticRng = root.split();
-        SplittableRandom followerRng = root.split();
-        SplittableRandom runRng = root.split();
+        SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
+        SplitMixRandom initRng = root.split();
+        SplitMixRandom criticRng = root.split();
+        SplitMixRandom followerRng = root.split();
+        SplitMixRandom runRng = root.split();
 
         double[] x0 = initialDecision(config, fourRooms.dimension());
         if (x0 == null) {
@@ -188,8 +189,8 @@ public final class FourRoomsJob implements ExperimentJob {
         double[] last = {Double.NaN};
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
                 + samples + " seed=" + config.longInt("seed");
-        Ending ending = new RecordedLoop(directory, progress).run(config, label, columns, loop, iterations,
-                runRng.split(), runRng.split(), evaluator, (it, row) -> {
+        Ending ending = new RecordedLoop(directory, progress).run(config, label, columns, loop,
+                new RunState(follower, leader), iterations, runRng.split(), runRng.split(), evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
                         first[0] = objective;

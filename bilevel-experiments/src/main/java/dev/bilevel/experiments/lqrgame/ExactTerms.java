@@ -3,6 +3,8 @@ package dev.bilevel.experiments.lqrgame;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.evaluate.GaussianGameEvaluator;
 import dev.bilevel.learn.critic.LeaderQFunction;
@@ -94,6 +96,17 @@ final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameRe
         this.discount = discount;
         this.horizon = horizon;
         this.scale = (1 - discount) / (1 - Math.pow(discount, horizon));
+    }
+
+    /** The wrapped estimator's state. */
+    @Override
+    public void saveState(StateWriter out) {
+        estimated.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        estimated.restoreState(in);
     }
 
     @Override

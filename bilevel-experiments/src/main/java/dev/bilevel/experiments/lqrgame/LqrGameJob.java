@@ -2,19 +2,22 @@ package dev.bilevel.experiments.lqrgame;
 
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
-import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.evaluate.GameObjective;
+import dev.bilevel.experiments.evaluate.GaussianGameEvaluator;
 import dev.bilevel.experiments.job.Ending;
+import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.RecordedLoop;
+import dev.bilevel.experiments.job.RunState;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.experiments.run.WindowMean;
-import dev.bilevel.experiments.evaluate.GameObjective;
-import dev.bilevel.experiments.evaluate.GaussianGameEvaluator;
 import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
@@ -41,7 +44,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * The bi-level LQR Markov game ({@code LQREnv-v4}, reference-markov-game.md §1.3, §2.3, §3.8, §5.1): a
@@ -209,8 +211,8 @@ public final class LqrGameJob implements ExperimentJob {
         int horizon = config.integer("horizon");
         GameObjective objective = GameObjective.parse(config.string("evaluation.objective"), "evaluation.objective");
 
-        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
-        SplittableRandom init = root.split();
+        SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
+        SplitMixRandom init = root.split();
         int n = game.stateDimension();
         int m = game.followerActionDimension();
         int l = game.leaderActionDimension();
@@ -236,8 +238,8 @@ public final class LqrGameJob implements ExperimentJob {
         ContinuousGameLeader leader = new ContinuousGameLeader(n, m, initial, leaderSettings, estimator,
                 terms.maxDraws(), root.split());
         MaxEntLqrGameFollower follower = new MaxEntLqrGameFollower(followerModel, solver);
-        SplittableRandom sampling = root.split();
-        SplittableRandom evaluation = root.split();
+        SplitMixRandom sampling = root.split();
+        SplitMixRandom evaluation = root.split();
         GaussianGameEvaluator evaluator = new GaussianGameEvaluator(game, follower, new GaussianGameEvaluator.Settings(
                 config.integer("evaluation.interval"), config.integer("evaluation.episodes"), horizon, objective,
                 leaderDiscount, bchg, exactTerms != ExactTerms.Rung.NONE), game::expectedLeaderReturn, k0.length,
@@ -267,7 +269,8 @@ public final class LqrGameJob implements ExperimentJob {
         double[] last = {Double.NaN};
         int[] unconverged = {0};
         Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
-                iterations, sampling, sampling, evaluator, (it, row) -> {
+                new RunState(follower, Stateful.of(leader, collector, Stateful.streams(evaluation))), iterations,
+                sampling, sampling, evaluator, (it, row) -> {
                     double value = row[objectiveColumn];
                     if (!Double.isNaN(value)) {
                         if (Double.isNaN(first[0])) {

@@ -3,6 +3,7 @@ package dev.bilevel.experiments.method;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.RewardDesign;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
@@ -22,7 +23,6 @@ import dev.bilevel.learn.sampling.TabularBatch;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 /** Builds the configurable-MDP estimators by name, for configs and the command line. */
@@ -118,7 +118,7 @@ public final class TabularEstimators {
      * @param criticInit randomness for the initial SARSA table
      */
     public static Estimator<double[], TabularResponse, TabularBatch> create(ConfigurableMdp model, Settings settings,
-            RewardDesignTerms.OracleAccess oracle, SplittableRandom criticInit) {
+            RewardDesignTerms.OracleAccess oracle, SplitMixRandom criticInit) {
         RewardDesign design = model.rewardDesign();
         RewardDesignTerms.Options options = settings.episodic() ? RewardDesignTerms.Options.unbiased()
                 : RewardDesignTerms.Options.reference();
@@ -155,7 +155,7 @@ public final class TabularEstimators {
         };
     }
 
-    private static TabularLeaderCritic critic(ConfigurableMdp model, Settings settings, SplittableRandom init) {
+    private static TabularLeaderCritic critic(ConfigurableMdp model, Settings settings, SplitMixRandom init) {
         if (settings.exactCritic()) {
             return new ExactLeaderCritic(model.dynamics());
         }

@@ -2,14 +2,17 @@ package dev.bilevel.experiments.problemfile;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
-import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.Ending;
-import dev.bilevel.experiments.job.RecordedLoop;
+import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.InputFile;
+import dev.bilevel.experiments.job.RecordedLoop;
+import dev.bilevel.experiments.job.RunState;
 import dev.bilevel.experiments.method.GameEstimators;
 import dev.bilevel.experiments.method.TabularEstimators;
 import dev.bilevel.experiments.run.DecisionFiles;
@@ -50,7 +53,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * A leader trained on a problem of the user's own: a tabular problem file ({@code docs/problem-files.md}) of
@@ -205,11 +207,11 @@ public final class ProblemFileJob implements ExperimentJob {
     @Override
     public Map<String, Object> run(ResolvedConfig config, RunDirectory directory, ProgressReporter progress) {
         TabularProblem problem = read(config);
-        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
-        SplittableRandom criticRng = root.split();
-        SplittableRandom followerRng = root.split();
-        SplittableRandom sampling = root.split();
-        SplittableRandom learning = root.split();
+        SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
+        SplitMixRandom criticRng = root.split();
+        SplitMixRandom followerRng = root.split();
+        SplitMixRandom sampling = root.split();
+        SplitMixRandom learning = root.split();
         double[] x0 = initialDecision(config, problem);
         ClippedSgd optimizer = ClippedSgd.ungrouped(x0.length, config.real("learning_rate"),
                 config.real("max_grad_norm"));
@@ -230,7 +232,7 @@ public final class ProblemFileJob implements ExperimentJob {
                     new TabularEstimators.Settings(TabularEstimators.Kind.parse(config.string("method"), "method"),
                             exactCritic, config.real("sarsa_alpha"), config.real("zero_order_perturbation"), true),
                     oracle, criticRng);
-            return train(config, directory, progress, "configurable-mdp", evaluator, new DecisionLeader<>(x0,
+            return train(config, directory, progress, "configurable-mdp", evaluator, follower, new DecisionLeader<>(x0,
                     estimator, optimizer), (x, r, rng) -> sampler.sampleEpisodes(r.policy(), episodes, horizon, rng),
                     sampling, learning);
         }
@@ -242,15 +244,15 @@ public final class ProblemFileJob implements ExperimentJob {
         Estimator<double[], TabularGameResponse, TabularBatch> estimator = GameEstimators.create(
                 config.string("method"), game, exactCritic, config.real("sarsa_alpha"),
                 config.real("zero_order_perturbation"), "method");
-        return train(config, directory, progress, "markov-game", evaluator, new DecisionLeader<>(x0, estimator,
+        return train(config, directory, progress, "markov-game", evaluator, follower, new DecisionLeader<>(x0, estimator,
                 optimizer), (theta, r, rng) -> sampler.sampleEpisodes(evaluator.behaviour(theta, r), episodes,
                         horizon, rng), sampling, learning);
     }
 
     private <R extends FollowerResponse> Map<String, Object> train(ResolvedConfig config, RunDirectory directory,
-            ProgressReporter progress, String kind, TabularEvaluator<R> evaluator,
+            ProgressReporter progress, String kind, TabularEvaluator<R> evaluator, Stateful follower,
             DecisionLeader<R, TabularBatch> leader, dev.bilevel.learn.loop.Sampler<double[], R, TabularBatch> sampler,
-            SplittableRandom sampling, SplittableRandom learning) {
+            SplitMixRandom sampling, SplitMixRandom learning) {
         int iterations = config.integer("iterations");
         BilevelLoop<double[], R, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(evaluator.follower(),
                 sampler, leader);
@@ -262,7 +264,7 @@ public final class ProblemFileJob implements ExperimentJob {
         double[] last = {Double.NaN};
         double[] best = {Double.NEGATIVE_INFINITY};
         Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
-                iterations, sampling, learning, evaluator, (it, row) -> {
+                new RunState(follower, leader), iterations, sampling, learning, evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
                         first[0] = objective;

@@ -247,6 +247,37 @@ public final class MetricsWriter implements AutoCloseable {
     }
 
     /**
+     * Accepts the next recorded row of a resumed file without reproducing it, because a restored checkpoint
+     * stands for it, and gives its values back, as the run wrote them.
+     *
+     * @return the row's values, NaN for an empty cell
+     * @throws IllegalStateException if no recorded row is left
+     * @throws ResumeMismatchException if the row does not hold one number per column
+     */
+    public synchronized double[] skipRecorded() {
+        if (rows >= recorded.size()) {
+            throw new IllegalStateException(file + " holds only " + recorded.size() + " rows");
+        }
+        String text = recorded.get((int) rows);
+        String[] cells = text.split(",", -1);
+        if (cells.length != columns.size()) {
+            throw new ResumeMismatchException("row " + (rows + 1) + " of " + file + " has " + cells.length
+                    + " cells for " + columns.size() + " columns");
+        }
+        double[] values = new double[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            try {
+                values[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+            } catch (NumberFormatException e) {
+                throw new ResumeMismatchException("row " + (rows + 1) + " of " + file + ": '" + cells[i]
+                        + "' in column " + columns.get(i).name() + " is not a number");
+            }
+        }
+        rows++;
+        return values;
+    }
+
+    /**
      * Writes buffered rows to the file now.
      *
      * @throws UncheckedIOException if writing fails

@@ -8,9 +8,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
  * config.yaml    the resolved configuration ({@link ResolvedConfig#toYaml()})
  * metrics.csv    one row per logged step ({@link MetricsWriter})
  * summary.json   final numbers ({@link #writeSummary(Map)})
+ * checkpoint.bin the state after the last checkpointed iteration, while the run is unfinished ({@link RunCheckpoint})
  * NAME           vectors, one value per line ({@link #writeVector(String, double[])})
  * </pre>
  *
@@ -33,7 +36,8 @@ import java.util.regex.Pattern;
  *
  * <p>A directory opened with {@link #resume} continues the run an interruption left there: the config the
  * resumed run resolves must be the one recorded, and its metrics rows are checked against the recorded ones
- * before new rows are appended ({@link MetricsWriter#resume}).
+ * before new rows are appended ({@link MetricsWriter#resume}). When the run left a {@link RunCheckpoint}, the
+ * rows it stands for are taken as recorded and the run continues from its state.
  */
 public final class RunDirectory {
 
@@ -44,15 +48,41 @@ public final class RunDirectory {
     /** The final summary. */
     public static final String SUMMARY_FILE = "summary.json";
 
-    private static final Set<String> RESERVED = Set.of(CONFIG_FILE, METRICS_FILE, SUMMARY_FILE);
+    private static final Set<String> RESERVED = Set.of(CONFIG_FILE, METRICS_FILE, SUMMARY_FILE, RunCheckpoint.FILE);
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
 
     private final Path dir;
     private final boolean resuming;
+    private final Duration checkpointEvery;
 
-    private RunDirectory(Path dir, boolean resuming) {
+    private RunDirectory(Path dir, boolean resuming, Duration checkpointEvery) {
         this.dir = dir;
         this.resuming = resuming;
+        this.checkpointEvery = checkpointEvery;
+    }
+
+    /**
+     * This directory, with the run writing a {@link RunCheckpoint} at most every {@code every} of wall time (the
+     * iteration at which it is written does not change any number), and whenever it is asked to stop.
+     *
+     * @param every the least time between checkpoints; zero for one after every iteration
+     * @return the directory, checkpointing
+     * @throws IllegalArgumentException when {@code every} is negative
+     */
+    public RunDirectory withCheckpoints(Duration every) {
+        if (every.isNegative()) {
+            throw new IllegalArgumentException("checkpoint interval must be ≥ 0, got " + every);
+        }
+        return new RunDirectory(dir, resuming, every);
+    }
+
+    /**
+     * How often the run checkpoints.
+     *
+     * @return the least time between checkpoints, or empty when the run writes none
+     */
+    public Optional<Duration> checkpointInterval() {
+        return Optional.ofNullable(checkpointEvery);
     }
 
     /**
@@ -68,7 +98,7 @@ public final class RunDirectory {
                 throw new IllegalArgumentException("--resume " + dir + ": no " + file + " there, so no run to resume");
             }
         }
-        return new RunDirectory(dir, true);
+        return new RunDirectory(dir, true, null);
     }
 
     /**
@@ -122,7 +152,7 @@ public final class RunDirectory {
         if (!Files.isWritable(dir)) {
             throw new RunDirectoryException(where + "not writable", null);
         }
-        return new RunDirectory(dir, false);
+        return new RunDirectory(dir, false, null);
     }
 
     /**

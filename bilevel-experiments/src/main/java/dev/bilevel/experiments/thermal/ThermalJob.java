@@ -1,17 +1,20 @@
 package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.core.lqr.SoftLqr;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
-import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.evaluate.DynamicsDesignEvaluator;
 import dev.bilevel.experiments.job.Ending;
+import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.RecordedLoop;
+import dev.bilevel.experiments.job.RunState;
 import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
-import dev.bilevel.experiments.evaluate.DynamicsDesignEvaluator;
 import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
 import dev.bilevel.learn.follower.GaussianResponse;
@@ -31,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * The BuildingThermalControl experiment (reference-configurable-mdp.md §1.2, §4, §5.3): the leader sets the
@@ -226,12 +228,12 @@ public final class ThermalJob implements ExperimentJob {
         ThermalMethod method = ThermalMethod.parse(config.string("method"), "method");
         int iterations = config.integer("iterations");
         double learningRate = config.optionalReal("learning_rate").getAsDouble();
-        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
-        SplittableRandom initRng = root.split();
-        SplittableRandom criticInit = root.split();
-        SplittableRandom sampling = root.split();
-        SplittableRandom evaluation = root.split();
-        SplittableRandom estimation = root.split();
+        SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
+        SplitMixRandom initRng = root.split();
+        SplitMixRandom criticInit = root.split();
+        SplitMixRandom sampling = root.split();
+        SplitMixRandom evaluation = root.split();
+        SplitMixRandom estimation = root.split();
         double[] w0 = new double[BuildingThermalControl.DECISION_DIMENSION];
         double initStd = config.real("init_std");
         for (int i = 0; i < w0.length; i++) {
@@ -274,7 +276,7 @@ public final class ThermalJob implements ExperimentJob {
         double[] last = {Double.NaN};
         int[] unconverged = {0};
         Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
-                iterations, sampling, estimation, evaluator, (it, row) -> {
+                new RunState(follower, Stateful.of(leader, Stateful.streams(evaluation))), iterations, sampling, estimation, evaluator, (it, row) -> {
                     if (it == 0) {
                         first[0] = row[1];
                     }

@@ -1,6 +1,7 @@
 package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.core.cmdp.DynamicsDesign;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
@@ -9,7 +10,6 @@ import dev.bilevel.learn.estimator.method.NaiveEstimator;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.sampling.ContinuousBatch;
-import java.util.SplittableRandom;
 
 /**
  * The leader methods of the thermal experiment, with their config names and the paper's labels. Each is one of
@@ -65,7 +65,7 @@ public enum ThermalMethod {
      * @param init draws the critics' initial weights
      */
     public Estimator<double[], GaussianResponse, ContinuousBatch> estimator(DynamicsDesign design,
-            DynamicsDesignTerms.Options options, SplittableRandom init) {
+            DynamicsDesignTerms.Options options, SplitMixRandom init) {
         DynamicsDesignTerms.Critic critic = usesQNetwork() ? DynamicsDesignTerms.Critic.ACTION_VALUE
                 : DynamicsDesignTerms.Critic.STATE_VALUE;
         boolean hpgd = this == HPGD_MC || this == HPGD_TD;

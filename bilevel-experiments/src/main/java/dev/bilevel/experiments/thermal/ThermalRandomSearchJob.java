@@ -2,10 +2,16 @@ package dev.bilevel.experiments.thermal;
 
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.job.Checkpointing;
 import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.ExperimentJob;
+import dev.bilevel.experiments.job.RunState;
 import dev.bilevel.experiments.plot.Plots;
 import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.run.MetricColumn;
@@ -27,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -102,9 +107,9 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
         boolean monteCarlo = config.string("evaluation").equals("mc");
         int episodes = config.integer("eval_episodes");
         SoftLqr solver = new SoftLqr(config.real("follower.tolerance"), config.integer("follower.max_iterations"));
-        SplittableRandom root = new SplittableRandom(config.longInt("seed"));
-        SplittableRandom drawRng = root.split();
-        SplittableRandom evalRng = root.split();
+        SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
+        SplitMixRandom drawRng = root.split();
+        SplitMixRandom evalRng = root.split();
         List<String> names = new ArrayList<>(List.of("iteration", "leader_objective", "exact_leader_return"));
         for (String c : env.leaderRewardComponents()) {
             names.add("return_UL_" + c);
@@ -118,21 +123,21 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
         }
         List<MetricColumn> columns = MetricColumn.of(names,
                 name -> name.equals("iteration") || name.startsWith("lqr_"));
-        double[] objectives = new double[draws];
-        int unconverged = 0;
-        int diverged = 0;
-        double best = Double.NEGATIVE_INFINITY;
-        double[] bestLevels = null;
+        Tally tally = new Tally(draws);
         int done = 0;
         Ending ending = Ending.completed();
         progress.start(describe(config), draws);
         MetricsWriter metrics = directory == null ? null : directory.openMetrics(columns);
+        Checkpointing checkpoints = new Checkpointing(directory, metrics,
+                new RunState(Stateful.of(), Stateful.of(tally, Stateful.streams(drawRng, evalRng))));
         try {
             if (directory != null) {
                 directory.writeConfig(config);
+                done = checkpoints.restore(draws, (k, row) -> { });
+                progress.step(done);
             }
             int c = env.leaderRewardComponents().size();
-            for (int k = 0; k < draws; k++) {
+            for (int k = done; k < draws; k++) {
                 double[] il = new double[BuildingThermalControl.ZONES];
                 double[] aa = new double[BuildingThermalControl.ZONES];
                 for (int i = 0; i < il.length; i++) {
@@ -149,13 +154,13 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                 double objective;
                 double exact;
                 if (solution.status() == SoftLqrSolution.Status.DIVERGED) {
-                    diverged++;
+                    tally.diverged++;
                     objective = Double.NaN;
                     exact = Double.NaN;
                     Arrays.fill(comps, Double.NaN);
                 } else {
                     if (!solution.converged()) {
-                        unconverged++;
+                        tally.unconverged++;
                     }
                     exact = design.expectedLeaderReturn(solution, env.horizon(), monteCarlo ? null : comps);
                     if (monteCarlo) {
@@ -171,7 +176,7 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                         objective = exact;
                     }
                 }
-                objectives[k] = objective;
+                tally.objectives[k] = objective;
                 row[1] = objective;
                 row[2] = exact;
                 System.arraycopy(comps, 0, row, 3, c);
@@ -179,20 +184,23 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                 row[4 + c] = solution.converged() ? 1 : 0;
                 System.arraycopy(il, 0, row, 5 + c, il.length);
                 System.arraycopy(aa, 0, row, 5 + c + il.length, aa.length);
+                checkpoints.prepare(k);
                 if (metrics != null) {
                     metrics.row(row);
                 }
-                if (objective > best) {
-                    best = objective;
-                    bestLevels = new double[8];
-                    System.arraycopy(il, 0, bestLevels, 0, 4);
-                    System.arraycopy(aa, 0, bestLevels, 4, 4);
+                if (objective > tally.best) {
+                    tally.best = objective;
+                    tally.bestLevels = new double[8];
+                    System.arraycopy(il, 0, tally.bestLevels, 0, 4);
+                    System.arraycopy(aa, 0, tally.bestLevels, 4, 4);
                 }
                 if ((k + 1) % 100 == 0 || k + 1 == draws) {
-                    progress.step(k + 1, String.format(Locale.ROOT, "best %.1f", best));
+                    progress.step(k + 1, String.format(Locale.ROOT, "best %.1f", tally.best));
                 }
                 done = k + 1;
-                if (StopRequest.raised() && done < draws) {
+                checkpoints.commit(k);
+                if (StopRequest.due(done) && done < draws) {
+                    progress.step(done);
                     ending = Ending.interrupted("interrupted after draw " + done + " of " + draws);
                     break;
                 }
@@ -203,6 +211,11 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
             }
             progress.close();
         }
+        checkpoints.end(ending);
+        double[] objectives = tally.objectives;
+        double[] bestLevels = tally.bestLevels;
+        int unconverged = tally.unconverged;
+        int diverged = tally.diverged;
         double[] finite = Arrays.stream(objectives, 0, done).filter(Double::isFinite).sorted().toArray();
         Histogram histogram = Histogram.of(finite, config.integer("bins"));
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -349,5 +362,34 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
             s += (x - mean) * (x - mean);
         }
         return Math.sqrt(s / (v.length - 1));
+    }
+
+    /** What the search has found so far: every draw's objective, the best draw and the solver's failures. */
+    private static final class Tally implements Stateful {
+
+        final double[] objectives;
+        int unconverged;
+        int diverged;
+        double best = Double.NEGATIVE_INFINITY;
+        double[] bestLevels;
+
+        Tally(int draws) {
+            objectives = new double[draws];
+        }
+
+        @Override
+        public void saveState(StateWriter out) {
+            out.begin("random search").writeDoubles(objectives).writeInt(unconverged).writeInt(diverged)
+                    .writeDouble(best).writeDoubles(bestLevels);
+        }
+
+        @Override
+        public void restoreState(StateReader in) {
+            in.begin("random search").readDoubles(objectives);
+            unconverged = in.readInt();
+            diverged = in.readInt();
+            best = in.readDouble();
+            bestLevels = in.readDoubles();
+        }
     }
 }

@@ -3,11 +3,11 @@ package dev.bilevel.experiments.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class ResolvedConfigTest {
     /** Configs with awkward values: tiny and huge doubles, -0.0, strings that look like other types. */
     static Stream<ResolvedConfig> awkwardConfigs() {
         ConfigSchema schema = TestSchemas.job();
-        SplittableRandom random = new SplittableRandom(20260501);
+        SplitMixRandom random = new SplitMixRandom(20260501);
         List<String> strings = List.of("", "true", "null", "~", "0.1", "1e3", "a b", "x: y", "#hash", "quote\"d",
                 "back\\slash", "tab\there", "line\nbreak", "ünïcödé", "- item", "[list]", "{map}", "'single'",
                 "yes", "NO", "docs/examples/chain-cmdp.json", "four-rooms", "\u0001ctl", " lead", "trail ");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.junit.jupiter.api.Test;
 
 class AccuracyTest {
@@ -36,7 +36,7 @@ class AccuracyTest {
 
     @Test
     void mseSplitsIntoBiasAndVariance() {
-        SplittableRandom rng = new SplittableRandom(11);
+        SplitMixRandom rng = new SplitMixRandom(11);
         int d = 7;
         int repeats = 13;
         double[] g = new double[d];

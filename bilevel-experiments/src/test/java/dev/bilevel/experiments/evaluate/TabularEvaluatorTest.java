@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.estimator.Estimate;
@@ -13,8 +14,8 @@ import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.estimator.term.TabularDirectTerm;
 import dev.bilevel.learn.estimator.term.TrajectorySums;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower.Behaviour;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.leader.DecisionLeader;
 import dev.bilevel.learn.loop.BilevelLoop;
@@ -22,14 +23,13 @@ import dev.bilevel.learn.loop.Step;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.BruteForce;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
+import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.TabularMethods;
 import dev.bilevel.learn.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The tabular configurable-MDP metrics against their definitions, on a small random instance. */
@@ -50,7 +50,7 @@ class TabularEvaluatorTest {
         List<double[]> rows = new ArrayList<>();
         List<Step<double[], TabularResponse, TabularBatch, DecisionLeader.Update>> steps = new ArrayList<>();
         new BilevelLoop<>(evaluator.follower(), (x, r, rng) -> sampler.sample(r.policy(), streams, length, rng), leader)
-                .run(iterations, new SplittableRandom(3), new SplittableRandom(4), step -> {
+                .run(iterations, new SplitMixRandom(3), new SplitMixRandom(4), step -> {
                     rows.add(evaluator.row(step));
                     steps.add(step);
                 });
@@ -61,9 +61,9 @@ class TabularEvaluatorTest {
     void theObjectiveColumnIsTheExactLeaderValueOfTheResponse() {
         Instance inst = instance();
         DecisionLeader<TabularResponse, TabularBatch> leader = new DecisionLeader<>(inst.x(), TabularMethods.bchg(
-                inst.mdp(), new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplittableRandom(1)),
+                inst.mdp(), new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplitMixRandom(1)),
                 RewardDesignTerms.Options.unbiased()), ClippedSgd.ungrouped(inst.x().length, 0.2, 1.0));
-        Run run = run(inst, new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(2)), leader,
+        Run run = run(inst, new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplitMixRandom(2)), leader,
                 20, 3, 60);
         List<String> columns = run.columns();
         assertThat(columns).startsWith("iteration", "leader_objective").doesNotContain("kl_gap");
@@ -105,7 +105,7 @@ class TabularEvaluatorTest {
         DecisionLeader<TabularResponse, TabularBatch> leader = new DecisionLeader<>(inst.x(), TabularMethods.naive(
                 inst.mdp(), TabularDirectTerm.PER_STEP, Normalization.COMPLETED_EPISODES),
                 ClippedSgd.ungrouped(inst.x().length, 0.1, 1.0));
-        Run run = run(inst, new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 1, new SplittableRandom(4)), leader,
+        Run run = run(inst, new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 1, new SplitMixRandom(4)), leader,
                 5, 2, 30);
         List<String> columns = run.columns();
         for (int it = 0; it < run.rows().size(); it++) {
@@ -134,7 +134,7 @@ class TabularEvaluatorTest {
     void aResponseItDidNotRecordIsRefused() {
         Instance inst = instance();
         TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(inst.mdp(),
-                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1)));
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplitMixRandom(1)));
         TabularResponse foreign = inst.response();
         DecisionLeader.Update update = new DecisionLeader.Update(new Estimate(new double[5], new double[5]),
                 new double[] {0.0});

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +33,7 @@ class ExactTermsTest {
     private static Estimate at(ExactTerms.Rung rung) {
         ExactTerms terms = new ExactTerms(context -> ESTIMATED, rung, GAME, FOLLOWER, SOLVER, GAMMA, HORIZON);
         return terms.estimate(new Estimation<>(0, new LinearGaussianPolicy(2, GAIN, NOISE), null, null,
-                new SplittableRandom(1)));
+                new SplitMixRandom(1)));
     }
 
     /** The slope of the return in gain entry {@code i}, by a wider central difference than the class's. */

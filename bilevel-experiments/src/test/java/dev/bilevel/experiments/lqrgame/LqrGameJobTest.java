@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.experiments.config.ConfigException;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.run.ProgressReporter;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,12 +138,12 @@ class LqrGameJobTest {
             }
 
             @Override
-            public Object learn(Object data, GaussianGameResponse response, SplittableRandom rng) {
+            public Object learn(Object data, GaussianGameResponse response, SplitMixRandom rng) {
                 throw new AssertionError("never reached");
             }
         };
         assertThatThrownBy(() -> new BilevelLoop<>(follower, (d, r, rng) -> null, leader).run(3,
-                new SplittableRandom(2), new SplittableRandom(3), step -> { }))
+                new SplitMixRandom(2), new SplitMixRandom(3), step -> { }))
                 .isInstanceOf(ArithmeticException.class)
                 .hasMessageStartingWith("before training: the follower's LQR is not stabilisable for K = [15.0000, "
                         + "-10.0000]");

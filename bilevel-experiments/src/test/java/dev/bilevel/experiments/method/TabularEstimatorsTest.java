@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
-import dev.bilevel.experiments.method.TabularEstimators.Kind;
 import dev.bilevel.learn.estimator.method.ZeroOrderEstimator;
 import dev.bilevel.learn.estimator.term.Normalization;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
@@ -22,7 +23,6 @@ import dev.bilevel.learn.testing.Instances.Spec;
 import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.TabularMethods;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class TabularEstimatorsTest {
     private final Instance inst = Instances.cmdp(401, Spec.of(6, 3, 4, 1, 0.9, 0.85, 0.5));
     private final TabularResponse follower = inst.response();
     private final TabularSampler sampler = new TabularSampler(inst.dynamics(), 25);
-    private final TabularBatch batch = sampler.sample(follower.policy(), 3, 80, new SplittableRandom(402));
+    private final TabularBatch batch = sampler.sample(follower.policy(), 3, 80, new SplitMixRandom(402));
     private final double[] uniform = uniformStart();
 
     private double[] uniformStart() {
@@ -42,7 +42,7 @@ class TabularEstimatorsTest {
     }
 
     private Estimate run(Estimator<double[], TabularResponse, TabularBatch> estimator) {
-        return estimator.estimate(new Estimation<>(0, inst.x(), follower, batch, new SplittableRandom(403)));
+        return estimator.estimate(new Estimation<>(0, inst.x(), follower, batch, new SplitMixRandom(403)));
     }
 
     private void assertSame(Kind kind, boolean exactCritic, boolean episodic, Supplier<Estimator<double[],
@@ -50,7 +50,7 @@ class TabularEstimatorsTest {
         RewardDesignTerms.OracleAccess oracle = new RewardDesignTerms.OracleAccess(sampler, uniform, 2, 50);
         Estimator<double[], TabularResponse, TabularBatch> built = TabularEstimators.create(inst.mdp(),
                 new TabularEstimators.Settings(kind, exactCritic, 0.3, 0.5, episodic), oracle,
-                new SplittableRandom(404));
+                new SplitMixRandom(404));
         Estimate a = run(built);
         Estimate b = run(byHand.get());
         assertThat(a.direct()).as("%s episodic=%s direct", kind, episodic).isEqualTo(b.direct());
@@ -62,11 +62,11 @@ class TabularEstimatorsTest {
         TabularDirectTerm start = TabularDirectTerm.EPISODE_START_MEAN;
         RewardDesignTerms.OracleAccess oracle = new RewardDesignTerms.OracleAccess(sampler, uniform, 2, 50);
         assertSame(Kind.BCHG, false, false, () -> TabularMethods.bchg(inst.mdp(), new SarsaCritic(inst.states(),
-                inst.actions(), 0.3, new SplittableRandom(404)), RewardDesignTerms.Options.reference()));
+                inst.actions(), 0.3, new SplitMixRandom(404)), RewardDesignTerms.Options.reference()));
         assertSame(Kind.HPGD_MC, false, false, () -> TabularMethods.hpgdMonteCarlo(inst.mdp(), start));
         assertSame(Kind.HPGD_SARSA, false, false, () -> TabularMethods.hpgdCritic(inst.mdp(),
                 new SarsaCritic(inst.states(),
-                inst.actions(), 0.3, new SplittableRandom(404)), start));
+                inst.actions(), 0.3, new SplitMixRandom(404)), start));
         assertSame(Kind.HPGD_ORACLE, false, false, () -> TabularMethods.hpgd(inst.mdp(), null,
                 RewardDesignTerms.Advantage.ORACLE, oracle, start));
         assertSame(Kind.NAIVE, false, false, () -> TabularMethods.naive(inst.mdp(), start,
@@ -100,7 +100,7 @@ class TabularEstimatorsTest {
         TabularBatch one = new TabularBatch(1, 1);
         double[] reward = new double[inst.states() * inst.actions()];
         reward[0] = 0.7;
-        double[] q = critic.update(one, reward, follower.policy(), 0.9, new SplittableRandom(1));
+        double[] q = critic.update(one, reward, follower.policy(), 0.9, new SplitMixRandom(1));
         assertThat(q[0]).isEqualTo(0.7);
         assertThat(Arrays.copyOfRange(q, 1, q.length)).containsOnly(0.0);
     }
@@ -122,7 +122,7 @@ class TabularEstimatorsTest {
     void theOracleVariantNeedsResetAnywhereAccess() {
         assertThatThrownBy(() -> TabularEstimators.create(inst.mdp(),
                 new TabularEstimators.Settings(Kind.HPGD_ORACLE, false, 0.3, 0.5, false), null,
-                        new SplittableRandom(1)))
+                        new SplitMixRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hpgd-oracle");
     }
 }

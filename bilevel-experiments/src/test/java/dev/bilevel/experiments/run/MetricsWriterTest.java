@@ -3,13 +3,13 @@ package dev.bilevel.experiments.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +75,7 @@ class MetricsWriterTest {
 
     @Test
     void realCellsParseBackBitIdentical() throws IOException {
-        SplittableRandom random = new SplittableRandom(42);
+        SplitMixRandom random = new SplitMixRandom(42);
         double[][] rows = new double[1000][];
         Path file = tmp.resolve("m.csv");
         try (MetricsWriter metrics = MetricsWriter.open(file,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.experiments.config.ConfigException;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.run.ProgressReporter;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -172,7 +172,7 @@ class ThermalJobTest {
             double exact = design.expectedLeaderReturn(sol, 100, null);
             GaussianResponse response = SoftLqrFollower.response(sol, 0.1, 0.9);
             int episodes = 1500;
-            ContinuousBatch batch = ContinuousSampler.sample(env, design, response, episodes, new SplittableRandom(11));
+            ContinuousBatch batch = ContinuousSampler.sample(env, design, response, episodes, new SplitMixRandom(11));
             double sum = 0;
             double sq = 0;
             for (int e = 0; e < episodes; e++) {

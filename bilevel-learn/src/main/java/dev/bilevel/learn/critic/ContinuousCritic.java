@@ -1,10 +1,14 @@
 package dev.bilevel.learn.critic;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
+import dev.bilevel.learn.state.NetworkState;
 import dev.bilevel.nn.Activation;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.Initializer;
 import dev.bilevel.nn.Mlp;
-import java.util.SplittableRandom;
 
 /**
  * The continuous leader critic {@code Q_φ([x, a_F], a_L)}: an MLP over the row {@code [x, a_F, a_L]}
@@ -21,7 +25,7 @@ import java.util.SplittableRandom;
  * Each draw then costs a binary search and {@code O(h₂)} instead of {@code O(h₁·h₂)}: the same values up to
  * rounding.
  */
-public final class ContinuousCritic implements LeaderQFunction {
+public final class ContinuousCritic implements LeaderQFunction, Stateful {
 
     private final int inputs;
     private final int[] sizes;
@@ -60,7 +64,7 @@ public final class ContinuousCritic implements LeaderQFunction {
      * @param maxSlice the largest number of draws in one {@link #sliceMean} call
      */
     public ContinuousCritic(int inputs, int[] hidden, double learningRate, int maxBatch, int maxSlice,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         this.inputs = inputs;
         online = Mlp.of(inputs, hidden, 1, Activation.RELU, Activation.IDENTITY);
         online.initialize(Initializer.XAVIER_NORMAL, rng);
@@ -126,6 +130,27 @@ public final class ContinuousCritic implements LeaderQFunction {
         version++;
         lastMeanValue = mean;
         return loss;
+    }
+
+    /** Its online and target networks, its optimiser and its last training value. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("ContinuousCritic");
+        NetworkState.write(out, online);
+        NetworkState.write(out, target);
+        NetworkState.write(out, optimizer);
+        out.writeLong(version).writeDouble(lastMeanValue);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("ContinuousCritic");
+        NetworkState.read(in, online);
+        NetworkState.read(in, target);
+        NetworkState.read(in, optimizer);
+        version = in.readLong();
+        lastMeanValue = in.readDouble();
+        transposedVersion = -1;
     }
 
     /** The mean of {@code Q} over the rows of the last {@link #trainStep}, before its step. */

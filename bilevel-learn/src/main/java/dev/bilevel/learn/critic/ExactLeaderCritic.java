@@ -1,9 +1,9 @@
 package dev.bilevel.learn.critic;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.sampling.TabularBatch;
-import java.util.SplittableRandom;
 
 /**
  * The exact {@code Q_L} of the current follower policy, computed from the model: a diagnostic
@@ -21,7 +21,7 @@ public final class ExactLeaderCritic implements TabularLeaderCritic {
 
     @Override
     public double[] update(TabularBatch batch, double[] leaderReward, double[] policy, double discount,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         return PolicyEvaluation.evaluate(model, policy, leaderReward, discount).actionValues();
     }
 }

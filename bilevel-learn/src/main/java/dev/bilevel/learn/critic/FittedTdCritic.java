@@ -1,5 +1,9 @@
 package dev.bilevel.learn.critic;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.learn.state.NetworkState;
 import dev.bilevel.nn.Activation;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
@@ -7,7 +11,6 @@ import dev.bilevel.nn.Initializer;
 import dev.bilevel.nn.Mlp;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * A value network fitted by semi-gradient TD on a batch of episodes (the reference's {@code ValueNetwork} and
@@ -101,7 +104,7 @@ public final class FittedTdCritic implements TdCritic {
      * @param settings the network and optimiser
      * @param rng draws the initial weights (advanced)
      */
-    public FittedTdCritic(Settings settings, SplittableRandom rng) {
+    public FittedTdCritic(Settings settings, SplitMixRandom rng) {
         this.settings = Objects.requireNonNull(settings, "settings");
         net = Mlp.of(settings.inputs(), settings.hidden, settings.outputs(), Activation.RELU, Activation.IDENTITY);
         net.initialize(Initializer.ORTHOGONAL, rng);
@@ -138,6 +141,24 @@ public final class FittedTdCritic implements TdCritic {
         return scale.clone();
     }
 
+    /** Its network, optimiser and reward scale. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("FittedTdCritic");
+        NetworkState.write(out, net);
+        NetworkState.write(out, adam);
+        out.writeDoubles(scale).writeBoolean(scaleFixed);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("FittedTdCritic");
+        NetworkState.read(in, net);
+        NetworkState.read(in, adam);
+        in.readDoubles(scale);
+        scaleFixed = in.readBoolean();
+    }
+
     /** Restores the initial weights, forgets Adam's moments and the reward scale. */
     @Override
     public void reset() {
@@ -162,7 +183,7 @@ public final class FittedTdCritic implements TdCritic {
      */
     @Override
     public FitResult fit(double[] inputs, int[] successors, double[] rewards, int rows, int steps, int batchSize,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         int in = settings.inputs();
         int out = settings.outputs();
         updateScale(rewards, rows);

@@ -1,10 +1,13 @@
 package dev.bilevel.learn.critic;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * The follower's sensitivity to the leader's gain, {@code ∇_K Q_F(x, a_L, a_F) = γ_F·Ψ(x')}, from the follower's
@@ -25,7 +28,7 @@ import java.util.SplittableRandom;
  * follower, whose {@code ∇_K V_F(x) = −(xᵀ(∂P/∂K)x + ∂v/∂K)}. Terminal transitions are left out of the fit (the
  * games this serves never terminate). Scratch grows with the buffer; an instance is single-threaded.
  */
-public final class FollowerValueSensitivity {
+public final class FollowerValueSensitivity implements Stateful {
 
     private final int n;
     private final int p;
@@ -59,13 +62,24 @@ public final class FollowerValueSensitivity {
         features = new double[fit.features()];
     }
 
+    /** Its fitted weights. */
+    @Override
+    public void saveState(StateWriter out) {
+        fit.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        fit.restoreState(in);
+    }
+
     /**
      * Fits {@code Ψ̂} to every transition in the buffer.
      *
      * @throws ArithmeticException when the LSTD system is singular
      */
     public void fit(ContinuousReplayBuffer buffer, LinearGaussianPolicy policy, GaussianGameResponse follower,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         int size = buffer.size();
         if (successors.length < 2 * size) {
             inputs = new double[2 * size * n];

@@ -1,6 +1,8 @@
 package dev.bilevel.learn.critic;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -71,7 +73,7 @@ public final class QuadraticTdCritic implements TdCritic {
      */
     @Override
     public FitResult fit(double[] inputs, int[] successors, double[] rewards, int rows, int steps, int batchSize,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         fitLstd(inputs, successors, rewards, rows);
         return new FitResult(0, tdError(inputs, successors, rewards, rows));
     }
@@ -161,6 +163,17 @@ public final class QuadraticTdCritic implements TdCritic {
             predict(inputs, r * n, f, y);
             System.arraycopy(y, 0, out, r * outputs, outputs);
         }
+    }
+
+    /** Its weights. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("QuadraticTdCritic").writeDoubles(theta);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("QuadraticTdCritic").readDoubles(theta);
     }
 
     /** Forgets the fit ({@code θ = 0}); every {@link #fit} starts afresh anyway. */

@@ -1,7 +1,9 @@
 package dev.bilevel.learn.critic;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.sampling.TabularBatch;
-import java.util.SplittableRandom;
 
 /**
  * Tabular SARSA for the leader's {@code Q_L}, as in the BC-HG FourRooms reference: a persistent table
@@ -22,7 +24,7 @@ public final class SarsaCritic implements TabularLeaderCritic {
      * @param stepSize SARSA step {@code α ∈ (0, 1]}
      * @param init randomness for the {@code N(0,1)} initial table
      */
-    public SarsaCritic(int states, int actions, double stepSize, SplittableRandom init) {
+    public SarsaCritic(int states, int actions, double stepSize, SplitMixRandom init) {
         this(states, actions, stepSize);
         for (int i = 0; i < q.length; i++) {
             q[i] = init.nextGaussian();
@@ -43,9 +45,20 @@ public final class SarsaCritic implements TabularLeaderCritic {
         return new SarsaCritic(states, actions, stepSize);
     }
 
+    /** Its table. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("SarsaCritic").writeDoubles(q);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("SarsaCritic").readDoubles(q);
+    }
+
     @Override
     public double[] update(TabularBatch batch, double[] leaderReward, double[] policy, double discount,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         int n = batch.usedRows();
         if (order.length != n) {
             order = new int[n];

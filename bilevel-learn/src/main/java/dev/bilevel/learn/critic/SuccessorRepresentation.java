@@ -1,5 +1,8 @@
 package dev.bilevel.learn.critic;
 
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.sampling.TabularBatch;
 
 /**
@@ -16,7 +19,7 @@ import dev.bilevel.learn.sampling.TabularBatch;
  * not depend on the leader's dimension. The table has {@code (|S||A|)²} entries, which bounds the
  * problems it suits ({@link #MAX_STATE_ACTIONS}).
  */
-public final class SuccessorRepresentation {
+public final class SuccessorRepresentation implements Stateful {
 
     /** Largest {@code |S||A|} accepted: the table then holds 16.8 M doubles (128 MiB). */
     public static final int MAX_STATE_ACTIONS = 4096;
@@ -92,5 +95,16 @@ public final class SuccessorRepresentation {
     /** The current estimate of {@code M(sa, s'a')}. */
     public double at(int sa, int target) {
         return table[sa * size + target];
+    }
+
+    /** Its table. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("SuccessorRepresentation").writeDoubles(table);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("SuccessorRepresentation").readDoubles(table);
     }
 }

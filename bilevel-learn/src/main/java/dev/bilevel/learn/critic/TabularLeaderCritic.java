@@ -1,10 +1,23 @@
 package dev.bilevel.learn.critic;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.sampling.TabularBatch;
-import java.util.SplittableRandom;
 
 /** The leader's scalar critic {@code Q_L(s,a)} of the current joint behaviour, on a tabular problem. */
-public interface TabularLeaderCritic {
+public interface TabularLeaderCritic extends Stateful {
+    /** Nothing, unless the implementation keeps something between calls. */
+    @Override
+    default void saveState(StateWriter out) {
+    }
+
+    /** Nothing, unless the implementation keeps something between calls. */
+    @Override
+    default void restoreState(StateReader in) {
+    }
+
 
     /**
      * Updates the critic with this iteration's data and returns {@code Q_L} at {@code [s·A + a]} (the
@@ -17,5 +30,5 @@ public interface TabularLeaderCritic {
      * @param rng randomness for the update order
      */
     double[] update(TabularBatch batch, double[] leaderReward, double[] policy, double discount,
-            SplittableRandom rng);
+            SplitMixRandom rng);
 }

@@ -1,6 +1,7 @@
 package dev.bilevel.learn.critic;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.Stateful;
 
 /**
  * A vector-valued critic fitted by temporal differences on one batch of episodes: {@code net(z_r) ≈ r_r +
@@ -8,7 +9,7 @@ import java.util.SplittableRandom;
  * semi-gradient TD ({@link dev.bilevel.learn.critic.FittedTdCritic}) and a quadratic fitted by LSTD
  * ({@link QuadraticTdCritic}).
  */
-public interface TdCritic {
+public interface TdCritic extends Stateful {
 
     /**
      * Result of one fit.
@@ -32,7 +33,7 @@ public interface TdCritic {
      * @return the steps taken and the last loss
      */
     FitResult fit(double[] inputs, int[] successors, double[] rewards, int rows, int steps, int batchSize,
-            SplittableRandom rng);
+            SplitMixRandom rng);
 
     /**
      * @param inputs row-major {@code [rows][inputs]}

@@ -1,7 +1,7 @@
 package dev.bilevel.learn.estimator;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.FollowerResponse;
-import java.util.SplittableRandom;
 
 /**
  * Everything a decentralised leader has at one estimate: its decision, the follower's observable response, the
@@ -18,5 +18,5 @@ import java.util.SplittableRandom;
  * @param <B> the data
  */
 public record Estimation<D, R extends FollowerResponse, B>(int iteration, D decision, R response, B data,
-        SplittableRandom rng) {
+        SplitMixRandom rng) {
 }

@@ -1,5 +1,8 @@
 package dev.bilevel.learn.estimator;
 
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.FollowerResponse;
 
 /**
@@ -13,7 +16,17 @@ import dev.bilevel.learn.follower.FollowerResponse;
  * @param <R> the follower's response
  * @param <B> the data
  */
-public interface EstimationTerms<D, R extends FollowerResponse, B> {
+public interface EstimationTerms<D, R extends FollowerResponse, B> extends Stateful {
+    /** Nothing, unless the implementation keeps something between calls. */
+    @Override
+    default void saveState(StateWriter out) {
+    }
+
+    /** Nothing, unless the implementation keeps something between calls. */
+    @Override
+    default void restoreState(StateReader in) {
+    }
+
 
     /** Which follower-response term an estimate adds, so that the family fits what that term needs, in its order. */
     enum Response {

@@ -1,5 +1,8 @@
 package dev.bilevel.learn.estimator;
 
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.FollowerResponse;
 
 /**
@@ -14,7 +17,17 @@ import dev.bilevel.learn.follower.FollowerResponse;
  * @param <B> the data
  */
 @FunctionalInterface
-public interface Estimator<D, R extends FollowerResponse, B> {
+public interface Estimator<D, R extends FollowerResponse, B> extends Stateful {
+    /** Nothing, unless the implementation keeps something between calls. */
+    @Override
+    default void saveState(StateWriter out) {
+    }
+
+    /** Nothing, unless the implementation keeps something between calls. */
+    @Override
+    default void restoreState(StateReader in) {
+    }
+
 
     /** Estimates the hypergradient at {@code estimation.decision()}. */
     Estimate estimate(Estimation<D, R, B> estimation);

@@ -1,6 +1,6 @@
 package dev.bilevel.learn.follower;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 
 /**
  * What the leader may observe of a continuous-action game follower: its Gaussian policy {@code π_F(·|x, a_L)}
@@ -15,7 +15,7 @@ public non-sealed interface GaussianGameResponse extends FollowerResponse {
     void mean(double[] x, int xOffset, double[] leaderAction, int leaderOffset, double[] out, int outOffset);
 
     /** Draws {@code a_F ~ π_F(·|x, a_L)} into {@code out[outOffset…]}. */
-    void sample(double[] x, int xOffset, double[] leaderAction, int leaderOffset, SplittableRandom rng,
+    void sample(double[] x, int xOffset, double[] leaderAction, int leaderOffset, SplitMixRandom rng,
             double[] out, int outOffset);
 
     /**
@@ -23,7 +23,7 @@ public non-sealed interface GaussianGameResponse extends FollowerResponse {
      * the order of {@code count} calls of {@link #sample}.
      */
     default void sampleMany(double[] x, int xOffset, double[] leaderAction, int leaderOffset,
-            SplittableRandom rng, double[] out, int count, int width) {
+            SplitMixRandom rng, double[] out, int count, int width) {
         for (int j = 0; j < count; j++) {
             sample(x, xOffset, leaderAction, leaderOffset, rng, out, j * width);
         }

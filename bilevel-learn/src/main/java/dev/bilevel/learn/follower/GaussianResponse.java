@@ -1,6 +1,6 @@
 package dev.bilevel.learn.follower;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 
 /**
  * What the leader observes of a linear-Gaussian follower in a continuous configurable MDP (the soft-LQR
@@ -116,7 +116,7 @@ public final class GaussianResponse implements FollowerResponse {
      * @param out receives the action from {@code outOffset}
      * @param outOffset where to write
      */
-    public void sampleAction(double[] x, int xOffset, SplittableRandom rng, double[] eps, double[] out,
+    public void sampleAction(double[] x, int xOffset, SplitMixRandom rng, double[] eps, double[] out,
             int outOffset) {
         meanAction(x, xOffset, out, outOffset);
         for (int i = 0; i < m; i++) {

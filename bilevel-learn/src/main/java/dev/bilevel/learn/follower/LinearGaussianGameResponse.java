@@ -1,7 +1,7 @@
 package dev.bilevel.learn.follower;
 
 import dev.bilevel.core.math.StackedForms;
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 
 /**
  * The observable response of a MaxEnt-LQR game follower (reference-markov-game.md §2.3): the Gaussian policy
@@ -68,7 +68,7 @@ public final class LinearGaussianGameResponse implements GaussianGameResponse {
     }
 
     @Override
-    public void sample(double[] x, int xOffset, double[] leaderAction, int leaderOffset, SplittableRandom rng,
+    public void sample(double[] x, int xOffset, double[] leaderAction, int leaderOffset, SplitMixRandom rng,
             double[] out, int outOffset) {
         mean(x, xOffset, leaderAction, leaderOffset, out, outOffset);
         if (m == 1) {
@@ -90,7 +90,7 @@ public final class LinearGaussianGameResponse implements GaussianGameResponse {
 
     @Override
     public void sampleMany(double[] x, int xOffset, double[] leaderAction, int leaderOffset,
-            SplittableRandom rng, double[] out, int count, int width) {
+            SplitMixRandom rng, double[] out, int count, int width) {
         if (width != 1) {
             GaussianGameResponse.super.sampleMany(x, xOffset, leaderAction, leaderOffset, rng, out, count, width);
             return;

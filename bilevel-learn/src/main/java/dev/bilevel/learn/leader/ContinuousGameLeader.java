@@ -1,5 +1,9 @@
 package dev.bilevel.learn.leader;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.critic.ContinuousCritic;
 import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.estimator.Estimate;
@@ -11,12 +15,12 @@ import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import dev.bilevel.learn.sampling.Minibatch;
 import dev.bilevel.learn.sampling.Replay;
+import dev.bilevel.learn.state.NetworkState;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * A linear-Gaussian leader in a continuous Markov game, trained actor-critic from a {@link ContinuousReplayBuffer}
@@ -35,7 +39,7 @@ import java.util.SplittableRandom;
  * The leader sees the follower only through its {@link GaussianGameResponse}.
  */
 public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, GaussianGameResponse,
-        Replay<ContinuousReplayBuffer>, ActorCriticReport> {
+        Replay<ContinuousReplayBuffer>, ActorCriticReport>, Stateful {
 
     /** The critic's bootstrap actions at {@code x'}. */
     public enum CriticTarget {
@@ -130,7 +134,7 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
     public ContinuousGameLeader(int stateDimension, int followerActionDimension, LinearGaussianPolicy policy,
             Settings settings, Estimator<LinearGaussianPolicy, GaussianGameResponse,
                     Minibatch<ContinuousReplayBuffer, LeaderQFunction>> estimator, int criticSlices,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.estimator = Objects.requireNonNull(estimator, "estimator");
         n = stateDimension;
@@ -158,6 +162,26 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
     }
 
     /** The current policy (live: do not modify), the decision the follower responds to. */
+    /** Its policy and target policy gains, critic, optimiser, update count and estimator's state. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("ContinuousGameLeader").writeDoubles(policy.gain()).writeDoubles(targetPolicy.gain())
+                .writeInt(updates);
+        NetworkState.write(out, policyOptimizer);
+        critic.saveState(out);
+        estimator.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("ContinuousGameLeader").readDoubles(policy.gain());
+        in.readDoubles(targetPolicy.gain());
+        updates = in.readInt();
+        NetworkState.read(in, policyOptimizer);
+        critic.restoreState(in);
+        estimator.restoreState(in);
+    }
+
     @Override
     public LinearGaussianPolicy decision() {
         return policy;
@@ -172,7 +196,7 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
      */
     @Override
     public ActorCriticReport learn(Replay<ContinuousReplayBuffer> data, GaussianGameResponse follower,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         ContinuousReplayBuffer buffer = data.buffer();
         if (buffer.size() < settings.schedule().minBufferSize()) {
             return ActorCriticReport.NONE;
@@ -188,7 +212,7 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
     }
 
     /** One TD step; returns the loss. */
-    private double criticStep(ContinuousReplayBuffer buffer, GaussianGameResponse follower, SplittableRandom rng) {
+    private double criticStep(ContinuousReplayBuffer buffer, GaussianGameResponse follower, SplitMixRandom rng) {
         int count = settings.sampling().batchSize();
         buffer.sample(count, settings.sampling().withReplacement(), false, rng, indices);
         int d = n + m + l;
@@ -218,7 +242,7 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
      * One actor step: writes {gradient norm, direct norm, response norm} into {@code norms} and returns the
      * estimate.
      */
-    private Estimate actorStep(ContinuousReplayBuffer buffer, GaussianGameResponse follower, SplittableRandom rng,
+    private Estimate actorStep(ContinuousReplayBuffer buffer, GaussianGameResponse follower, SplitMixRandom rng,
             double[] norms) {
         int count = settings.sampling().batchSize();
         buffer.sample(count, settings.sampling().withReplacement(), settings.sampling().discountWeighted(), rng,

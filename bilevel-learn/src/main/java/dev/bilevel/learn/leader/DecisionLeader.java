@@ -1,5 +1,9 @@
 package dev.bilevel.learn.leader;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
@@ -7,7 +11,6 @@ import dev.bilevel.learn.follower.FollowerResponse;
 import dev.bilevel.learn.loop.Leader;
 import dev.bilevel.nn.GradientClipping;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * A leader whose decision is a parameter vector {@code x}: incentive weights, the dynamics parameters of a
@@ -19,7 +22,7 @@ import java.util.SplittableRandom;
  * @param <B> the data
  */
 public final class DecisionLeader<R extends FollowerResponse, B> implements Leader<double[], R, B,
-        DecisionLeader.Update> {
+        DecisionLeader.Update>, Stateful {
 
     /**
      * One learning step.
@@ -77,8 +80,22 @@ public final class DecisionLeader<R extends FollowerResponse, B> implements Lead
      * @throws ArithmeticException when the estimate is not finite ({@link Estimate}'s check); the decision is left
      *     unchanged
      */
+    /** Its decision, its iteration count and its estimator's state. */
     @Override
-    public Update learn(B data, R response, SplittableRandom rng) {
+    public void saveState(StateWriter out) {
+        out.begin("DecisionLeader").writeDoubles(decision).writeInt(iteration);
+        estimator.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("DecisionLeader").readDoubles(decision);
+        iteration = in.readInt();
+        estimator.restoreState(in);
+    }
+
+    @Override
+    public Update learn(B data, R response, SplitMixRandom rng) {
         Estimate estimate = estimator.estimate(new Estimation<>(iteration, decision.clone(), response, data, rng));
         double[] gradient = estimate.gradient();
         double[] norms = optimizer.norms(gradient);

@@ -1,5 +1,9 @@
 package dev.bilevel.learn.leader;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
@@ -12,7 +16,6 @@ import dev.bilevel.nn.Initializer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * A neural leader with a categorical policy {@code π_θ(b|s)} in a tabular Markov game, trained actor-critic from a
@@ -27,7 +30,8 @@ import java.util.SplittableRandom;
  * {@link TabularGameResponse}.
  */
 public final class DiscreteGameLeader
-        implements Leader<double[], TabularGameResponse, Replay<GammaReplayBuffer>, ActorCriticReport> {
+        implements Leader<double[], TabularGameResponse, Replay<GammaReplayBuffer>, ActorCriticReport>,
+        Stateful {
 
     /** The critic's bootstrap target at {@code s'}. */
     public enum CriticTarget {
@@ -117,7 +121,7 @@ public final class DiscreteGameLeader
      */
     public DiscreteGameLeader(int states, int leaderActions, int followerActions, double leaderDiscount,
             Settings settings, Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>>
-                    estimator, SplittableRandom rng) {
+                    estimator, SplitMixRandom rng) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.estimator = Objects.requireNonNull(estimator, "estimator");
         this.states = states;
@@ -145,6 +149,24 @@ public final class DiscreteGameLeader
         return settings;
     }
 
+    /** Its policy and critic networks, its current policy table, its update count and its estimator's state. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("DiscreteGameLeader").writeDoubles(probabilities).writeInt(updates);
+        policy.saveState(out);
+        critic.saveState(out);
+        estimator.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("DiscreteGameLeader").readDoubles(probabilities);
+        updates = in.readInt();
+        policy.restoreState(in);
+        critic.restoreState(in);
+        estimator.restoreState(in);
+    }
+
     /** {@code π_θ(b|s)} at {@code [s·B + b]} (a copy): the decision the follower responds to. */
     @Override
     public double[] decision() {
@@ -159,7 +181,7 @@ public final class DiscreteGameLeader
      * @param follower the follower's response the data were collected under
      */
     @Override
-    public ActorCriticReport learn(Replay<GammaReplayBuffer> data, TabularGameResponse follower, SplittableRandom rng) {
+    public ActorCriticReport learn(Replay<GammaReplayBuffer> data, TabularGameResponse follower, SplitMixRandom rng) {
         GammaReplayBuffer buffer = data.buffer();
         if (buffer.size() < settings.schedule().minBufferSize()) {
             return ActorCriticReport.NONE;
@@ -196,7 +218,7 @@ public final class DiscreteGameLeader
     }
 
     /** One critic step; writes {loss, mean Q of the batch} into {@code out}. */
-    private void criticStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng,
+    private void criticStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplitMixRandom rng,
             double[] out) {
         int n = settings.sampling().batchSize();
         buffer.sample(n, settings.sampling().withReplacement(), false, rng, indices);
@@ -287,7 +309,7 @@ public final class DiscreteGameLeader
      * One actor step: writes {gradient norm, direct norm, response norm} into {@code norms} and returns the
      * estimate.
      */
-    private Estimate actorStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplittableRandom rng,
+    private Estimate actorStep(GammaReplayBuffer buffer, TabularGameResponse follower, SplitMixRandom rng,
             double[] norms) {
         int n = settings.sampling().batchSize();
         buffer.sample(n, settings.sampling().withReplacement(), settings.sampling().discountWeighted(), rng, indices);

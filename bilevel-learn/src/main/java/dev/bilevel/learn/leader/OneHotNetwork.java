@@ -1,11 +1,15 @@
 package dev.bilevel.learn.leader;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
+import dev.bilevel.learn.state.NetworkState;
 import dev.bilevel.nn.Activation;
 import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.GradientClipping;
 import dev.bilevel.nn.Initializer;
 import dev.bilevel.nn.Mlp;
-import java.util.SplittableRandom;
 
 /**
  * An MLP whose inputs are one-hot codes of a few discrete variables (a state, or a state and a
@@ -16,7 +20,7 @@ import java.util.SplittableRandom;
  * the per-sample output gradients into that table: exactly the batched gradient, at a cost independent
  * of the batch size and of the length of the subsequences BC-HG sums over.
  */
-final class OneHotNetwork {
+final class OneHotNetwork implements Stateful {
 
     private final int rows;
     private final Mlp online;
@@ -36,7 +40,7 @@ final class OneHotNetwork {
      * @param learningRate Adam step
      */
     OneHotNetwork(int[] codes, int outputs, int[] hidden, Initializer init, double learningRate,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         int width = 0;
         int count = 1;
         for (int c : codes) {
@@ -65,6 +69,23 @@ final class OneHotNetwork {
     }
 
     /** The online network's outputs for every input row, {@code [rows][outputs]} (a fresh forward pass). */
+    /** Its online and target networks and its optimiser. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("OneHotNetwork");
+        NetworkState.write(out, online);
+        NetworkState.write(out, target);
+        NetworkState.write(out, optimizer);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("OneHotNetwork");
+        NetworkState.read(in, online);
+        NetworkState.read(in, target);
+        NetworkState.read(in, optimizer);
+    }
+
     double[] table() {
         System.arraycopy(online.forward(workspace, inputs, rows), 0, table, 0, table.length);
         return table;

@@ -1,9 +1,9 @@
 package dev.bilevel.learn.loop;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.FollowerResponse;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The one bi-level training loop, for every problem family: <em>respond → sample → learn (critic → estimate →
@@ -38,6 +38,17 @@ public final class BilevelLoop<D, R extends FollowerResponse, B, U> {
          * @throws ArithmeticException to stop the run (a diverged metric); earlier iterations were delivered
          */
         void onIteration(Step<D, R, B, U> step);
+
+        /**
+         * Called in each iteration after the leader's update and before the follower responds to it: the one
+         * moment when the follower's state alone determines the response to come, so that a checkpoint taken
+         * here can rebuild that response by asking a restored follower again ({@link #run(int, int,
+         * SplitMixRandom, SplitMixRandom, Listener)}).
+         *
+         * @param iteration the iteration
+         */
+        default void beforeResponse(int iteration) {
+        }
     }
 
     private final Follower<D, R> follower;
@@ -64,19 +75,41 @@ public final class BilevelLoop<D, R extends FollowerResponse, B, U> {
      * @throws ArithmeticException when the follower, the leader or a listener reports divergence; the iterations
      *     before were delivered
      */
-    public void run(int iterations, SplittableRandom sampling, SplittableRandom learning,
+    public void run(int iterations, SplitMixRandom sampling, SplitMixRandom learning,
+            Listener<D, R, B, U> listener) {
+        run(0, iterations, sampling, learning, listener);
+    }
+
+    /**
+     * Runs outer iterations {@code start … iterations−1}. From {@code start > 0} it continues a run whose leader,
+     * sampler, streams and follower were restored to their state in iteration {@code start − 1} (the follower's
+     * as of {@link Listener#beforeResponse}): the follower is asked again for its response to the leader's
+     * decision, and the run goes on as if it had never stopped.
+     *
+     * @param start the first iteration to run
+     * @param iterations where to stop
+     * @param sampling the environment's stream
+     * @param learning the leader's stream
+     * @param listener receives every iteration
+     * @throws ArithmeticException when the follower, the leader or a listener reports divergence
+     */
+    public void run(int start, int iterations, SplitMixRandom sampling, SplitMixRandom learning,
             Listener<D, R, B, U> listener) {
         if (iterations < 0) {
             throw new IllegalArgumentException("iterations must be ≥ 0, got " + iterations);
         }
+        if (start < 0 || start > iterations) {
+            throw new IllegalArgumentException("the first iteration must be in [0, " + iterations + "], got " + start);
+        }
         D decision = leader.decision();
         R response;
         try {
-            response = follower.initialResponse(decision);
+            response = start == 0 ? follower.initialResponse(decision) : follower.respond(decision);
         } catch (ArithmeticException e) {
-            throw new ArithmeticException("before training: " + e.getMessage());
+            throw new ArithmeticException((start == 0 ? "before training: " : "after the leader update of iteration "
+                    + (start - 1) + ": ") + e.getMessage());
         }
-        for (int t = 0; t < iterations; t++) {
+        for (int t = start; t < iterations; t++) {
             B data = sampler.sample(decision, response, sampling);
             U update;
             try {
@@ -85,6 +118,7 @@ public final class BilevelLoop<D, R extends FollowerResponse, B, U> {
                 throw new ArithmeticException("in the leader update of iteration " + t + ": " + e.getMessage());
             }
             D next = leader.decision();
+            listener.beforeResponse(t);
             R nextResponse;
             try {
                 nextResponse = follower.respond(next);

@@ -1,7 +1,7 @@
 package dev.bilevel.learn.loop;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.FollowerResponse;
-import java.util.SplittableRandom;
 
 /**
  * The leader, as the loop drives it: a decision the follower responds to, and one learning step per outer
@@ -26,5 +26,5 @@ public interface Leader<D, R extends FollowerResponse, B, U> {
      * @param rng the leader's randomness (critic minibatches, action draws)
      * @throws ArithmeticException when the estimate stops being finite
      */
-    U learn(B data, R response, SplittableRandom rng);
+    U learn(B data, R response, SplitMixRandom rng);
 }

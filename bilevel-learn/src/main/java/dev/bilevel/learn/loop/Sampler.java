@@ -1,7 +1,7 @@
 package dev.bilevel.learn.loop;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.FollowerResponse;
-import java.util.SplittableRandom;
 
 /**
  * The environment, as the loop drives it: plays the leader's decision against the follower's response and
@@ -16,5 +16,5 @@ import java.util.SplittableRandom;
 public interface Sampler<D, R extends FollowerResponse, B> {
 
     /** Samples one iteration's interaction. */
-    B sample(D decision, R response, SplittableRandom rng);
+    B sample(D decision, R response, SplitMixRandom rng);
 }

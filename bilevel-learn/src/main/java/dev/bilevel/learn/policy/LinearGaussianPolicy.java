@@ -1,7 +1,7 @@
 package dev.bilevel.learn.policy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * A linear-Gaussian leader policy {@code a ~ N(Kx, WWᵀ)} with a learnable gain {@code K} ({@code l×n}) and a
@@ -97,7 +97,7 @@ public final class LinearGaussianPolicy {
     }
 
     /** Draws {@code a = Kx + Wε} into {@code out[outOffset…]}. */
-    public void sample(double[] x, int xOffset, SplittableRandom rng, double[] out, int outOffset) {
+    public void sample(double[] x, int xOffset, SplitMixRandom rng, double[] out, int outOffset) {
         mean(x, xOffset, out, outOffset);
         if (l == 1) {
             out[outOffset] += noise[0] * rng.nextGaussian();
@@ -118,9 +118,9 @@ public final class LinearGaussianPolicy {
 
     /**
      * Draws {@code count} actions into {@code out}, row-major {@code [count][l]}, in the order of {@code count}
-     * calls of {@link #sample(double[], int, SplittableRandom, double[], int)}.
+     * calls of {@link #sample(double[], int, SplitMixRandom, double[], int)}.
      */
-    public void sampleMany(double[] x, int xOffset, SplittableRandom rng, double[] out, int count) {
+    public void sampleMany(double[] x, int xOffset, SplitMixRandom rng, double[] out, int count) {
         if (l != 1) {
             for (int j = 0; j < count; j++) {
                 sample(x, xOffset, rng, out, j * l);

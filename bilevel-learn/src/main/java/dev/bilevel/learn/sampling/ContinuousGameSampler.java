@@ -1,9 +1,9 @@
 package dev.bilevel.learn.sampling;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.policy.LinearGaussianPolicy;
-import java.util.SplittableRandom;
 
 /**
  * Plays two-player episodes of a continuous Markov game: in each state the leader draws
@@ -55,7 +55,7 @@ public final class ContinuousGameSampler {
      * @return the number of transitions played
      */
     public int play(LinearGaussianPolicy leader, GaussianGameResponse follower, boolean exploreLeader,
-            int episodes, ContinuousReplayBuffer buffer, double[] returns, SplittableRandom rng) {
+            int episodes, ContinuousReplayBuffer buffer, double[] returns, SplitMixRandom rng) {
         int steps = 0;
         int l = leaderAction.length;
         for (int e = 0; e < episodes; e++) {

@@ -1,7 +1,11 @@
 package dev.bilevel.learn.sampling;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateMismatchException;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Circular replay storage of two-player transitions with continuous states and actions, sampled uniformly
@@ -12,7 +16,7 @@ import java.util.SplittableRandom;
  * <p>Payload arrays grow (doubling) up to the capacity, so a large off-policy buffer that never fills does
  * not allocate its whole capacity.
  */
-public final class ContinuousReplayBuffer implements Futures {
+public final class ContinuousReplayBuffer implements Futures, Stateful {
 
     private final GammaReplayIndex index;
     private final int n;
@@ -56,6 +60,33 @@ public final class ContinuousReplayBuffer implements Futures {
         terminal = Arrays.copyOf(terminal == null ? new boolean[0] : terminal, slots);
     }
 
+    /** Its transitions and its index. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("ContinuousReplayBuffer").writeInt(allocated).writeDoubles(states).writeDoubles(followerActions)
+                .writeDoubles(leaderActions).writeDoubles(leaderRewards).writeDoubles(followerRewards)
+                .writeDoubles(nextStates).writeBooleans(terminal);
+        index.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        allocated = in.begin("ContinuousReplayBuffer").readInt();
+        states = in.readDoubles();
+        followerActions = in.readDoubles();
+        leaderActions = in.readDoubles();
+        leaderRewards = in.readDoubles();
+        followerRewards = in.readDoubles();
+        nextStates = in.readDoubles();
+        terminal = in.readBooleans();
+        if (states == null || terminal == null || terminal.length != allocated || states.length != allocated * n
+                || nextStates.length != allocated * n || followerActions.length != allocated * m
+                || leaderActions.length != allocated * l) {
+            throw new StateMismatchException("a replay buffer of other dimensions");
+        }
+        index.restoreState(in);
+    }
+
     /**
      * Appends one transition, overwriting the oldest when full.
      *
@@ -95,7 +126,7 @@ public final class ContinuousReplayBuffer implements Futures {
      * @param withReplacement on-policy sampling; without replacement needs {@code count ≤ size()}
      * @param discountWeighted draw slot {@code i} with probability {@code ∝ γ^τ_i}, else uniformly
      */
-    public void sample(int count, boolean withReplacement, boolean discountWeighted, SplittableRandom rng,
+    public void sample(int count, boolean withReplacement, boolean discountWeighted, SplitMixRandom rng,
             int[] out) {
         index.sample(count, withReplacement, discountWeighted, rng, out);
     }

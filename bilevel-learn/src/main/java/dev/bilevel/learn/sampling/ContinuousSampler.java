@@ -1,8 +1,8 @@
 package dev.bilevel.learn.sampling;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.GaussianResponse;
-import java.util.SplittableRandom;
 
 /**
  * Rolls out complete episodes of a configured continuous MDP under the follower's observed policy and records
@@ -24,7 +24,7 @@ public final class ContinuousSampler {
      * @return the batch
      */
     public static ContinuousBatch sample(ContinuousConfigurableMdp mdp, ContinuousConfigurableMdp.Configured configured,
-            GaussianResponse follower, int episodes, SplittableRandom rng) {
+            GaussianResponse follower, int episodes, SplitMixRandom rng) {
         return sample(mdp, configured, follower, episodes, rng, true);
     }
 
@@ -39,7 +39,7 @@ public final class ContinuousSampler {
      * @return the batch
      */
     public static ContinuousBatch sample(ContinuousConfigurableMdp mdp, ContinuousConfigurableMdp.Configured configured,
-            GaussianResponse follower, int episodes, SplittableRandom rng, boolean leaderStatistics) {
+            GaussianResponse follower, int episodes, SplitMixRandom rng, boolean leaderStatistics) {
         int n = mdp.stateDimension();
         int m = mdp.actionDimension();
         int d = mdp.decisionDimension();

@@ -1,9 +1,9 @@
 package dev.bilevel.learn.sampling;
 
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.follower.TabularGameResponse;
-import java.util.SplittableRandom;
 
 /**
  * Plays two-player episodes of a tabular Markov game: in each state the leader draws
@@ -47,7 +47,7 @@ public final class GameEpisodeSampler {
      * @return the number of transitions played
      */
     public int play(double[] leaderPolicy, TabularGameResponse follower, boolean exploreLeader, int episodes,
-            GammaReplayBuffer buffer, double[] returns, SplittableRandom rng) {
+            GammaReplayBuffer buffer, double[] returns, SplitMixRandom rng) {
         TabularDynamics dynamics = game.dynamics();
         int nb = game.leaderActions();
         int na = game.followerActions();
@@ -96,7 +96,7 @@ public final class GameEpisodeSampler {
         return steps;
     }
 
-    private static int drawSuccessor(TabularDynamics dynamics, int row, SplittableRandom rng) {
+    private static int drawSuccessor(TabularDynamics dynamics, int row, SplitMixRandom rng) {
         int start = dynamics.rowStart(row);
         int end = dynamics.rowStart(row + 1);
         double u = rng.nextDouble();
@@ -109,7 +109,7 @@ public final class GameEpisodeSampler {
         return dynamics.successor(end - 1);
     }
 
-    public static int draw(double[] p, int offset, int n, SplittableRandom rng) {
+    public static int draw(double[] p, int offset, int n, SplitMixRandom rng) {
         double u = rng.nextDouble();
         for (int k = 0; k < n - 1; k++) {
             u -= p[offset + k];

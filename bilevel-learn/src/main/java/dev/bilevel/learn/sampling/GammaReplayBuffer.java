@@ -1,6 +1,9 @@
 package dev.bilevel.learn.sampling;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 
 /**
  * Circular replay storage of two-player transitions in a tabular Markov game, sampled uniformly or
@@ -15,7 +18,7 @@ import java.util.SplittableRandom;
  * renormalised remaining weights. The slot bookkeeping (weights, subsequences) is a
  * {@link GammaReplayIndex}, shared with the continuous buffer.
  */
-public final class GammaReplayBuffer implements Futures {
+public final class GammaReplayBuffer implements Futures, Stateful {
 
     private final GammaReplayIndex index;
     private final int[] state;
@@ -42,6 +45,26 @@ public final class GammaReplayBuffer implements Futures {
         followerReward = new double[capacity];
         nextState = new int[capacity];
         terminal = new boolean[capacity];
+    }
+
+    /** Its transitions and its index. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("GammaReplayBuffer").writeInts(state).writeInts(leaderAction).writeInts(followerAction)
+                .writeDoubles(leaderReward).writeDoubles(followerReward).writeInts(nextState).writeBooleans(terminal);
+        index.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("GammaReplayBuffer").readInts(state);
+        in.readInts(leaderAction);
+        in.readInts(followerAction);
+        in.readDoubles(leaderReward);
+        in.readDoubles(followerReward);
+        in.readInts(nextState);
+        in.readBooleans(terminal);
+        index.restoreState(in);
     }
 
     /**
@@ -79,7 +102,7 @@ public final class GammaReplayBuffer implements Futures {
      * @param withReplacement on-policy sampling; without replacement needs {@code n ≤ size()}
      * @param discountWeighted draw index {@code i} with probability {@code ∝ γ^τ_i}, else uniformly
      */
-    public void sample(int n, boolean withReplacement, boolean discountWeighted, SplittableRandom rng, int[] out) {
+    public void sample(int n, boolean withReplacement, boolean discountWeighted, SplitMixRandom rng, int[] out) {
         index.sample(n, withReplacement, discountWeighted, rng, out);
     }
 

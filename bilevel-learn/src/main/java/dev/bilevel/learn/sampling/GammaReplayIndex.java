@@ -1,6 +1,9 @@
 package dev.bilevel.learn.sampling;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 
 /**
  * The bookkeeping of a circular replay buffer of episode steps, shared by the tabular and continuous
@@ -12,7 +15,7 @@ import java.util.SplittableRandom;
  * <p>Weighted draws use a Fenwick tree, {@code O(log n)} each; draws without replacement reject repeats,
  * which gives the same distribution as drawing successively from the renormalised remaining weights.
  */
-public final class GammaReplayIndex {
+public final class GammaReplayIndex implements Stateful {
 
     private final int capacity;
     private final double discount;
@@ -52,6 +55,22 @@ public final class GammaReplayIndex {
      * @param episodeTime the step's time {@code τ} within its episode
      * @return the slot the caller writes its payload to
      */
+    /** Its episode marks, times, weight tree, write position and size. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("GammaReplayIndex").writeBooleans(last).writeInts(time).writeDoubles(tree).writeInt(pointer)
+                .writeInt(size);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("GammaReplayIndex").readBooleans(last);
+        in.readInts(time);
+        in.readDoubles(tree);
+        pointer = in.readInt();
+        size = in.readInt();
+    }
+
     public int add(boolean lastStep, int episodeTime) {
         int i = pointer;
         last[i] = lastStep;
@@ -84,7 +103,7 @@ public final class GammaReplayIndex {
      * @param withReplacement on-policy sampling; without replacement needs {@code n ≤ size()}
      * @param discountWeighted draw slot {@code i} with probability {@code ∝ γ^τ_i}, else uniformly
      */
-    public void sample(int n, boolean withReplacement, boolean discountWeighted, SplittableRandom rng, int[] out) {
+    public void sample(int n, boolean withReplacement, boolean discountWeighted, SplitMixRandom rng, int[] out) {
         if (size == 0) {
             throw new IllegalStateException("cannot sample from an empty replay buffer");
         }

@@ -1,9 +1,12 @@
 package dev.bilevel.learn.sampling;
 
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.FollowerResponse;
 import dev.bilevel.learn.loop.Sampler;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The environment of a Markov game as the loop drives it (reference-markov-game.md §3.1): each iteration plays
@@ -14,7 +17,7 @@ import java.util.SplittableRandom;
  * @param <R> the follower's response
  * @param <B> the replay buffer
  */
-public final class ReplayCollector<D, R extends FollowerResponse, B> implements Sampler<D, R, Replay<B>> {
+public final class ReplayCollector<D, R extends FollowerResponse, B> implements Sampler<D, R, Replay<B>>, Stateful {
 
     /** Plays episodes with both policies (the game's episode sampler). */
     @FunctionalInterface
@@ -30,7 +33,7 @@ public final class ReplayCollector<D, R extends FollowerResponse, B> implements 
          * @return the number of steps played
          */
         int play(D leader, R follower, boolean exploreLeader, int episodes, B buffer, double[] returns,
-                SplittableRandom rng);
+                SplitMixRandom rng);
     }
 
     private final Player<D, R, B> player;
@@ -55,8 +58,32 @@ public final class ReplayCollector<D, R extends FollowerResponse, B> implements 
         this.exploreSteps = exploreSteps;
     }
 
+    /**
+     * Its step count and its buffer's state.
+     *
+     * @throws IllegalStateException when the buffer keeps no checkpoint state
+     */
     @Override
-    public Replay<B> sample(D decision, R response, SplittableRandom rng) {
+    public void saveState(StateWriter out) {
+        out.begin("ReplayCollector").writeLong(totalSteps);
+        bufferState().saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        totalSteps = in.begin("ReplayCollector").readLong();
+        bufferState().restoreState(in);
+    }
+
+    private Stateful bufferState() {
+        if (buffer instanceof Stateful stateful) {
+            return stateful;
+        }
+        throw new IllegalStateException("a " + buffer.getClass().getSimpleName() + " keeps no checkpoint state");
+    }
+
+    @Override
+    public Replay<B> sample(D decision, R response, SplitMixRandom rng) {
         boolean explore = exploreSteps >= 0 && totalSteps <= exploreSteps;
         double[] returns = new double[4 * episodes];
         totalSteps += player.play(decision, response, explore, episodes, buffer, returns, rng);

@@ -1,7 +1,7 @@
 package dev.bilevel.learn.sampling;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
-import java.util.SplittableRandom;
 
 /**
  * Rolls out a stochastic policy on {@link TabularDynamics}, gymnax-style: each stream starts from a
@@ -40,12 +40,12 @@ public final class TabularSampler {
      * Samples {@code episodes} independent episodes from the initial distribution, one per stream, each
      * cut at {@code horizon} steps (the truncation of an infinite-horizon objective).
      */
-    public TabularBatch sampleEpisodes(double[] policy, int episodes, int horizon, SplittableRandom rng) {
+    public TabularBatch sampleEpisodes(double[] policy, int episodes, int horizon, SplitMixRandom rng) {
         return fill(policy, episodes, horizon, dynamics.initialDistribution(), horizon, true, rng);
     }
 
     /** Fills a new batch with episodes reset from the dynamics' initial distribution. */
-    public TabularBatch sample(double[] policy, int streams, int length, SplittableRandom rng) {
+    public TabularBatch sample(double[] policy, int streams, int length, SplitMixRandom rng) {
         return sample(policy, streams, length, dynamics.initialDistribution(), rng);
     }
 
@@ -54,12 +54,12 @@ public final class TabularSampler {
      * "anywhere"; otherwise the initial distribution).
      */
     public TabularBatch sample(double[] policy, int streams, int length, double[] resetDistribution,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         return fill(policy, streams, length, resetDistribution, maxEpisodeSteps, false, rng);
     }
 
     private TabularBatch fill(double[] policy, int streams, int length, double[] resetDistribution, int limit,
-            boolean singleEpisode, SplittableRandom rng) {
+            boolean singleEpisode, SplitMixRandom rng) {
         TabularBatch batch = new TabularBatch(streams, length);
         int actionsCount = dynamics.actions();
         int[] states = batch.states();
@@ -97,7 +97,7 @@ public final class TabularSampler {
         return batch;
     }
 
-    private int next(int row, SplittableRandom rng) {
+    private int next(int row, SplitMixRandom rng) {
         double u = rng.nextDouble();
         int end = dynamics.rowStart(row + 1);
         for (int k = dynamics.rowStart(row); k < end - 1; k++) {
@@ -110,7 +110,7 @@ public final class TabularSampler {
     }
 
     /** Draws an index from the slice {@code p[offset..offset+n)} (a probability vector). */
-    static int draw(double[] p, int offset, int n, SplittableRandom rng) {
+    static int draw(double[] p, int offset, int n, SplitMixRandom rng) {
         double u = rng.nextDouble();
         int last = 0;
         for (int i = 0; i < n; i++) {

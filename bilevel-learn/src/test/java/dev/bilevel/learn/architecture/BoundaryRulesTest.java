@@ -52,11 +52,15 @@ class BoundaryRulesTest {
     private static final String[] LEADER_SIDE = {"dev.bilevel.learn.critic..", "dev.bilevel.learn.estimator..",
         "dev.bilevel.learn.leader..", "dev.bilevel.learn.loop..", "dev.bilevel.learn.policy.."};
 
-    /** What of core the leader may know: its own models, the environment's transition table, numerics. */
+    /**
+     * What of core the leader may know: its own models, the environment's transition table, numerics, random
+     * streams and checkpoint state.
+     */
     private static final DescribedPredicate<JavaClass> LEADER_VISIBLE_CORE = belongToAnyOf(RewardDesign.class,
             RewardJacobian.class, ParametricReward.class, DynamicsDesign.class, LeaderGameModel.class,
             TabularSoftmaxPolicy.class, JointPolicy.class, TabularDynamics.class, PolicyEvaluation.class,
-            PolicyValues.class, Hypergradient.class).or(resideInAPackage("dev.bilevel.core.math.."))
+            PolicyValues.class, Hypergradient.class).or(resideInAnyPackage("dev.bilevel.core.math..",
+                    "dev.bilevel.core.random..", "dev.bilevel.core.state.."))
             .as("leader-visible core types");
 
     /** What solves for the follower: the planners, the exact solvers and the exact hypergradients. */
@@ -84,9 +88,9 @@ class BoundaryRulesTest {
     static final ArchRule responsesHoldPlainData = classes().that(assignableTo(FollowerResponse.class))
             .or().resideInAPackage("dev.bilevel.learn.follower")
             .should().onlyDependOnClassesThat(resideInAnyPackage("java..", "dev.bilevel.learn.follower",
-                    "dev.bilevel.core.math.."))
+                    "dev.bilevel.core.math..", "dev.bilevel.core.random.."))
             .because("a response is everything the leader receives: arrays, λ and γ_F, no solver object"
-                    + " (numerics from core.math only)");
+                    + " (numerics from core.math and random streams from core.random only)");
 
     @ArchTest
     static final ArchRule problemsStayInTheirModule = noClasses().that().resideInAPackage("dev.bilevel.learn..")

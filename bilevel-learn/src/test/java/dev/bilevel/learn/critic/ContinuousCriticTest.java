@@ -3,7 +3,7 @@ package dev.bilevel.learn.critic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,7 +18,7 @@ class ContinuousCriticTest {
         for (int i = 0; i < parts.length; i++) {
             widths[i] = Integer.parseInt(parts[i]);
         }
-        SplittableRandom rng = new SplittableRandom(widths.length * 31L + column);
+        SplitMixRandom rng = new SplitMixRandom(widths.length * 31L + column);
         ContinuousCritic critic = new ContinuousCritic(4, widths, 0.1, 64, 256, rng);
         // Train a few steps so biases are non-zero and some units are dead.
         double[] rows = new double[64 * 4];

@@ -3,8 +3,8 @@ package dev.bilevel.learn.critic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.nn.Mlp;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** {@link FittedTdCritic}: initialisation gains, reset, and TD fitting on a small chain with a known value. */
@@ -13,7 +13,7 @@ class FittedTdCriticTest {
     @Test
     void initialKernelsAreOrthogonalWithTheReferenceGains() {
         FittedTdCritic critic = new FittedTdCritic(FittedTdCritic.Settings.reference(6, 1, 0.9,
-                FittedTdCritic.Normalisation.NONE), new SplittableRandom(1));
+                FittedTdCritic.Normalisation.NONE), new SplitMixRandom(1));
         Mlp net = critic.network();
         double[] p = net.parameters();
         // Layer 0 is [64][6]: its columns are orthogonal with squared norm 2 (gain √2).
@@ -46,7 +46,7 @@ class FittedTdCriticTest {
     @Test
     void tdFitReachesTheValueOfASmallChainAndNormalisationIsUndone() {
         double gamma = 0.5;
-        SplittableRandom rng = new SplittableRandom(7);
+        SplitMixRandom rng = new SplitMixRandom(7);
         int episodes = 20;
         int horizon = 50;
         int rows = episodes * horizon;
@@ -83,7 +83,7 @@ class FittedTdCriticTest {
         double v1 = (-m10 * 3.0 + m00 * -3.0) / det;
         for (FittedTdCritic.Normalisation mode : FittedTdCritic.Normalisation.values()) {
             FittedTdCritic critic = new FittedTdCritic(new FittedTdCritic.Settings(2, 1, new int[] {16}, 1e-2, 1.0,
-                    gamma, mode), new SplittableRandom(3));
+                    gamma, mode), new SplitMixRandom(3));
             critic.fit(inputs, successors, rewards, rows, 400, 0, rng);
             double[] out = new double[2];
             critic.predict(new double[] {1, 0, 0, 1}, 2, out);
@@ -100,18 +100,18 @@ class FittedTdCriticTest {
     @Test
     void resetRestoresTheInitialWeightsAndFirstBatchScaleIsKept() {
         FittedTdCritic critic = new FittedTdCritic(new FittedTdCritic.Settings(1, 1, new int[] {8}, 1e-2, 1.0, 0.5,
-                FittedTdCritic.Normalisation.FIRST_BATCH), new SplittableRandom(5));
+                FittedTdCritic.Normalisation.FIRST_BATCH), new SplitMixRandom(5));
         double[] initial = critic.network().parameters().clone();
         double[] x = {0.1, 0.2, 0.3};
         int[] succ = {1, 2, -1};
-        critic.fit(x, succ, new double[] {1, 2, 4}, 3, 20, 0, new SplittableRandom(1));
+        critic.fit(x, succ, new double[] {1, 2, 4}, 3, 20, 0, new SplitMixRandom(1));
         assertThat(critic.scale()[0]).isEqualTo(4.0);
-        critic.fit(x, succ, new double[] {10, 20, 40}, 3, 20, 0, new SplittableRandom(1));
+        critic.fit(x, succ, new double[] {10, 20, 40}, 3, 20, 0, new SplitMixRandom(1));
         assertThat(critic.scale()[0]).as("first batch's scale is kept").isEqualTo(4.0);
         assertThat(critic.network().parameters()).isNotEqualTo(initial);
         critic.reset();
         assertThat(critic.network().parameters()).isEqualTo(initial);
-        critic.fit(x, succ, new double[] {10, 20, 40}, 3, 1, 0, new SplittableRandom(1));
+        critic.fit(x, succ, new double[] {10, 20, 40}, 3, 1, 0, new SplitMixRandom(1));
         assertThat(critic.scale()[0]).isEqualTo(40.0);
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.junit.jupiter.api.Test;
 
 /** LSTD with quadratic features against the closed-form values of a linear-Gaussian chain. */
@@ -22,7 +22,7 @@ class QuadraticTdCriticTest {
         int h = 50;
         int rows = episodes * h;
         Chain c = new Chain(new double[rows], new int[rows], new double[rows * 2]);
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         for (int e = 0; e < episodes; e++) {
             double s = rng.nextGaussian();
             for (int t = 0; t < h; t++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.PolicyValues;
 import dev.bilevel.core.tabular.TabularDynamics;
@@ -11,7 +12,6 @@ import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.Instances;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SarsaCriticTest {
@@ -32,13 +32,13 @@ class SarsaCriticTest {
         int actions = 2;
         TabularDynamics chain = Instances.chain(states, actions);
         double gamma = 0.9;
-        double[] reward = Instances.uniformVector(new SplittableRandom(1), states * actions, -1.0, 1.0);
-        SarsaCritic critic = new SarsaCritic(states, actions, 1.0, new SplittableRandom(2));
+        double[] reward = Instances.uniformVector(new SplitMixRandom(1), states * actions, -1.0, 1.0);
+        SarsaCritic critic = new SarsaCritic(states, actions, 1.0, new SplitMixRandom(2));
         double[] initial = initialTable(states, actions, 2);
 
         TabularBatch batch = new TabularSampler(chain, Integer.MAX_VALUE).sampleEpisodes(uniform(states, actions), 1,
-                20, new SplittableRandom(3));
-        double[] q = critic.update(batch, reward, uniform(states, actions), gamma, new SplittableRandom(4));
+                20, new SplitMixRandom(3));
+        double[] q = critic.update(batch, reward, uniform(states, actions), gamma, new SplitMixRandom(4));
         int taken = 0;
         int fromInitial = 0;
         for (int k = 0; k < states; k++) {
@@ -78,9 +78,9 @@ class SarsaCriticTest {
      * with α = 1e-300 changes nothing representable).
      */
     private static double[] initialTable(int states, int actions, long seed) {
-        SarsaCritic probe = new SarsaCritic(states, actions, 1e-300, new SplittableRandom(seed));
+        SarsaCritic probe = new SarsaCritic(states, actions, 1e-300, new SplitMixRandom(seed));
         return probe.update(new TabularBatch(1, 1), new double[states * actions], uniform(states, actions), 0.0,
-                new SplittableRandom(0)).clone();
+                new SplitMixRandom(0)).clone();
     }
 
     @Test
@@ -90,19 +90,19 @@ class SarsaCriticTest {
         // (plain stream order would give one table whatever the seed).
         int states = 8;
         TabularDynamics chain = Instances.chain(states, 1);
-        double[] reward = Instances.uniformVector(new SplittableRandom(20), states, -1.0, 1.0);
+        double[] reward = Instances.uniformVector(new SplitMixRandom(20), states, -1.0, 1.0);
         double[] pi = uniform(states, 1);
         TabularBatch batch = new TabularSampler(chain, Integer.MAX_VALUE).sampleEpisodes(pi, 1, 20,
-                new SplittableRandom(21));
-        double[] first = new SarsaCritic(states, 1, 1.0, new SplittableRandom(22)).update(batch, reward, pi, 0.9,
-                new SplittableRandom(23)).clone();
-        double[] again = new SarsaCritic(states, 1, 1.0, new SplittableRandom(22)).update(batch, reward, pi, 0.9,
-                new SplittableRandom(23)).clone();
+                new SplitMixRandom(21));
+        double[] first = new SarsaCritic(states, 1, 1.0, new SplitMixRandom(22)).update(batch, reward, pi, 0.9,
+                new SplitMixRandom(23)).clone();
+        double[] again = new SarsaCritic(states, 1, 1.0, new SplitMixRandom(22)).update(batch, reward, pi, 0.9,
+                new SplitMixRandom(23)).clone();
         assertThat(again).isEqualTo(first);
         java.util.Set<String> tables = new java.util.HashSet<>();
         for (long seed = 0; seed < 10; seed++) {
-            tables.add(Arrays.toString(new SarsaCritic(states, 1, 1.0, new SplittableRandom(22)).update(batch, reward,
-                    pi, 0.9, new SplittableRandom(seed))));
+            tables.add(Arrays.toString(new SarsaCritic(states, 1, 1.0, new SplitMixRandom(22)).update(batch, reward,
+                    pi, 0.9, new SplitMixRandom(seed))));
         }
         assertThat(tables.size()).isGreaterThan(5);
     }
@@ -113,11 +113,11 @@ class SarsaCriticTest {
         int states = 7;
         TabularDynamics chain = Instances.chain(states, 1);
         double gamma = 0.8;
-        double[] reward = Instances.uniformVector(new SplittableRandom(5), states, -1.0, 1.0);
+        double[] reward = Instances.uniformVector(new SplitMixRandom(5), states, -1.0, 1.0);
         double[] pi = uniform(states, 1);
-        SarsaCritic critic = new SarsaCritic(states, 1, 1.0, new SplittableRandom(6));
+        SarsaCritic critic = new SarsaCritic(states, 1, 1.0, new SplitMixRandom(6));
         TabularSampler sampler = new TabularSampler(chain, Integer.MAX_VALUE);
-        SplittableRandom rng = new SplittableRandom(7);
+        SplitMixRandom rng = new SplitMixRandom(7);
         double[] q = null;
         for (int pass = 0; pass < states; pass++) {
             q = critic.update(sampler.sampleEpisodes(pi, 1, 50, rng), reward, pi, gamma, rng);
@@ -134,10 +134,10 @@ class SarsaCriticTest {
         int states = 5;
         TabularDynamics chain = Instances.chain(states, 1);
         double[] reward = {0.1, 0.2, 0.3, 0.4, 0.5};
-        SarsaCritic critic = new SarsaCritic(states, 1, 1.0, new SplittableRandom(8));
+        SarsaCritic critic = new SarsaCritic(states, 1, 1.0, new SplitMixRandom(8));
         TabularBatch batch = new TabularSampler(chain, Integer.MAX_VALUE).sample(uniform(states, 1), 1, 3,
-                new SplittableRandom(9));
-        double[] q = critic.update(batch, reward, uniform(states, 1), 0.9, new SplittableRandom(10));
+                new SplitMixRandom(9));
+        double[] q = critic.update(batch, reward, uniform(states, 1), 0.9, new SplitMixRandom(10));
         assertThat(q[2]).isCloseTo(0.3, within(1e-15));
         double[] initial = initialTable(states, 1, 8);
         assertThat(q[1]).as("bootstraps from its successor's updated or initial value").satisfiesAnyOf(
@@ -152,18 +152,18 @@ class SarsaCriticTest {
         double[] reward = {0.1, 0.2, 0.3, 0.4, 0.5};
         double[] pi = uniform(5, 1);
         TabularDynamics terminalAtTwo = Instances.chain(3, 1);
-        SarsaCritic critic = new SarsaCritic(3, 1, 1.0, new SplittableRandom(14));
+        SarsaCritic critic = new SarsaCritic(3, 1, 1.0, new SplitMixRandom(14));
         TabularBatch terminated = new TabularSampler(terminalAtTwo, Integer.MAX_VALUE).sample(uniform(3, 1), 2, 8,
-                new SplittableRandom(15));
+                new SplitMixRandom(15));
         assertThat(terminated.terminated()[2]).isTrue();
-        double[] q = critic.update(terminated, reward, uniform(3, 1), 0.9, new SplittableRandom(16));
+        double[] q = critic.update(terminated, reward, uniform(3, 1), 0.9, new SplitMixRandom(16));
         assertThat(q[2]).as("terminal state").isCloseTo(0.3, within(1e-15));
 
-        SarsaCritic limited = new SarsaCritic(5, 1, 1.0, new SplittableRandom(17));
+        SarsaCritic limited = new SarsaCritic(5, 1, 1.0, new SplitMixRandom(17));
         TabularBatch truncated = new TabularSampler(Instances.chain(5, 1), 2).sample(pi, 2, 9,
-                new SplittableRandom(18));
+                new SplitMixRandom(18));
         assertThat(truncated.truncated()[1]).isTrue();
-        double[] r = limited.update(truncated, reward, pi, 0.9, new SplittableRandom(19));
+        double[] r = limited.update(truncated, reward, pi, 0.9, new SplitMixRandom(19));
         assertThat(r[1]).as("time-limit state").isCloseTo(0.2, within(1e-15));
         assertThat(r[0]).as("state 0 bootstraps from state 1 (final or initial value)").satisfiesAnyOf(
                 v -> assertThat(v).isCloseTo(0.1 + 0.9 * r[1], within(1e-15)),
@@ -178,7 +178,7 @@ class SarsaCriticTest {
         // over ~1/(α·visits per pass) passes; averaging the table over the last 2,000 passes leaves a
         // measured max error of 0.005–0.009 (four seeds). The tolerance 0.05 is ~3% of the spread of Q
         // and under 2% of the initial N(0,1) error.
-        SplittableRandom rng = new SplittableRandom(11);
+        SplitMixRandom rng = new SplitMixRandom(11);
         int states = 6;
         int actions = 3;
         TabularDynamics dynamics = Instances.dynamics(rng, states, actions, 1, true);
@@ -187,7 +187,7 @@ class SarsaCriticTest {
         double gamma = 0.8;
         PolicyValues exact = PolicyEvaluation.evaluate(dynamics, pi, reward, gamma);
 
-        SarsaCritic critic = new SarsaCritic(states, actions, 0.02, new SplittableRandom(12));
+        SarsaCritic critic = new SarsaCritic(states, actions, 0.02, new SplitMixRandom(12));
         TabularSampler sampler = new TabularSampler(dynamics, Integer.MAX_VALUE);
         double initialError = maxError(initialTable(states, actions, 12), exact.actionValues());
         double[] average = new double[states * actions];
@@ -218,15 +218,15 @@ class SarsaCriticTest {
 
     @Test
     void rejectsAStepOutsideTheUnitInterval() {
-        assertThatThrownBy(() -> new SarsaCritic(2, 2, 0.0, new SplittableRandom(1)))
+        assertThatThrownBy(() -> new SarsaCritic(2, 2, 0.0, new SplitMixRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SARSA step");
-        assertThatThrownBy(() -> new SarsaCritic(2, 2, 1.5, new SplittableRandom(1)))
+        assertThatThrownBy(() -> new SarsaCritic(2, 2, 1.5, new SplitMixRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void theExactCriticIsPolicyEvaluation() {
-        SplittableRandom rng = new SplittableRandom(13);
+        SplitMixRandom rng = new SplitMixRandom(13);
         TabularDynamics dynamics = Instances.dynamics(rng, 5, 2, 1, false);
         double[] pi = Instances.randomPolicy(rng, 5, 2);
         double[] reward = Instances.uniformVector(rng, 10, -1.0, 1.0);

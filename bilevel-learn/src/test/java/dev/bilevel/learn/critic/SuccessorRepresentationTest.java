@@ -3,14 +3,14 @@ package dev.bilevel.learn.critic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
-import java.util.SplittableRandom;
+import dev.bilevel.learn.testing.Instances;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +31,7 @@ class SuccessorRepresentationTest {
         int size = inst.states() * inst.actions();
         SuccessorRepresentation sr = new SuccessorRepresentation(inst.states(), inst.actions(), 0.002);
         TabularSampler sampler = new TabularSampler(inst.dynamics(), 6);
-        SplittableRandom rng = new SplittableRandom(3);
+        SplitMixRandom rng = new SplitMixRandom(3);
         int[] visits = new int[size];
         for (int b = 0; b < 4000; b++) {
             TabularBatch batch = sampler.sample(follower.policy(), 4, 100, rng);
@@ -67,7 +67,7 @@ class SuccessorRepresentationTest {
         Instance inst = Instances.cmdp(8L, Spec.of(4, 2, 2, 1, 0.9, 0.9, 0.5).withUniformStart());
         SuccessorRepresentation sr = new SuccessorRepresentation(inst.states(), inst.actions(), 0.3);
         sr.update(new TabularSampler(inst.dynamics(), 50).sample(inst.response().policy(), 2, 40,
-                new SplittableRandom(1)), 0.9);
+                new SplitMixRandom(1)), 0.9);
         int size = inst.states() * inst.actions();
         double[] w = new double[size];
         for (int sa = 0; sa < size; sa++) {

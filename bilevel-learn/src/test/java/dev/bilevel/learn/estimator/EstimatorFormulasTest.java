@@ -2,6 +2,7 @@ package dev.bilevel.learn.estimator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.estimator.term.Normalization;
@@ -17,7 +18,6 @@ import dev.bilevel.learn.testing.Instances.Spec;
 import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.TabularMethods;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -50,7 +50,7 @@ class EstimatorFormulasTest {
         }
 
         Estimation<double[], TabularResponse, TabularBatch> context(long seed) {
-            return new Estimation<>(0, inst.x(), follower, batch, new SplittableRandom(seed));
+            return new Estimation<>(0, inst.x(), follower, batch, new SplitMixRandom(seed));
         }
 
         double[][] followerTails() {
@@ -85,8 +85,8 @@ class EstimatorFormulasTest {
         TabularResponse follower = inst.response();
         TabularSampler sampler = new TabularSampler(inst.dynamics(), 9);
         TabularBatch batch = kind.equals("streams")
-                ? sampler.sample(follower.policy(), 3, 80, new SplittableRandom(42))
-                : sampler.sampleEpisodes(follower.policy(), 40, 15, new SplittableRandom(43));
+                ? sampler.sample(follower.policy(), 3, 80, new SplitMixRandom(42))
+                : sampler.sampleEpisodes(follower.policy(), 40, 15, new SplitMixRandom(43));
         var values = PolicyEvaluation.evaluate(inst.dynamics(), follower.policy(),
                 inst.mdp().leaderReward().evaluate(inst.x()), inst.mdp().leaderDiscount());
         return new Setup(inst, follower, batch, values.actionValues(), values.stateValues());
@@ -231,7 +231,7 @@ class EstimatorFormulasTest {
         Estimate est = TabularMethods.hpgd(st.inst.mdp(), null, RewardDesignTerms.Advantage.ORACLE, access,
                 TabularDirectTerm.PER_STEP).estimate(st.context(77));
         // The oracle batch is the first thing drawn from the context's randomness: replay it.
-        TabularBatch oracle = sampler.sample(st.follower.policy(), 2, 120, reset, new SplittableRandom(77));
+        TabularBatch oracle = sampler.sample(st.follower.policy(), 2, 120, reset, new SplitMixRandom(77));
 
         int actions = st.actions();
         int d = st.d();

@@ -20,7 +20,7 @@ import dev.bilevel.learn.sampling.ContinuousBatch;
 import dev.bilevel.learn.sampling.ContinuousSampler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 // end::continuous-imports[]
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
 import java.util.Arrays;
@@ -116,7 +116,7 @@ class ContinuousLibraryExampleTest {
 
                 // The environment the sampler plays.
                 @Override
-                public void reset(SplittableRandom rng, double[] x) {
+                public void reset(SplitMixRandom rng, double[] x) {
                     x[0] = rng.nextGaussian();
                     x[1] = rng.nextGaussian();
                 }
@@ -128,7 +128,7 @@ class ContinuousLibraryExampleTest {
                 }
 
                 @Override
-                public void step(double[] x, double[] u, SplittableRandom rng, double[] next) {
+                public void step(double[] x, double[] u, SplitMixRandom rng, double[] next) {
                     transitionMean(x, u, next);
                     next[0] += SIGMA * rng.nextGaussian();
                     next[1] += SIGMA * rng.nextGaussian();
@@ -228,7 +228,7 @@ class ContinuousLibraryExampleTest {
         }
         // tag::continuous-train[]
         TwoRooms mdp = new TwoRooms();
-        SplittableRandom root = new SplittableRandom(7);
+        SplitMixRandom root = new SplitMixRandom(7);
 
         // Follower side: the soft LQR on its model of the configured MDP, warm-started from its last solution.
         SoftLqrFollower follower = new SoftLqrFollower(mdp, new SoftLqr(), true);
@@ -290,7 +290,7 @@ class ContinuousLibraryExampleTest {
         }
         double exact = objective(mdp, w);
 
-        SplittableRandom root = new SplittableRandom(7);
+        SplitMixRandom root = new SplitMixRandom(7);
         SoftLqrFollower follower = new SoftLqrFollower(mdp, new SoftLqr(), true);
         DynamicsDesignTerms.Options options = DynamicsDesignTerms.Options.reference()
                 .with(DynamicsDesignTerms.Critics.lstd());
@@ -345,7 +345,7 @@ class ContinuousLibraryExampleTest {
         GaussianResponse response = new SoftLqrFollower(mdp, new SoftLqr(), false).respond(w);
         int episodes = 40_000;
         ContinuousBatch batch = ContinuousSampler.sample(mdp, mdp.configure(w), response, episodes,
-                new SplittableRandom(3), false);
+                new SplitMixRandom(3), false);
         double[] returns = new double[episodes];
         for (int e = 0; e < episodes; e++) {
             double discount = 1.0;

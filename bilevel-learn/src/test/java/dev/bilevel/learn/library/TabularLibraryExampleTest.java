@@ -22,7 +22,7 @@ import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 // end::tabular-imports[]
 import dev.bilevel.learn.estimator.method.ExactEstimator;
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
@@ -103,7 +103,7 @@ class TabularLibraryExampleTest {
         }
         // tag::tabular-train[]
         ConfigurableMdp mdp = corridor();
-        SplittableRandom root = new SplittableRandom(42);
+        SplitMixRandom root = new SplitMixRandom(42);
 
         // Follower side: plans on its own model (it knows its reward; the leader does not).
         TabularMdpFollower follower = new TabularMdpFollower(mdp, TabularMdpFollower.Behaviour.OPTIMAL, 0,
@@ -135,7 +135,7 @@ class TabularLibraryExampleTest {
     /** The same loop with another estimator (the example's set-up otherwise). */
     private static double trainWith(Estimator<double[], TabularResponse, TabularBatch> estimator) {
         ConfigurableMdp mdp = corridor();
-        SplittableRandom root = new SplittableRandom(42);
+        SplitMixRandom root = new SplitMixRandom(42);
         TabularMdpFollower follower = new TabularMdpFollower(mdp, TabularMdpFollower.Behaviour.OPTIMAL, 0,
                 root.split());
         TabularSampler environment = new TabularSampler(mdp.dynamics(), 50);

@@ -5,25 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower.Behaviour;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.leader.DecisionLeader;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
+import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.TabularMethods;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,14 +48,14 @@ class BilevelLoopTest {
 
     /** BC-HG with a SARSA critic: every source of randomness in the loop is used. */
     private static List<double[]> bchgRun(Instance inst, long seed, Behaviour behaviour) {
-        SplittableRandom root = new SplittableRandom(seed);
+        SplitMixRandom root = new SplitMixRandom(seed);
         TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), behaviour, 2, root.split());
         DecisionLeader<TabularResponse, TabularBatch> leader = leader(inst, TabularMethods.bchg(inst.mdp(),
                 new SarsaCritic(inst.states(), inst.actions(), 0.5, root.split()),
                 RewardDesignTerms.Options.reference()),
                 0.1, 1.0);
         List<double[]> decisions = new ArrayList<>();
-        SplittableRandom run = root.split();
+        SplitMixRandom run = root.split();
         new BilevelLoop<>(follower, sampler(inst, 4, 50), leader).run(50, run.split(), run.split(),
                 step -> decisions.add(step.nextDecision()));
         return decisions;
@@ -121,7 +121,7 @@ class BilevelLoopTest {
         new BilevelLoop<>(follower, (x, r, rng) -> {
             order.add("sample");
             return sampler.sample(x, r, rng);
-        }, leader).run(3, new SplittableRandom(1), new SplittableRandom(2), step -> {
+        }, leader).run(3, new SplitMixRandom(1), new SplitMixRandom(2), step -> {
             order.add("listener");
             steps.add(step);
         });
@@ -145,8 +145,8 @@ class BilevelLoopTest {
         DecisionLeader<TabularResponse, TabularBatch> leader = leader(inst, TabularMethods.exact(inst.mdp()), 0.02,
                 1.0);
         List<Double> objective = new ArrayList<>();
-        new BilevelLoop<>(new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(6)),
-                sampler(inst, 1, 10), leader).run(200, new SplittableRandom(7), new SplittableRandom(8),
+        new BilevelLoop<>(new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplitMixRandom(6)),
+                sampler(inst, 1, 10), leader).run(200, new SplitMixRandom(7), new SplitMixRandom(8),
                         step -> objective.add(ExactHypergradient.objective(inst.mdp(), step.decision())));
         // Small steps on a smooth objective: every step is an ascent step.
         for (int it = 1; it < objective.size(); it++) {
@@ -175,8 +175,8 @@ class BilevelLoopTest {
         double[] clips = {1.0, Double.POSITIVE_INFINITY};
         for (int k = 0; k < 2; k++) {
             DecisionLeader<TabularResponse, TabularBatch> leader = leader(inst, stub(g, 99), 0.1, clips[k]);
-            new BilevelLoop<>(new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(8)),
-                    sampler(inst, 1, 5), leader).run(10, new SplittableRandom(9), new SplittableRandom(9), step -> {
+            new BilevelLoop<>(new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplitMixRandom(8)),
+                    sampler(inst, 1, 5), leader).run(10, new SplitMixRandom(9), new SplitMixRandom(9), step -> {
                     });
             finals[k] = leader.decision();
         }
@@ -202,8 +202,8 @@ class BilevelLoopTest {
         List<Integer> logged = new ArrayList<>();
         List<double[]> decisions = new ArrayList<>();
         assertThatThrownBy(() -> new BilevelLoop<>(new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0,
-                new SplittableRandom(1)), sampler(inst, 1, 5), leader).run(10, new SplittableRandom(1),
-                        new SplittableRandom(2), step -> {
+                new SplitMixRandom(1)), sampler(inst, 1, 5), leader).run(10, new SplitMixRandom(1),
+                        new SplitMixRandom(2), step -> {
                             logged.add(step.iteration());
                             decisions.add(step.nextDecision());
                         })).isInstanceOf(ArithmeticException.class).hasMessageContaining("iteration 3");
@@ -215,9 +215,9 @@ class BilevelLoopTest {
     void aNegativeIterationCountIsRejected() {
         Instance inst = instance();
         BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
-                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1)), sampler(inst, 1, 5),
+                new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplitMixRandom(1)), sampler(inst, 1, 5),
                 leader(inst, TabularMethods.exact(inst.mdp()), 0.1, 1.0));
-        assertThatThrownBy(() -> loop.run(-1, new SplittableRandom(1), new SplittableRandom(1), step -> {
+        assertThatThrownBy(() -> loop.run(-1, new SplitMixRandom(1), new SplitMixRandom(1), step -> {
         })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("≥ 0");
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.junit.jupiter.api.Test;
 
 class LinearGaussianPolicyTest {
@@ -13,7 +13,7 @@ class LinearGaussianPolicyTest {
     void scoreIsTheGainGradientOfTheLogDensity() {
         double[][] cases = {{0.7, -1.2}, {0.3, 0.1, -0.4, 2.0}};
         double[][] noises = {{0.05}, {0.5, 0.0, 0.2, 0.3}};
-        SplittableRandom rng = new SplittableRandom(5);
+        SplitMixRandom rng = new SplitMixRandom(5);
         for (int c = 0; c < cases.length; c++) {
             LinearGaussianPolicy p = new LinearGaussianPolicy(2, cases[c], noises[c]);
             double[] x = {0.8, -1.5};
@@ -39,7 +39,7 @@ class LinearGaussianPolicyTest {
         LinearGaussianPolicy p = new LinearGaussianPolicy(2, new double[] {1.5, -0.5}, new double[] {1e-3});
         double[] x = {0.4, 2.0};
         double[] a = new double[1];
-        SplittableRandom rng = new SplittableRandom(9);
+        SplitMixRandom rng = new SplitMixRandom(9);
         int n = 100_000;
         double sum = 0.0;
         double sq = 0.0;

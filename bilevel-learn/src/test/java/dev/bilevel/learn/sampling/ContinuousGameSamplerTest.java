@@ -3,10 +3,10 @@ package dev.bilevel.learn.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.testing.TestDoubles;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ContinuousGameSamplerTest {
@@ -29,7 +29,7 @@ class ContinuousGameSamplerTest {
         }
 
         @Override
-        public void sample(double[] x, int xo, double[] a, int ao, SplittableRandom rng, double[] out, int oo) {
+        public void sample(double[] x, int xo, double[] a, int ao, SplitMixRandom rng, double[] out, int oo) {
             out[oo] = -0.5 * a[ao] + 0.1 * rng.nextGaussian();
         }
 
@@ -46,7 +46,7 @@ class ContinuousGameSamplerTest {
         LinearGaussianPolicy leader = new LinearGaussianPolicy(1, new double[] {-0.2}, new double[] {0.05});
         ContinuousReplayBuffer buffer = new ContinuousReplayBuffer(100, 0.9, false, 1, 1, 1);
         double[] returns = new double[12];
-        int steps = sampler.play(leader, FOLLOWER, false, 3, buffer, returns, new SplittableRandom(4));
+        int steps = sampler.play(leader, FOLLOWER, false, 3, buffer, returns, new SplitMixRandom(4));
         assertThat(steps).isEqualTo(18);
         for (int e = 0; e < 3; e++) {
             double discounted = 0.0;
@@ -84,7 +84,7 @@ class ContinuousGameSamplerTest {
         ContinuousGameSampler sampler = new ContinuousGameSampler(game, 200, 0.9, 0.9);
         LinearGaussianPolicy leader = new LinearGaussianPolicy(1, new double[] {0.0}, new double[] {1e-3});
         ContinuousReplayBuffer buffer = new ContinuousReplayBuffer(100_000, 0.9, false, 1, 1, 1);
-        sampler.play(leader, FOLLOWER, true, 300, buffer, null, new SplittableRandom(8));
+        sampler.play(leader, FOLLOWER, true, 300, buffer, null, new SplitMixRandom(8));
         int n = buffer.size();
         double sum = 0.0;
         double sq = 0.0;

@@ -2,7 +2,7 @@ package dev.bilevel.learn.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.junit.jupiter.api.Test;
 
 class ContinuousReplayBufferTest {
@@ -40,7 +40,7 @@ class ContinuousReplayBufferTest {
         assertThat(buffer.subsequenceLength(i)).isEqualTo(93);
         assertThat(buffer.last(299)).isTrue();
         int[] out = new int[3000];
-        buffer.sample(3000, false, true, new SplittableRandom(1), out);
+        buffer.sample(3000, false, true, new SplitMixRandom(1), out);
         assertThat(java.util.Arrays.stream(out).distinct().count()).isEqualTo(3000);
     }
 

@@ -6,16 +6,16 @@ import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.testing.Instances;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class GameEpisodeSamplerTest {
 
-    private final MarkovGame game = Instances.randomGame(new SplittableRandom(9), 5, 2, 3, FollowerOperator.SEQUENTIAL);
+    private final MarkovGame game = Instances.randomGame(new SplitMixRandom(9), 5, 2, 3, FollowerOperator.SEQUENTIAL);
     private final double[] leader = {0.2, 0.8, 0.6, 0.4, 0.5, 0.5, 0.9, 0.1, 0.3, 0.7};
     private final TabularGameResponse follower = TabularGameFollower.response(game,
             SoftQIteration.exact().solve(game, leader, null));
@@ -25,7 +25,7 @@ class GameEpisodeSamplerTest {
         GameEpisodeSampler sampler = new GameEpisodeSampler(game, 30);
         int episodes = 40_000;
         double[] returns = new double[4 * episodes];
-        sampler.play(leader, follower, false, episodes, null, returns, new SplittableRandom(2));
+        sampler.play(leader, follower, false, episodes, null, returns, new SplitMixRandom(2));
         double[] joint = JointPolicy.of(leader, follower.policy(), game.leaderActions(), game.followerActions());
         double[][] expected = {
             {PolicyEvaluation.finiteHorizonReturn(game.dynamics(), joint, game.leaderReward(), game.leaderDiscount(),
@@ -51,7 +51,7 @@ class GameEpisodeSamplerTest {
     void bufferRecordsEpisodeTimeLastStepAndSuccessors() {
         GameEpisodeSampler sampler = new GameEpisodeSampler(game, 7);
         GammaReplayBuffer buffer = new GammaReplayBuffer(100, game.leaderDiscount(), true);
-        int steps = sampler.play(leader, follower, false, 3, buffer, null, new SplittableRandom(5));
+        int steps = sampler.play(leader, follower, false, 3, buffer, null, new SplitMixRandom(5));
         assertThat(steps).isEqualTo(21);
         for (int i = 0; i < 21; i++) {
             assertThat(buffer.time(i)).isEqualTo(i % 7);
@@ -70,7 +70,7 @@ class GameEpisodeSamplerTest {
         double[] greedy = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0};
         GameEpisodeSampler sampler = new GameEpisodeSampler(game, 50);
         GammaReplayBuffer buffer = new GammaReplayBuffer(20_000, 0.99, true);
-        sampler.play(greedy, follower, true, 400, buffer, null, new SplittableRandom(8));
+        sampler.play(greedy, follower, true, 400, buffer, null, new SplitMixRandom(8));
         int ones = 0;
         for (int i = 0; i < buffer.size(); i++) {
             ones += buffer.leaderAction(i);

@@ -3,9 +3,9 @@ package dev.bilevel.learn.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class GammaReplayBufferTest {
@@ -24,7 +24,7 @@ class GammaReplayBufferTest {
         episode(buffer, 1, 10);
         int draws = 300_000;
         int[] out = new int[draws];
-        buffer.sample(draws, true, true, new SplittableRandom(7), out);
+        buffer.sample(draws, true, true, new SplitMixRandom(7), out);
         int[] counts = new int[30];
         for (int i : out) {
             counts[i]++;
@@ -47,7 +47,7 @@ class GammaReplayBufferTest {
         episode(buffer, 1, 4); // overwrites indices 0..3 with times 0..3
         int draws = 200_000;
         int[] out = new int[draws];
-        buffer.sample(draws, true, true, new SplittableRandom(3), out);
+        buffer.sample(draws, true, true, new SplitMixRandom(3), out);
         int[] counts = new int[8];
         for (int i : out) {
             counts[i]++;
@@ -69,13 +69,13 @@ class GammaReplayBufferTest {
         GammaReplayBuffer buffer = new GammaReplayBuffer(100, 0.99, true);
         episode(buffer, 0, 40);
         int[] out = new int[40];
-        buffer.sample(40, false, false, new SplittableRandom(1), out);
+        buffer.sample(40, false, false, new SplitMixRandom(1), out);
         Set<Integer> seen = new HashSet<>();
         for (int i : out) {
             seen.add(i);
         }
         assertThat(seen).hasSize(40);
-        assertThatThrownBy(() -> buffer.sample(41, false, false, new SplittableRandom(1), new int[41]))
+        assertThatThrownBy(() -> buffer.sample(41, false, false, new SplitMixRandom(1), new int[41]))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

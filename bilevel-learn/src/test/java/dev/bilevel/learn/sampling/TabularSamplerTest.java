@@ -3,10 +3,10 @@ package dev.bilevel.learn.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.testing.Instances;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +21,7 @@ class TabularSamplerTest {
 
     /** Five states, three actions, state 3 terminal, random sparse kernel. */
     private static TabularDynamics dynamics() {
-        SplittableRandom rng = new SplittableRandom(11);
+        SplitMixRandom rng = new SplitMixRandom(11);
         double[] dense = Instances.denseKernel(rng, STATES, ACTIONS);
         boolean[] terminal = new boolean[STATES];
         terminal[3] = true;
@@ -63,7 +63,7 @@ class TabularSamplerTest {
         double[] pi = policy();
         TabularSampler sampler = new TabularSampler(dyn, 10);
         double[] reset = {0.2, 0.2, 0.2, 0.2, 0.2};
-        TabularBatch batch = sampler.sample(pi, 20, 20_000, reset, new SplittableRandom(1));
+        TabularBatch batch = sampler.sample(pi, 20, 20_000, reset, new SplitMixRandom(1));
 
         long[] transitions = new long[STATES * ACTIONS * STATES];
         long[] pairVisits = new long[STATES * ACTIONS];
@@ -105,7 +105,7 @@ class TabularSamplerTest {
     void episodesStartFromTheInitialDistribution() {
         TabularDynamics dyn = dynamics();
         TabularSampler sampler = new TabularSampler(dyn, 200);
-        TabularBatch batch = sampler.sampleEpisodes(policy(), 100_000, 1, new SplittableRandom(2));
+        TabularBatch batch = sampler.sampleEpisodes(policy(), 100_000, 1, new SplitMixRandom(2));
         long[] counts = new long[STATES];
         for (int e = 0; e < batch.streams(); e++) {
             assertThat(batch.streamLength(e)).isEqualTo(1);
@@ -123,7 +123,7 @@ class TabularSamplerTest {
         TabularDynamics dyn = dynamics();
         TabularSampler sampler = new TabularSampler(dyn, 3);
         double[] reset = {0.1, 0.4, 0.0, 0.25, 0.25};
-        TabularBatch batch = sampler.sample(policy(), 10, 30_000, reset, new SplittableRandom(3));
+        TabularBatch batch = sampler.sample(policy(), 10, 30_000, reset, new SplitMixRandom(3));
         long[] counts = new long[STATES];
         long starts = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -143,7 +143,7 @@ class TabularSamplerTest {
         TabularDynamics dyn = dynamics();
         int limit = 7;
         TabularSampler sampler = new TabularSampler(dyn, limit);
-        TabularBatch batch = sampler.sample(policy(), 8, 5_000, new SplittableRandom(4));
+        TabularBatch batch = sampler.sample(policy(), 8, 5_000, new SplitMixRandom(4));
         int terminatedRows = 0;
         int truncatedRows = 0;
         for (int e = 0; e < batch.streams(); e++) {
@@ -187,7 +187,7 @@ class TabularSamplerTest {
         TabularDynamics chain = Instances.chain(10, 2);
         int limit = 4;
         TabularSampler sampler = new TabularSampler(chain, limit);
-        TabularBatch batch = sampler.sample(uniformPolicy(10, 2), 2, 13, new SplittableRandom(5));
+        TabularBatch batch = sampler.sample(uniformPolicy(10, 2), 2, 13, new SplitMixRandom(5));
         for (int i = 0; i < batch.size(); i++) {
             int k = i % batch.length();
             assertThat(batch.states()[i]).isEqualTo(k % limit);
@@ -198,7 +198,7 @@ class TabularSamplerTest {
         assertThat(batch.completedEpisodes()).isEqualTo(2 * 3);
         assertThat(batch.startedEpisodes()).isEqualTo(2 * 4);
 
-        TabularBatch single = new TabularSampler(chain, 1).sample(uniformPolicy(10, 2), 1, 5, new SplittableRandom(6));
+        TabularBatch single = new TabularSampler(chain, 1).sample(uniformPolicy(10, 2), 1, 5, new SplitMixRandom(6));
         for (int i = 0; i < 5; i++) {
             assertThat(single.states()[i]).isZero();
             assertThat(single.times()[i]).isZero();
@@ -211,7 +211,7 @@ class TabularSamplerTest {
         TabularDynamics chain = Instances.chain(5, 2);
         double[] pi = new double[10];
         Arrays.fill(pi, 0.5);
-        TabularBatch batch = new TabularSampler(chain, 5).sample(pi, 1, 12, new SplittableRandom(7));
+        TabularBatch batch = new TabularSampler(chain, 5).sample(pi, 1, 12, new SplitMixRandom(7));
         for (int k = 0; k < 12; k++) {
             assertThat(batch.states()[k]).isEqualTo(k % 5);
             assertThat(batch.terminated()[k]).as("the terminal state wins over the time limit").isEqualTo(k % 5 == 4);
@@ -225,7 +225,7 @@ class TabularSamplerTest {
         int horizon = 6;
         // The sampler's own time limit (2) does not apply: episodes are cut at the horizon only.
         TabularSampler sampler = new TabularSampler(dyn, 2);
-        TabularBatch batch = sampler.sampleEpisodes(policy(), 5_000, horizon, new SplittableRandom(8));
+        TabularBatch batch = sampler.sampleEpisodes(policy(), 5_000, horizon, new SplitMixRandom(8));
         int used = 0;
         int full = 0;
         int shortEpisodes = 0;
@@ -260,8 +260,8 @@ class TabularSamplerTest {
         double[] pi = new double[12];
         Arrays.fill(pi, 0.5);
         TabularSampler sampler = new TabularSampler(chain, Integer.MAX_VALUE);
-        TabularBatch whole = sampler.sampleEpisodes(pi, 3, 10, new SplittableRandom(9));
-        TabularBatch cut = sampler.sampleEpisodes(pi, 3, 4, new SplittableRandom(9));
+        TabularBatch whole = sampler.sampleEpisodes(pi, 3, 10, new SplitMixRandom(9));
+        TabularBatch cut = sampler.sampleEpisodes(pi, 3, 4, new SplitMixRandom(9));
         for (int e = 0; e < 3; e++) {
             assertThat(whole.streamLength(e)).isEqualTo(6);
             assertThat(whole.terminated()[e * 10 + 5]).isTrue();
@@ -274,9 +274,9 @@ class TabularSamplerTest {
     @Test
     void theSameSeedGivesTheSameBatchAndAnotherSeedAnother() {
         TabularSampler sampler = new TabularSampler(dynamics(), 9);
-        TabularBatch a = sampler.sample(policy(), 4, 500, new SplittableRandom(42));
-        TabularBatch b = sampler.sample(policy(), 4, 500, new SplittableRandom(42));
-        TabularBatch c = sampler.sample(policy(), 4, 500, new SplittableRandom(43));
+        TabularBatch a = sampler.sample(policy(), 4, 500, new SplitMixRandom(42));
+        TabularBatch b = sampler.sample(policy(), 4, 500, new SplitMixRandom(42));
+        TabularBatch c = sampler.sample(policy(), 4, 500, new SplitMixRandom(43));
         assertThat(b.states()).isEqualTo(a.states());
         assertThat(b.actions()).isEqualTo(a.actions());
         assertThat(b.times()).isEqualTo(a.times());
@@ -284,8 +284,8 @@ class TabularSamplerTest {
         assertThat(b.truncated()).isEqualTo(a.truncated());
         assertThat(c.states()).isNotEqualTo(a.states());
 
-        TabularBatch e1 = sampler.sampleEpisodes(policy(), 300, 20, new SplittableRandom(42));
-        TabularBatch e2 = sampler.sampleEpisodes(policy(), 300, 20, new SplittableRandom(42));
+        TabularBatch e1 = sampler.sampleEpisodes(policy(), 300, 20, new SplitMixRandom(42));
+        TabularBatch e2 = sampler.sampleEpisodes(policy(), 300, 20, new SplitMixRandom(42));
         assertThat(e2.states()).isEqualTo(e1.states());
         assertThat(e2.actions()).isEqualTo(e1.actions());
         for (int e = 0; e < 300; e++) {

@@ -2,6 +2,7 @@ package dev.bilevel.learn.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
@@ -9,7 +10,6 @@ import dev.bilevel.learn.follower.FollowerResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -55,7 +55,7 @@ public abstract class EstimatorContract<D, R extends FollowerResponse, B> {
      */
     public record Case<D, R extends FollowerResponse, B>(String name,
             java.util.function.Supplier<Estimator<D, R, B>> estimator,
-            Function<SplittableRandom, Estimation<D, R, B>> data, Function<Estimate, double[]> observed,
+            Function<SplitMixRandom, Estimation<D, R, B>> data, Function<Estimate, double[]> observed,
             double[] exact, double[] alternative, int batches, double seMultiple, double slack,
             double maxRelativeSe) {
     }
@@ -90,7 +90,7 @@ public abstract class EstimatorContract<D, R extends FollowerResponse, B> {
     /** The mean of {@code batches} estimates, their standard errors, and the contract's assertions on them. */
     static <D, R extends FollowerResponse, B> void unbiased(Case<D, R, B> c, long seed) {
         Estimator<D, R, B> estimator = c.estimator().get();
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         List<double[]> samples = new ArrayList<>();
         for (int b = 0; b < c.batches(); b++) {
             double[] g = c.observed().apply(estimator.estimate(c.data().apply(rng)));
@@ -158,7 +158,7 @@ public abstract class EstimatorContract<D, R extends FollowerResponse, B> {
             double[][] runs = new double[2][];
             for (int r = 0; r < 2; r++) {
                 Estimator<D, R, B> estimator = c.estimator().get();
-                SplittableRandom rng = new SplittableRandom(seed + repeat);
+                SplitMixRandom rng = new SplitMixRandom(seed + repeat);
                 estimator.estimate(c.data().apply(rng));
                 runs[r] = c.observed().apply(estimator.estimate(c.data().apply(rng)));
             }

@@ -5,10 +5,10 @@ import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
-import java.util.SplittableRandom;
 
 /**
  * Test-only generator of small random configurable MDPs (ideas from core's {@code RandomInstances},
@@ -110,12 +110,12 @@ public final class Instances {
     }
 
     /** Uniform in {@code [lo, hi)}. */
-    public static double uniform(SplittableRandom rng, double lo, double hi) {
+    public static double uniform(SplitMixRandom rng, double lo, double hi) {
         return lo + (hi - lo) * rng.nextDouble();
     }
 
     /** Entries uniform in {@code [lo, hi)}. */
-    public static double[] uniformVector(SplittableRandom rng, int n, double lo, double hi) {
+    public static double[] uniformVector(SplitMixRandom rng, int n, double lo, double hi) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = uniform(rng, lo, hi);
@@ -124,7 +124,7 @@ public final class Instances {
     }
 
     /** A dense kernel {@code [(s·A + a)·S + s']} whose rows have 1–4 successors with random weights. */
-    public static double[] denseKernel(SplittableRandom rng, int states, int actions) {
+    public static double[] denseKernel(SplitMixRandom rng, int states, int actions) {
         double[] dense = new double[states * actions * states];
         for (int row = 0; row < states * actions; row++) {
             int successors = 1 + rng.nextInt(Math.min(states, 4));
@@ -143,7 +143,7 @@ public final class Instances {
     }
 
     /** A distribution supported on 1–3 random states. */
-    public static double[] distribution(SplittableRandom rng, int states) {
+    public static double[] distribution(SplitMixRandom rng, int states) {
         double[] p = new double[states];
         int support = 1 + rng.nextInt(Math.min(states, 3));
         double total = 0.0;
@@ -159,7 +159,7 @@ public final class Instances {
     }
 
     /** Random dynamics with exactly {@code terminals} terminal states, none of them state 0. */
-    public static TabularDynamics dynamics(SplittableRandom rng, int states, int actions, int terminals,
+    public static TabularDynamics dynamics(SplitMixRandom rng, int states, int actions, int terminals,
             boolean uniformStart) {
         boolean[] terminal = new boolean[states];
         int marked = 0;
@@ -180,7 +180,7 @@ public final class Instances {
 
     /** A random configurable MDP: rewards and features uniform in {@code [-1, 1)}, both linear in x. */
     public static Instance cmdp(long seed, Spec spec) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int n = spec.states() * spec.actions();
         int d = spec.dimension();
         TabularDynamics dynamics = dynamics(rng, spec.states(), spec.actions(), spec.terminals(),
@@ -226,7 +226,7 @@ public final class Instances {
     /** A configurable MDP on {@code dynamics} with random rewards and dense random features. */
     public static Instance onDynamics(long seed, TabularDynamics dynamics, int dimension, double gammaF,
             double gammaL, double temperature) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = dynamics.states();
         int actions = dynamics.actions();
         int n = states * actions;
@@ -243,7 +243,7 @@ public final class Instances {
     }
 
     /** A random stochastic policy with every probability bounded away from 0, row-major {@code [s·A + a]}. */
-    public static double[] randomPolicy(SplittableRandom rng, int states, int actions) {
+    public static double[] randomPolicy(SplitMixRandom rng, int states, int actions) {
         double[] p = new double[states * actions];
         for (int s = 0; s < states; s++) {
             double total = 0.0;
@@ -262,7 +262,7 @@ public final class Instances {
      * A random game: each joint-action row moves to a random subset of states; rewards uniform in
      * [−1, 1]; starts in state 0; γ_F = 0.8, γ_L = 0.85, λ = 0.5.
      */
-    public static MarkovGame randomGame(SplittableRandom rng, int states, int nb, int na, FollowerOperator operator) {
+    public static MarkovGame randomGame(SplitMixRandom rng, int states, int nb, int na, FollowerOperator operator) {
         int joint = nb * na;
         double[] dense = new double[states * joint * states];
         for (int row = 0; row < states * joint; row++) {

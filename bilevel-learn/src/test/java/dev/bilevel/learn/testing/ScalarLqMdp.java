@@ -2,8 +2,8 @@ package dev.bilevel.learn.testing;
 
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.lqr.SoftLqrProblem;
+import dev.bilevel.core.random.SplitMixRandom;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A one-dimensional test problem: {@code x' = a(w)x + u + σz} with {@code a(w) = 0.5 + 0.2·w₀ + 0.1·w₁} (two
@@ -80,12 +80,12 @@ public class ScalarLqMdp implements ContinuousConfigurableMdp {
             }
 
             @Override
-            public void reset(SplittableRandom rng, double[] x) {
+            public void reset(SplitMixRandom rng, double[] x) {
                 x[0] = rng.nextGaussian();
             }
 
             @Override
-            public void step(double[] x, double[] u, SplittableRandom rng, double[] next) {
+            public void step(double[] x, double[] u, SplitMixRandom rng, double[] next) {
                 next[0] = a * x[0] + u[0] + SIGMA * rng.nextGaussian();
             }
 

@@ -1,9 +1,9 @@
 package dev.bilevel.learn.testing;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.follower.GaussianGameResponse;
-import java.util.SplittableRandom;
 
 /** Small analytic stand-ins for a game, a follower and a critic. */
 public final class TestDoubles {
@@ -29,12 +29,12 @@ public final class TestDoubles {
         }
 
         @Override
-        public void reset(SplittableRandom rng, double[] out, int offset) {
+        public void reset(SplitMixRandom rng, double[] out, int offset) {
             out[offset] = 1.0;
         }
 
         @Override
-        public void step(double[] x, int xo, double[] aL, int lo, double[] aF, int fo, SplittableRandom rng,
+        public void step(double[] x, int xo, double[] aL, int lo, double[] aF, int fo, SplitMixRandom rng,
                 double[] next, int no) {
             next[no] = x[xo] + aL[lo] + aF[fo];
         }
@@ -76,7 +76,7 @@ public final class TestDoubles {
         }
 
         @Override
-        public void sample(double[] x, int xo, double[] a, int ao, SplittableRandom rng, double[] out, int oo) {
+        public void sample(double[] x, int xo, double[] a, int ao, SplitMixRandom rng, double[] out, int oo) {
             mean(x, xo, a, ao, out, oo);
             out[oo] += 0.2 * rng.nextGaussian();
         }

@@ -4,13 +4,13 @@ import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * Random tabular problems for tests, diagnostics and benchmarks. The same arguments always give the
- * same problem ({@link SplittableRandom} seeded with {@code seed}, draws in a fixed order).
+ * same problem ({@link SplitMixRandom} seeded with {@code seed}, draws in a fixed order).
  *
  * <p>Each transition row {@code P(·|s,a)} has between 1 and {@code min(S, 4)} distinct successors with
  * positive random weights (normalised), so the kernel is sparse for large {@code S}. Rewards,
@@ -39,7 +39,7 @@ public final class RandomProblems {
         checkSizes(states, actions, dimension);
         ConfigurableMdp.checkDiscount(discount, "discount");
         ConfigurableMdp.checkTemperature(temperature);
-        SplittableRandom random = new SplittableRandom(seed);
+        SplitMixRandom random = new SplitMixRandom(seed);
         double[] transitions = kernel(random, states, states * actions);
         double[] followerReward = uniform(random, states * actions);
         double[] incentiveFeatures = uniform(random, states * actions * dimension);
@@ -78,7 +78,7 @@ public final class RandomProblems {
         Objects.requireNonNull(op, "op");
         ConfigurableMdp.checkDiscount(discount, "discount");
         ConfigurableMdp.checkTemperature(temperature);
-        SplittableRandom random = new SplittableRandom(seed);
+        SplitMixRandom random = new SplitMixRandom(seed);
         int joint = leaderActions * followerActions;
         double[] transitions = kernel(random, states, states * joint);
         double[] followerReward = uniform(random, states * joint);
@@ -102,7 +102,7 @@ public final class RandomProblems {
     }
 
     /** {@code rows} sparse random distributions over {@code states}, dense row-major. */
-    private static double[] kernel(SplittableRandom random, int states, int rows) {
+    private static double[] kernel(SplitMixRandom random, int states, int rows) {
         double[] dense = new double[rows * states];
         int[] successors = new int[MAX_SUCCESSORS];
         double[] weights = new double[MAX_SUCCESSORS];
@@ -136,7 +136,7 @@ public final class RandomProblems {
         return false;
     }
 
-    private static double[] distribution(SplittableRandom random, int states) {
+    private static double[] distribution(SplitMixRandom random, int states) {
         double[] p = new double[states];
         double total = 0.0;
         for (int s = 0; s < states; s++) {
@@ -150,11 +150,11 @@ public final class RandomProblems {
     }
 
     /** Uniform on {@code (0.05, 1]}: bounded away from zero so no probability underflows. */
-    private static double positive(SplittableRandom random) {
+    private static double positive(SplitMixRandom random) {
         return 1.0 - 0.95 * random.nextDouble();
     }
 
-    private static double[] uniform(SplittableRandom random, int n) {
+    private static double[] uniform(SplitMixRandom random, int n) {
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             values[i] = -1.0 + 2.0 * random.nextDouble();

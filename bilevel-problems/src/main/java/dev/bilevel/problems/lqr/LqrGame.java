@@ -4,9 +4,9 @@ import dev.bilevel.core.game.ContinuousMarkovGame;
 import dev.bilevel.core.game.LeaderGameModel;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The bi-level LQR Markov game {@code LQREnv-v4} (reference-markov-game.md §1.3): {@code x' = Ax + Bu + Ca}
@@ -129,13 +129,13 @@ public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
     }
 
     @Override
-    public void reset(SplittableRandom rng, double[] out, int offset) {
+    public void reset(SplitMixRandom rng, double[] out, int offset) {
         System.arraycopy(initialState, 0, out, offset, n);
     }
 
     @Override
     public void step(double[] x, int xo, double[] leaderAction, int lo, double[] followerAction, int fo,
-            SplittableRandom rng, double[] next, int no) {
+            SplitMixRandom rng, double[] next, int no) {
         for (int i = 0; i < n; i++) {
             double sum = 0.0;
             for (int j = 0; j < n; j++) {

@@ -3,8 +3,8 @@ package dev.bilevel.problems.thermal;
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.lqr.SoftLqrProblem;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * BuildingThermalControl ("bilevel LQR", the reference's {@code BuildingThermalControl_3} with the config
@@ -298,14 +298,14 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
         }
 
         @Override
-        public void reset(SplittableRandom rng, double[] x) {
+        public void reset(SplitMixRandom rng, double[] x) {
             for (int i = 0; i < ZONES; i++) {
                 x[i] = INIT_STD * truncatedStandardNormal(rng, -INIT_Z_BOUND, INIT_Z_BOUND);
             }
         }
 
         @Override
-        public void step(double[] x, double[] u, SplittableRandom rng, double[] next) {
+        public void step(double[] x, double[] u, SplitMixRandom rng, double[] next) {
             for (int i = 0; i < ZONES; i++) {
                 double mu = clip(rawMean(i, x, u));
                 double z = truncatedStandardNormal(rng, (TEMPERATURE_MIN - mu) / NOISE_STD,
@@ -540,7 +540,7 @@ public final class BuildingThermalControl implements ContinuousConfigurableMdp {
      * A standard normal truncated to {@code [lo, hi]} by rejection; the simulator's intervals always contain
      * a half-line's worth of mass around 0 (the mean is clipped into the range), so few draws are rejected.
      */
-    static double truncatedStandardNormal(SplittableRandom rng, double lo, double hi) {
+    static double truncatedStandardNormal(SplitMixRandom rng, double lo, double hi) {
         if (!(lo < hi)) {
             throw new IllegalArgumentException("empty truncation interval [" + lo + ", " + hi + "]");
         }

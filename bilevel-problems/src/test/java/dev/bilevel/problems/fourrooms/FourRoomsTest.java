@@ -9,9 +9,9 @@ import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.TabularDynamics;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -102,7 +102,7 @@ class FourRoomsTest {
     @CsvSource({"CORRIDORS, 0.005", "ALL, 0.005", "CORRIDORS, 0.003"})
     void exactHypergradientMatchesFiniteDifferences(FourRooms.Coordinates coordinates, double lambda) {
         FourRooms fr = new FourRooms(FourRoomsConfig.paper(lambda).withCoordinates(coordinates));
-        SplittableRandom rng = new SplittableRandom(11);
+        SplitMixRandom rng = new SplitMixRandom(11);
         double[] w = new double[fr.dimension()];
         for (int i = 0; i < w.length; i++) {
             w[i] = rng.nextGaussian();
@@ -131,7 +131,7 @@ class FourRoomsTest {
     void warmNewtonSolveMatchesReferenceSchedule(double lambda) {
         FourRooms fr = new FourRooms(FourRoomsConfig.paper(lambda));
         ConfigurableMdp m = fr.model();
-        SplittableRandom rng = new SplittableRandom(5);
+        SplitMixRandom rng = new SplitMixRandom(5);
         double[] w = new double[fr.dimension()];
         for (int i = 0; i < w.length; i++) {
             w[i] = 0.01 * rng.nextGaussian();

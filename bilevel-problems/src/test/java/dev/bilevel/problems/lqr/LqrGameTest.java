@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.random.SplitMixRandom;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** {@code LQREnv-v4}: mechanics, and the closed-form leader return against Monte Carlo and §8.2. */
@@ -106,7 +106,7 @@ class LqrGameTest {
      */
     private static double[] simulatedReturn(LqrGame game, double[] k, double[] w, LeaderAwareLqrSolution follower,
             double[] start, double discount, int horizon, int episodes, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         double sum = 0.0;
         double sq = 0.0;
         double[] x = new double[2];

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
-import java.util.SplittableRandom;
+import dev.bilevel.core.random.SplitMixRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +20,7 @@ class BuildingThermalControlTest {
         return new double[] {v, v, v, v};
     }
 
-    private static double[] randomWeights(SplittableRandom rng) {
+    private static double[] randomWeights(SplitMixRandom rng) {
         double[] w = new double[8];
         for (int i = 0; i < 8; i++) {
             w[i] = rng.nextGaussian();
@@ -30,7 +30,7 @@ class BuildingThermalControlTest {
 
     @Test
     void stateMatrixRowsSumToOnePlusInsulationEffect() {
-        SplittableRandom rng = new SplittableRandom(3);
+        SplitMixRandom rng = new SplitMixRandom(3);
         double[] e = {0.04, 0.03, 0.06, 0.05};
         for (int trial = 0; trial < 5; trial++) {
             BuildingThermalControl.Design d = ENV.configure(randomWeights(rng));
@@ -81,7 +81,7 @@ class BuildingThermalControlTest {
     }
 
     /** Random weights, state and action {@code {w, x, u}}; at seed 4 zone 0's mean is beyond the clip at 30. */
-    private static double[][] randomPoint(long seed, SplittableRandom rng) {
+    private static double[][] randomPoint(long seed, SplitMixRandom rng) {
         double[] w = randomWeights(rng);
         double[] x = new double[4];
         double[] u = {rng.nextGaussian() * 3, rng.nextGaussian() * 3};
@@ -98,7 +98,7 @@ class BuildingThermalControlTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
     void transitionScoreMatchesCentralDifferencesOfTheLogDensity(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         double[][] point = randomPoint(seed, rng);
         double[] w = point[0];
         double[] x = point[1];
@@ -126,7 +126,7 @@ class BuildingThermalControlTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
     void transitionMeanGradientMatchesCentralDifferencesAndTheScore(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         double[][] point = randomPoint(seed, rng);
         double[] w = point[0];
         double[] x = point[1];
@@ -167,7 +167,7 @@ class BuildingThermalControlTest {
 
     @Test
     void leaderRewardGradientMatchesCentralDifferences() {
-        SplittableRandom rng = new SplittableRandom(9);
+        SplitMixRandom rng = new SplitMixRandom(9);
         double[] w = randomWeights(rng);
         double[] x = {1, -2, 3, 0.5};
         double[] u = {0.3, -1.2};
@@ -202,7 +202,7 @@ class BuildingThermalControlTest {
     @Test
     void resetAndTransitionNoiseHaveTheirStatedDistributions() {
         BuildingThermalControl.Design d = ENV.configure(new double[8]);
-        SplittableRandom rng = new SplittableRandom(21);
+        SplitMixRandom rng = new SplitMixRandom(21);
         int n = 40_000;
         double sum = 0;
         double sq = 0;

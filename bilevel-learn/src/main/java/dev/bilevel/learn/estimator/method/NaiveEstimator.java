@@ -1,5 +1,7 @@
 package dev.bilevel.learn.estimator.method;
 
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.EstimationTerms;
@@ -23,6 +25,17 @@ public final class NaiveEstimator<D, R extends FollowerResponse, B> implements E
     /** @param terms the problem family's terms */
     public NaiveEstimator(EstimationTerms<D, R, B> terms) {
         this.terms = Objects.requireNonNull(terms, "terms");
+    }
+
+    /** Its terms' state (their critic). */
+    @Override
+    public void saveState(StateWriter out) {
+        terms.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        terms.restoreState(in);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.bilevel.learn.estimator.method;
 
 import dev.bilevel.core.cmdp.RewardDesign;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.estimator.Estimate;
@@ -58,6 +60,21 @@ public final class SuccessorRefinedEstimator implements Estimator<double[], Tabu
         this.critic = critic;
         this.successor = successor;
         this.refineFrom = refineFrom;
+    }
+
+    /** Its explorer's critic, its own critic and its successor table. */
+    @Override
+    public void saveState(StateWriter out) {
+        explorer.saveState(out);
+        critic.saveState(out);
+        successor.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        explorer.restoreState(in);
+        critic.restoreState(in);
+        successor.restoreState(in);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.bilevel.learn.estimator.term;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.estimator.BoltzmannCovariance;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
@@ -11,7 +12,6 @@ import dev.bilevel.learn.sampling.Minibatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The estimation terms of a leader with a categorical policy {@code π_θ(b|s)} in a tabular Markov game, from a
@@ -92,7 +92,7 @@ public final class CategoricalPolicyTerms
         private final double[] q;
         private final double[] probabilities;
         private final TabularGameResponse follower;
-        private final SplittableRandom rng;
+        private final SplitMixRandom rng;
         private final boolean withResponse;
         private final int first;
         private final double[] direct;

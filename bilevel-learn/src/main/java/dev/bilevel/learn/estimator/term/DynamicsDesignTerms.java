@@ -1,6 +1,10 @@
 package dev.bilevel.learn.estimator.term;
 
 import dev.bilevel.core.cmdp.DynamicsDesign;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateMismatchException;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
 import dev.bilevel.learn.critic.TdCritic;
@@ -13,7 +17,6 @@ import dev.bilevel.learn.sampling.ContinuousBatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The estimation terms of a leader that designs the dynamics of a continuous configurable MDP
@@ -222,13 +225,14 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
     private final Options options;
     private final TdCritic critic;
     private final boolean withValueGradient;
-    private final SplittableRandom valueGradientInit;
+    private final SplitMixRandom valueGradientInit;
     private final int[] groups;
     /** {@code Ψ̂ ≈ ∇_w V_F}, built at the first estimate, when the follower's discount is known. */
     private TdCritic valueGradient;
     /** The LSTD {@code Ψ̂} of {@link Sensitivity#MODEL}, built at the first BC-HG estimate. */
     private QuadraticTdCritic sensitivityCritic;
     private boolean fitted;
+    private double criticsDiscount = Double.NaN;
 
     /**
      * @param design what the leader knows of the dynamics and its reward
@@ -238,7 +242,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
      * @param init draws the networks' initial weights (advanced)
      */
     public DynamicsDesignTerms(DynamicsDesign design, Critic critic, boolean valueGradient, Options options,
-            SplittableRandom init) {
+            SplitMixRandom init) {
         this.design = DynamicsDesign.view(Objects.requireNonNull(design, "design"));
         this.criticKind = Objects.requireNonNull(critic, "critic");
         this.options = Objects.requireNonNull(options, "options");
@@ -253,7 +257,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         int criticInputs = actionValue ? n + m : n;
         FittedTdCritic.Normalisation criticScaling = actionValue ? options.critics().qNormalisation()
                 : options.critics().valueNormalisation();
-        SplittableRandom criticInit = init.split();
+        SplitMixRandom criticInit = init.split();
         this.critic = options.critics().quadratic() ? new QuadraticTdCritic(criticInputs, 1, gammaL)
                 : new FittedTdCritic(new FittedTdCritic.Settings(criticInputs, 1, hidden,
                         options.critics().learningRate(), options.critics().maxGradNorm(), gammaL, criticScaling),
@@ -261,6 +265,38 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         this.withValueGradient = valueGradient;
         this.valueGradientInit = valueGradient ? init.split() : null;
         this.groups = design.decisionGroups();
+    }
+
+    /** Its critics (those made so far), whether it has fitted yet, and the stream that initialises them. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("DynamicsDesignTerms").writeBoolean(fitted).writeRandom(valueGradientInit)
+                .writeDouble(criticsDiscount);
+        out.write(critic);
+        out.write(valueGradient);
+        out.write(sensitivityCritic);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        fitted = in.begin("DynamicsDesignTerms").readBoolean();
+        SplitMixRandom init = in.readRandom();
+        double gammaF = in.readDouble();
+        in.read(critic);
+        valueGradient = null;
+        sensitivityCritic = null;
+        if (!in.readAbsent()) {
+            valueGradient(gammaF).restoreState(in); // draws its initial weights, then overwrites them
+        }
+        if (!in.readAbsent()) {
+            sensitivityCritic(gammaF).restoreState(in);
+        }
+        if (valueGradientInit != null) {
+            if (init == null) {
+                throw new StateMismatchException("in the state of DynamicsDesignTerms: no initialisation stream");
+            }
+            valueGradientInit.restore(init.seed(), init.gamma());
+        }
     }
 
     @Override
@@ -299,8 +335,17 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
         return new DynamicsPass(batch, beta, inputs);
     }
 
+    private QuadraticTdCritic sensitivityCritic(double gammaF) {
+        if (sensitivityCritic == null) {
+            sensitivityCritic = new QuadraticTdCritic(design.stateDimension(), design.decisionDimension(), gammaF);
+            criticsDiscount = gammaF;
+        }
+        return sensitivityCritic;
+    }
+
     private TdCritic valueGradient(double gammaF) {
         if (valueGradient == null) {
+            criticsDiscount = gammaF;
             int n = design.stateDimension();
             int d = design.decisionDimension();
             valueGradient = options.critics().quadratic() ? new QuadraticTdCritic(n, d, gammaF)
@@ -315,7 +360,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
     private Inputs prepare(Estimation<double[], GaussianResponse, ContinuousBatch> estimation, Response term) {
         ContinuousBatch batch = estimation.data();
         GaussianResponse follower = estimation.response();
-        SplittableRandom rng = estimation.rng();
+        SplitMixRandom rng = estimation.rng();
         DynamicsDesign.Model model = design.model(estimation.decision());
         int rows = batch.rows();
         int n = batch.stateDimension;
@@ -534,7 +579,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
      * {@code subsampleFrom = T₀ ≥ 0}, rows at {@code t ≥ T₀} with probability {@code γ_L^{t−T₀}} and weight
      * {@code γ_L^{T₀}} (the same expectation).
      */
-    private int[] keptRows(ContinuousBatch batch, double[] discount, SplittableRandom rng, double[] weight) {
+    private int[] keptRows(ContinuousBatch batch, double[] discount, SplitMixRandom rng, double[] weight) {
         int rows = batch.rows();
         int from = options.subsampleFrom();
         int[] out = new int[rows];
@@ -582,16 +627,13 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
      * rows, {@code [rows·d]}.
      */
     private double[] modelSensitivity(ContinuousBatch batch, DynamicsDesign.Model model, GaussianResponse follower,
-            int[] successors, int[] kept, SplittableRandom rng) {
+            int[] successors, int[] kept, SplitMixRandom rng) {
         int rows = batch.rows();
         int n = batch.stateDimension;
         int m = batch.actionDimension;
         int d = batch.decisionDimension;
         double gammaF = follower.discount();
-        if (sensitivityCritic == null) {
-            sensitivityCritic = new QuadraticTdCritic(n, d, gammaF);
-        }
-        ModelSensitivity g = new ModelSensitivity(model, follower, sensitivityCritic, n, d);
+        ModelSensitivity g = new ModelSensitivity(model, follower, sensitivityCritic(gammaF), n, d);
         double[] rewards = new double[rows * d];
         double[] x = new double[n];
         double[] u = new double[m];
@@ -691,7 +733,7 @@ public final class DynamicsDesignTerms implements EstimationTerms<double[], Gaus
     }
 
     /** {@code V̂(x_r) = mean_j Q̂(x_r, u_j)} with {@code u_j ~ π_F(·|x_r)}, in blocks of rows of {@code states}. */
-    void sampledValue(double[] states, GaussianResponse follower, SplittableRandom rng, int[] rowsToDo,
+    void sampledValue(double[] states, GaussianResponse follower, SplitMixRandom rng, int[] rowsToDo,
             double[] out) {
         int n = follower.stateDimension();
         int m = follower.actionDimension();

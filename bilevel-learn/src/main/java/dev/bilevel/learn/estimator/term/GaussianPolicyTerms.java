@@ -1,6 +1,9 @@
 package dev.bilevel.learn.estimator.term;
 
 import dev.bilevel.core.game.LeaderGameModel;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.critic.FollowerValueSensitivity;
 import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.estimator.BoltzmannCovariance;
@@ -14,7 +17,6 @@ import dev.bilevel.learn.sampling.Minibatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The estimation terms of a leader with a linear-Gaussian policy {@code N(Kx, WWᵀ)} in a continuous Markov game
@@ -96,6 +98,7 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
     private final double[] leaderDraw;
     private final double[] influenceRow;
     private FollowerValueSensitivity sensitivity;
+    private double sensitivityDiscount = Double.NaN;
 
     /**
      * @param stateDimension {@code n}
@@ -134,6 +137,25 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
         return Math.max(options.leaderSamples(), options.followerSamples());
     }
 
+    /** The follower-value sensitivity fit, once made. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("GaussianPolicyTerms").writeDouble(sensitivityDiscount);
+        out.write(sensitivity);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        double discount = in.begin("GaussianPolicyTerms").readDouble();
+        if (in.readAbsent()) {
+            sensitivity = null;
+            return;
+        }
+        sensitivity = new FollowerValueSensitivity(n, l, options.leaderSamples(), discount);
+        sensitivityDiscount = discount;
+        sensitivity.restoreState(in);
+    }
+
     @Override
     public Pass open(Estimation<LinearGaussianPolicy, GaussianGameResponse,
             Minibatch<ContinuousReplayBuffer, LeaderQFunction>> estimation, Response response) {
@@ -156,7 +178,7 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
         private final LeaderQFunction critic;
         private final LinearGaussianPolicy policy;
         private final GaussianGameResponse follower;
-        private final SplittableRandom rng;
+        private final SplitMixRandom rng;
         private final boolean withResponse;
         private final boolean valueInfluence;
         private final double[] direct;
@@ -190,6 +212,7 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
             if (valueInfluence) {
                 if (sensitivity == null) {
                     sensitivity = new FollowerValueSensitivity(n, l, options.leaderSamples(), follower.discount());
+                    sensitivityDiscount = follower.discount();
                 }
                 sensitivity.fit(buffer, policy, follower, rng);
             }

@@ -1,6 +1,9 @@
 package dev.bilevel.learn.estimator.term;
 
 import dev.bilevel.core.cmdp.RewardDesign;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
@@ -9,7 +12,6 @@ import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The estimation terms of a leader that designs the follower's reward in a tabular configurable MDP (FourRooms,
@@ -109,6 +111,17 @@ public final class RewardDesignTerms implements EstimationTerms<double[], Tabula
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    /** Its critic's state, if it has a critic. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.write(critic);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.read(critic);
+    }
+
     @Override
     public Pass open(Estimation<double[], TabularResponse, TabularBatch> estimation, Response response) {
         return new RewardPass(estimation, response);
@@ -141,7 +154,7 @@ public final class RewardDesignTerms implements EstimationTerms<double[], Tabula
         private final TabularBatch batch;
         private final TabularResponse follower;
         private final double[] x;
-        private final SplittableRandom rng;
+        private final SplitMixRandom rng;
         private final int[] rows;
         private final double divisor;
         private final double scale;

@@ -2,6 +2,9 @@ package dev.bilevel.learn.estimator.term;
 
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.critic.TabularLeaderCritic;
 import dev.bilevel.learn.estimator.BoltzmannCovariance;
 import dev.bilevel.learn.estimator.Estimate;
@@ -10,7 +13,6 @@ import dev.bilevel.learn.estimator.EstimationTerms;
 import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The estimation terms of a tabular softmax leader {@code π_θ(b|s) = softmax(θ[s])} in a tabular Markov game, from
@@ -59,6 +61,17 @@ public final class SoftmaxPolicyTerms implements EstimationTerms<double[], Tabul
         this.critic = Objects.requireNonNull(critic, "critic");
     }
 
+    /** Its critic's state, if it has a critic. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.write(critic);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.read(critic);
+    }
+
     @Override
     public Pass open(Estimation<double[], TabularGameResponse, TabularBatch> estimation, Response response) {
         if (response == Response.CENTRED) {
@@ -86,7 +99,7 @@ public final class SoftmaxPolicyTerms implements EstimationTerms<double[], Tabul
         SoftmaxPass(Estimation<double[], TabularGameResponse, TabularBatch> e) {
             batch = e.data();
             follower = e.response();
-            SplittableRandom rng = e.rng();
+            SplitMixRandom rng = e.rng();
             policy = TabularSoftmaxPolicy.probabilities(e.decision(), states, nb);
             int joint = nb * na;
             q = critic.update(batch, leaderReward, JointPolicy.of(policy, follower.policy(), nb, na), leaderDiscount,

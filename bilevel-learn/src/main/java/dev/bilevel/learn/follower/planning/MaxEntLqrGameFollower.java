@@ -4,6 +4,9 @@ import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
 import dev.bilevel.core.lqr.SoftLqrException;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
@@ -16,7 +19,7 @@ import java.util.Objects;
  * which it reads (the leader is white-box to this follower, as in the reference). The leader side receives only
  * the {@link LinearGaussianGameResponse} built from the solution's policy and value.
  */
-public final class MaxEntLqrGameFollower implements Follower<LinearGaussianPolicy, GaussianGameResponse> {
+public final class MaxEntLqrGameFollower implements Follower<LinearGaussianPolicy, GaussianGameResponse>, Stateful {
 
     private final LeaderAwareLqrProblem model;
     private final LeaderAwareMaxEntLqr solver;
@@ -55,6 +58,17 @@ public final class MaxEntLqrGameFollower implements Follower<LinearGaussianPolic
         return new LinearGaussianGameResponse(solution.stateDimension(), solution.followerActionDimension(),
                 solution.leaderActionDimension(), solution.meanGain(), solution.valueQuadratic(), solution.v(),
                 solution.sigmaCholesky(), temperature, discount);
+    }
+
+    /** Nothing: every answer is solved from scratch. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("MaxEntLqrGameFollower");
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("MaxEntLqrGameFollower");
     }
 
     /** The latest solution ({@code null} before the first {@link #respond}): the follower's own diagnostics. */

@@ -5,6 +5,9 @@ import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrException;
 import dev.bilevel.core.lqr.SoftLqrProblem;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.GaussianResponse;
 import java.util.Objects;
@@ -19,7 +22,7 @@ import java.util.Objects;
  * running out of iterations is reported in {@link #lastSolution()} and the (unconverged) policy is used, as the
  * reference does.
  */
-public final class SoftLqrFollower implements Follower<double[], GaussianResponse> {
+public final class SoftLqrFollower implements Follower<double[], GaussianResponse>, Stateful {
 
     private final ContinuousConfigurableMdp mdp;
     private final SoftLqr solver;
@@ -66,6 +69,19 @@ public final class SoftLqrFollower implements Follower<double[], GaussianRespons
     public static GaussianResponse response(SoftLqrSolution solution, double temperature, double discount) {
         return new GaussianResponse(solution.stateDimension(), solution.actionDimension(), solution.gainArray(),
                 solution.covarianceCholeskyArray(), solution.pArray(), solution.v(), temperature, discount);
+    }
+
+    /** Its last solution, the next solve's warm start. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("SoftLqrFollower");
+        SoftLqrSolution.write(out, last);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("SoftLqrFollower");
+        last = SoftLqrSolution.read(in);
     }
 
     /** @return the last solution (diagnostics: iterations, status), or {@code null} before the first solve */

@@ -3,9 +3,12 @@ package dev.bilevel.learn.follower.planning;
 import dev.bilevel.core.game.GameFollowerSolution;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.TabularGameResponse;
-import java.util.SplittableRandom;
 
 /**
  * The follower of a tabular Markov game: soft Q-iteration re-run against each new leader policy,
@@ -25,7 +28,7 @@ import java.util.SplittableRandom;
  *       {@link #optimalityGap()}.</li>
  * </ul>
  */
-public final class TabularGameFollower implements Follower<double[], TabularGameResponse> {
+public final class TabularGameFollower implements Follower<double[], TabularGameResponse>, Stateful {
 
     /** How the follower answers. */
     public enum Behaviour {
@@ -51,7 +54,7 @@ public final class TabularGameFollower implements Follower<double[], TabularGame
     private final MarkovGame game;
     private final Behaviour behaviour;
     private final int stopSweeps;
-    private final SplittableRandom rng;
+    private final SplitMixRandom rng;
     private final SoftQIteration solver;
     private GameFollowerSolution current;
     private GameFollowerSolution optimal;
@@ -63,7 +66,7 @@ public final class TabularGameFollower implements Follower<double[], TabularGame
      * @param stopSweeps {@code k} for the suboptimal behaviours (ignored otherwise)
      * @param rng randomness of the reset-Q tables
      */
-    public TabularGameFollower(MarkovGame game, Behaviour behaviour, int stopSweeps, SplittableRandom rng) {
+    public TabularGameFollower(MarkovGame game, Behaviour behaviour, int stopSweeps, SplitMixRandom rng) {
         if (behaviour.suboptimal() && stopSweeps < 0) {
             throw new IllegalArgumentException("sweeps per answer must be ≥ 0, got " + stopSweeps);
         }
@@ -124,6 +127,23 @@ public final class TabularGameFollower implements Follower<double[], TabularGame
     /** Mean over {@code (s,b)} of {@code KL(π_F ‖ π_F*)} after the last update; NaN unless suboptimal. */
     public double optimalityGap() {
         return optimalityGap;
+    }
+
+    /** Its last and its converged solve, and its random stream. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("TabularGameFollower").writeRandom(rng).writeDouble(optimalityGap);
+        GameFollowerSolution.write(out, current);
+        GameFollowerSolution.write(out, optimal == current ? null : optimal);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        in.begin("TabularGameFollower").readRandom(rng);
+        optimalityGap = in.readDouble();
+        current = GameFollowerSolution.read(in);
+        GameFollowerSolution converged = GameFollowerSolution.read(in);
+        optimal = converged == null ? current : converged;
     }
 
     private void update(double[] leaderPolicy) {

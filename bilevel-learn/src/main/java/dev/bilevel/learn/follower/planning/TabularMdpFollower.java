@@ -5,9 +5,12 @@ import dev.bilevel.core.cmdp.FollowerSolution;
 import dev.bilevel.core.cmdp.ModifiedSoftPolicyIteration;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.math.LogSumExp;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.TabularResponse;
-import java.util.SplittableRandom;
 
 /**
  * The follower of a configurable MDP: it re-optimises against each new leader decision on its own
@@ -22,7 +25,7 @@ import java.util.SplittableRandom;
  * </ul>
  * For a suboptimal follower {@link #optimalResponse()} is the converged best response, for logging.
  */
-public final class TabularMdpFollower implements Follower<double[], TabularResponse> {
+public final class TabularMdpFollower implements Follower<double[], TabularResponse>, Stateful {
 
     /** How the follower answers. */
     public enum Behaviour {
@@ -42,7 +45,7 @@ public final class TabularMdpFollower implements Follower<double[], TabularRespo
     private final ConfigurableMdp model;
     private final Behaviour behaviour;
     private final int rounds;
-    private final SplittableRandom rng;
+    private final SplitMixRandom rng;
     private SoftPolicyIteration optimalSolver = new SoftPolicyIteration(BASE_TOLERANCE, 200);
     private double solverTolerance = BASE_TOLERANCE;
     private FollowerSolution optimal;
@@ -55,7 +58,7 @@ public final class TabularMdpFollower implements Follower<double[], TabularRespo
      * @param rounds {@code k} for the suboptimal behaviours (ignored otherwise)
      * @param rng randomness for the suboptimal initial tables
      */
-    public TabularMdpFollower(ConfigurableMdp model, Behaviour behaviour, int rounds, SplittableRandom rng) {
+    public TabularMdpFollower(ConfigurableMdp model, Behaviour behaviour, int rounds, SplitMixRandom rng) {
         if ((behaviour == Behaviour.RESET_Q || behaviour == Behaviour.CARRY_Q) && rounds < 0) {
             throw new IllegalArgumentException("rounds per answer must be ≥ 0, got " + rounds);
         }
@@ -165,6 +168,26 @@ public final class TabularMdpFollower implements Follower<double[], TabularRespo
             value[s] = sum;
         }
         return new FollowerSolution(q.clone(), policy, value, 0, Double.NaN, false);
+    }
+
+    /** Its warm start, its carried table, its solver's reusable factorisation and its random stream. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("TabularMdpFollower").writeDouble(solverTolerance).writeRandom(rng).writeDoubles(carried);
+        FollowerSolution.write(out, optimal);
+        FollowerSolution.write(out, current);
+        optimalSolver.saveState(out);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        solverTolerance = in.begin("TabularMdpFollower").readDouble();
+        in.readRandom(rng);
+        carried = in.readDoubles();
+        optimal = FollowerSolution.read(in);
+        current = FollowerSolution.read(in);
+        optimalSolver = new SoftPolicyIteration(solverTolerance, 200);
+        optimalSolver.restoreState(in);
     }
 
     /** Whether the follower is deliberately suboptimal. */

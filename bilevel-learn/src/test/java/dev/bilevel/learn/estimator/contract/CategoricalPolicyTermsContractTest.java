@@ -10,6 +10,7 @@ import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.DiscountedOccupancy;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.estimator.Estimate;
@@ -29,7 +30,6 @@ import dev.bilevel.learn.testing.EstimatorContract;
 import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Vectors;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -78,7 +78,7 @@ class CategoricalPolicyTermsContractTest extends EstimatorContract<double[], Tab
 
         /** Seeds 2 and 9 draw games where the follower's response is over 30% of the hypergradient. */
         Game(long seed) {
-            SplittableRandom rng = new SplittableRandom(seed);
+            SplitMixRandom rng = new SplitMixRandom(seed);
             MarkovGame base = Instances.randomGame(rng, STATES, NB, NA, FollowerOperator.SEQUENTIAL);
             // λ = 0.1 makes the follower's response a large part of the hypergradient.
             game = new MarkovGame(base.dynamics(), NB, NA, base.followerReward(), base.leaderReward(),
@@ -126,7 +126,7 @@ class CategoricalPolicyTermsContractTest extends EstimatorContract<double[], Tab
         }
 
         /** Fresh episodes in a fresh buffer, one discount-weighted minibatch of them. */
-        Function<SplittableRandom, Estimation<double[], TabularGameResponse, Minibatch<GammaReplayBuffer,
+        Function<SplitMixRandom, Estimation<double[], TabularGameResponse, Minibatch<GammaReplayBuffer,
                 double[]>>> data() {
             GameEpisodeSampler sampler = new GameEpisodeSampler(game, HORIZON);
             return rng -> {
@@ -203,7 +203,7 @@ class CategoricalPolicyTermsContractTest extends EstimatorContract<double[], Tab
         Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> hpgd =
                 new HpgdEstimator<>(new CategoricalPolicyTerms(STATES, NB, NA, options(0, true)));
         Estimation<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimation =
-                game.data().apply(new SplittableRandom(1));
+                game.data().apply(new SplitMixRandom(1));
         assertThatThrownBy(() -> hpgd.estimate(estimation)).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("Markov games");
     }

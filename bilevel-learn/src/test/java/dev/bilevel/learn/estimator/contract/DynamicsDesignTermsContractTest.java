@@ -3,19 +3,20 @@ package dev.bilevel.learn.estimator.contract;
 import dev.bilevel.core.cmdp.ContinuousConfigurableMdp;
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.method.HpgdEstimator;
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
-import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critic;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critics;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Fitting;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Options;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Sensitivity;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.ValueSampling;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.sampling.ContinuousBatch;
@@ -24,7 +25,6 @@ import dev.bilevel.learn.testing.EstimatorContract;
 import dev.bilevel.learn.testing.ScalarLqMdp;
 import dev.bilevel.problems.thermal.BuildingThermalControl;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -118,7 +118,7 @@ class DynamicsDesignTermsContractTest extends EstimatorContract<double[], Gaussi
         }
 
         /** A fresh batch of whole episodes. */
-        Function<SplittableRandom, Estimation<double[], GaussianResponse, ContinuousBatch>> data() {
+        Function<SplitMixRandom, Estimation<double[], GaussianResponse, ContinuousBatch>> data() {
             return rng -> new Estimation<>(0, design, follower, ContinuousSampler.sample(mdp, configured, follower,
                     episodes, rng), rng);
         }
@@ -129,7 +129,7 @@ class DynamicsDesignTermsContractTest extends EstimatorContract<double[], Gaussi
                         : Critic.STATE_VALUE;
                 boolean hpgd = method == Method.HPGD_MC || method == Method.HPGD_TD;
                 DynamicsDesignTerms terms = new DynamicsDesignTerms(mdp, critic, hpgd, options,
-                        new SplittableRandom(1));
+                        new SplitMixRandom(1));
                 return switch (method) {
                     case BCHG -> new BchgEstimator<>(terms);
                     case NAIVE -> new NaiveEstimator<>(terms);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
@@ -13,9 +14,9 @@ import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.method.HpgdEstimator;
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
-import dev.bilevel.learn.estimator.term.GaussianPolicyTerms;
 import dev.bilevel.learn.estimator.term.GaussianPolicyTerms.Direct;
 import dev.bilevel.learn.estimator.term.GaussianPolicyTerms.Influence;
+import dev.bilevel.learn.estimator.term.GaussianPolicyTerms;
 import dev.bilevel.learn.estimator.term.InfluenceOptions;
 import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
@@ -28,7 +29,6 @@ import dev.bilevel.learn.testing.EstimatorContract;
 import dev.bilevel.learn.testing.Vectors;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +115,7 @@ class GaussianPolicyTermsContractTest extends EstimatorContract<LinearGaussianPo
         }
 
         /** Fresh episodes in a fresh buffer, one discount-weighted minibatch of them. */
-        Function<SplittableRandom, Estimation<LinearGaussianPolicy, GaussianGameResponse,
+        Function<SplitMixRandom, Estimation<LinearGaussianPolicy, GaussianGameResponse,
                 Minibatch<ContinuousReplayBuffer, LeaderQFunction>>> data() {
             ContinuousGameSampler sampler = new ContinuousGameSampler(game, HORIZON, GAMMA_L, GAMMA_F);
             return rng -> {
@@ -169,7 +169,7 @@ class GaussianPolicyTermsContractTest extends EstimatorContract<LinearGaussianPo
         Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
                 hpgd = new HpgdEstimator<>(setting.terms(Direct.SCORE, Influence.SCORE));
         Estimation<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
-                estimation = setting.data().apply(new SplittableRandom(1));
+                estimation = setting.data().apply(new SplitMixRandom(1));
         assertThatThrownBy(() -> hpgd.estimate(estimation)).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("Markov games");
     }

@@ -7,6 +7,7 @@ import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.estimator.Estimate;
@@ -23,7 +24,6 @@ import dev.bilevel.learn.testing.EstimatorContract;
 import dev.bilevel.learn.testing.Instances;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -49,7 +49,7 @@ class SoftmaxPolicyContractTest extends EstimatorContract<double[], TabularGameR
     protected List<Case<double[], TabularGameResponse, TabularBatch>> cases() {
         List<Case<double[], TabularGameResponse, TabularBatch>> cases = new ArrayList<>();
         for (long seed : new long[] {1, 2}) {
-            SplittableRandom rng = new SplittableRandom(seed);
+            SplitMixRandom rng = new SplitMixRandom(seed);
             MarkovGame game = Instances.randomGame(rng, 5, 2, 3, FollowerOperator.SEQUENTIAL);
             double[] logits = new double[10];
             for (int i = 0; i < logits.length; i++) {

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
 import dev.bilevel.learn.follower.TabularResponse;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.testing.Exact;
-import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
+import dev.bilevel.learn.testing.Instances;
 import dev.bilevel.learn.testing.TabularMethods;
 import dev.bilevel.learn.testing.Vectors;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +37,7 @@ class ExactEstimatorTest {
         TabularResponse lagging = INSTANCE.response(elsewhere);
         Estimate estimate = TabularMethods.exact(INSTANCE.mdp())
                 .estimate(new Estimation<double[], TabularResponse, TabularBatch>(0, x, lagging, null,
-                        new SplittableRandom(1)));
+                        new SplitMixRandom(1)));
 
         double[] atLagging = ExactHypergradient.compute(INSTANCE.mdp(), x, lagging.policy()).gradient();
         double[] atBest = Exact.gradient(INSTANCE.mdp(), x);

@@ -2,6 +2,7 @@ package dev.bilevel.learn.estimator.method;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.critic.SuccessorRepresentation;
@@ -19,7 +20,6 @@ import dev.bilevel.learn.testing.TabularMethods;
 import dev.bilevel.learn.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,7 +30,7 @@ class SuccessorRefinedEstimatorTest {
 
     private static Estimation<double[], TabularResponse, TabularBatch> context(Instance inst, int iteration,
             TabularBatch batch, long seed) {
-        return new Estimation<>(iteration, inst.x(), inst.response(), batch, new SplittableRandom(seed));
+        return new Estimation<>(iteration, inst.x(), inst.response(), batch, new SplitMixRandom(seed));
     }
 
     @ParameterizedTest
@@ -38,13 +38,13 @@ class SuccessorRefinedEstimatorTest {
     void exploresExactlyAsBchgWithTheReferenceOptions(long seed) {
         Instance inst = Instances.cmdp(seed, SPEC);
         SuccessorRefinedEstimator refined = new SuccessorRefinedEstimator(TabularMethods.design(inst.mdp()),
-                new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplittableRandom(9)),
+                new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplitMixRandom(9)),
                 new SuccessorRepresentation(inst.states(), inst.actions(), 0.5), 3);
         Estimator<double[], TabularResponse, TabularBatch> plain = TabularMethods.bchg(inst.mdp(),
-                new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplittableRandom(9)),
+                new SarsaCritic(inst.states(), inst.actions(), 0.5, new SplitMixRandom(9)),
                         RewardDesignTerms.Options.reference());
         TabularSampler sampler = new TabularSampler(inst.dynamics(), 50);
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         for (int it = 0; it < 3; it++) {
             TabularBatch batch = sampler.sample(inst.response().policy(), 2, 100, rng);
             assertThat(refined.estimate(context(inst, it, batch, it)).gradient())
@@ -69,7 +69,7 @@ class SuccessorRefinedEstimatorTest {
                 new ExactLeaderCritic(inst.dynamics()),
                 new SuccessorRepresentation(inst.states(), inst.actions(), 0.01), 0);
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);
-        SplittableRandom rng = new SplittableRandom(seed + 5);
+        SplitMixRandom rng = new SplitMixRandom(seed + 5);
         for (int it = 0; it < 300; it++) {
             refined.estimate(context(inst, it, sampler.sampleEpisodes(follower.policy(), 100, 200, rng), it));
         }

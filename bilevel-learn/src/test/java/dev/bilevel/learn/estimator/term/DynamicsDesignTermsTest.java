@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.SoftLqr;
 import dev.bilevel.core.lqr.SoftLqrSolution;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.FittedTdCritic;
 import dev.bilevel.learn.critic.QuadraticTdCritic;
 import dev.bilevel.learn.estimator.BoltzmannCovariance;
@@ -20,14 +21,13 @@ import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critic;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Critics;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Fitting;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Options;
-import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.ValueSampling;
 import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.Sensitivity;
+import dev.bilevel.learn.estimator.term.DynamicsDesignTerms.ValueSampling;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.sampling.ContinuousBatch;
 import dev.bilevel.learn.sampling.ContinuousSampler;
 import dev.bilevel.learn.testing.ScalarLqMdp;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,7 +51,7 @@ class DynamicsDesignTermsTest {
 
         DynamicsDesignTerms terms(Options options, long seed) {
             return new DynamicsDesignTerms(MDP, usesQNetwork() ? Critic.ACTION_VALUE : Critic.STATE_VALUE,
-                    usesValueGradientNetwork(), options, new SplittableRandom(seed));
+                    usesValueGradientNetwork(), options, new SplitMixRandom(seed));
         }
 
         Estimator<double[], GaussianResponse, ContinuousBatch> estimator(Options options, long seed) {
@@ -85,7 +85,7 @@ class DynamicsDesignTermsTest {
     }
 
     private static Estimation<double[], GaussianResponse, ContinuousBatch> at(double[] w, ContinuousBatch b,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         return new Estimation<>(0, w, follower(w), b, rng);
     }
 
@@ -102,7 +102,7 @@ class DynamicsDesignTermsTest {
     }
 
     private static ContinuousBatch batch(double[] w, int episodes, long seed) {
-        return ContinuousSampler.sample(MDP, MDP.configure(w), follower(w), episodes, new SplittableRandom(seed));
+        return ContinuousSampler.sample(MDP, MDP.configure(w), follower(w), episodes, new SplitMixRandom(seed));
     }
 
     @Test
@@ -168,7 +168,7 @@ class DynamicsDesignTermsTest {
     void combinedSumsFollowTheEstimatorDefinitions(Method method) {
         ContinuousBatch b = batch(new double[] {0.2, 0.1}, 5, 3);
         int rows = b.rows();
-        SplittableRandom rng = new SplittableRandom(4);
+        SplitMixRandom rng = new SplitMixRandom(4);
         double[] v = new double[rows];
         double[] q = new double[rows];
         double[] psiHat = new double[rows * 2];
@@ -243,9 +243,9 @@ class DynamicsDesignTermsTest {
         Options thin = unfitted(1.0, 5);
         // HPGD (MC) with untrained networks is deterministic given the batch except for the thinning.
         double[] exact = Method.HPGD_MC.estimator(full, 3).estimate(new Estimation<>(0, w, f, b,
-                new SplittableRandom(1))).gradient();
+                new SplitMixRandom(1))).gradient();
         Estimator<double[], GaussianResponse, ContinuousBatch> thinned = Method.HPGD_MC.estimator(thin, 3);
-        SplittableRandom rng = new SplittableRandom(2);
+        SplitMixRandom rng = new SplitMixRandom(2);
         int draws = 1500;
         double[] sum = new double[2];
         double[] sq = new double[2];
@@ -270,7 +270,7 @@ class DynamicsDesignTermsTest {
         ContinuousBatch b = batch(w, 2, 12);
         GaussianResponse f = follower(w);
         var configured = MDP.configure(w);
-        SplittableRandom rng = new SplittableRandom(13);
+        SplitMixRandom rng = new SplitMixRandom(13);
         for (int r : new int[] {0, 7, 25}) {
             double[] x = {b.states[r]};
             double[] u = {b.actions[r]};
@@ -366,7 +366,7 @@ class DynamicsDesignTermsTest {
     void mirroredDirectTermFollowsItsDefinition() {
         ContinuousBatch b = batch(new double[] {0.2, 0.1}, 4, 5);
         int rows = b.rows();
-        SplittableRandom rng = new SplittableRandom(6);
+        SplitMixRandom rng = new SplitMixRandom(6);
         double[] v = new double[rows];
         double[] mirrored = new double[rows];
         double[] weights = new double[rows];
@@ -411,7 +411,7 @@ class DynamicsDesignTermsTest {
             public int decisionDimension() {
                 return 4;
             }
-        }, Critic.STATE_VALUE, false, settings(0, 2, true), new SplittableRandom(1));
+        }, Critic.STATE_VALUE, false, settings(0, 2, true), new SplitMixRandom(1));
         double[] v = {3, 4, 0.3, 0.4};
         est.clipPerGroup(v, 1.0);
         assertThat(v).containsExactly(new double[] {0.6, 0.8, 0.3, 0.4}, within(1e-9));
@@ -428,8 +428,8 @@ class DynamicsDesignTermsTest {
         double[] vPair = new double[b.rows()];
         double[] vMany = new double[b.rows()];
         int[] all = java.util.stream.IntStream.range(0, b.rows()).toArray();
-        pair.sampledValue(b.states, f, new SplittableRandom(1), all, vPair);
-        many.sampledValue(b.states, f, new SplittableRandom(2), all, vMany);
+        pair.sampledValue(b.states, f, new SplitMixRandom(1), all, vPair);
+        many.sampledValue(b.states, f, new SplitMixRandom(2), all, vMany);
         for (int r = 0; r < b.rows(); r++) {
             // Same initial weights (same seed): the two estimates of the same expectation agree.
             assertThat(vPair[r]).isCloseTo(vMany[r], within(2e-3 + 0.05 * Math.abs(vMany[r])));
@@ -447,14 +447,14 @@ class DynamicsDesignTermsTest {
                 for (int flags = 0; flags < 4; flags++) {
                     Estimator<double[], GaussianResponse, ContinuousBatch> est = m.estimator(
                             small((flags & 2) != 0, sens, (flags & 1) != 0), 1);
-                    double[] g = est.estimate(at(w, batch(w, 6, 6), new SplittableRandom(2))).gradient();
+                    double[] g = est.estimate(at(w, batch(w, 6, 6), new SplitMixRandom(2))).gradient();
                     assertThat(Double.isFinite(g[0]) && Double.isFinite(g[1])).as("%s %s %d", m, sens, flags)
                             .isTrue();
                 }
             }
         }
         assertThatThrownBy(() -> new DynamicsDesignTerms(MDP, Critic.STATE_VALUE, false,
-                small(false, Sensitivity.MODEL, false), new SplittableRandom(1)))
+                small(false, Sensitivity.MODEL, false), new SplitMixRandom(1)))
                 .hasMessageContaining("action-value critic");
     }
 
@@ -463,7 +463,7 @@ class DynamicsDesignTermsTest {
         double[] w = {0.1, 0.1};
         for (Method m : Method.values()) {
             Estimate e = m.estimator(settings(20, 2, true), 1).estimate(at(w, batch(w, 4, 6),
-                    new SplittableRandom(2)));
+                    new SplitMixRandom(2)));
             assertThat(e.gradient()).hasSize(2);
             assertThat(Double.isFinite(e.gradient()[0]) && Double.isFinite(e.gradient()[1])).isTrue();
             assertThat(Double.isNaN(e.diagnostic("mean_leader_q"))).isEqualTo(!m.usesQNetwork());
@@ -475,9 +475,9 @@ class DynamicsDesignTermsTest {
         assertThatThrownBy(() -> settings(1, 3, true)).hasMessageContaining("even");
         // BC-HG's benefit needs Q̂: terms built with the state-value critic refuse it when the estimate opens.
         DynamicsDesignTerms stateValue = new DynamicsDesignTerms(MDP, Critic.STATE_VALUE, false,
-                settings(20, 2, true), new SplittableRandom(1));
+                settings(20, 2, true), new SplitMixRandom(1));
         assertThatThrownBy(() -> new BchgEstimator<>(stateValue).estimate(at(w, batch(w, 4, 6),
-                new SplittableRandom(2)))).isInstanceOf(IllegalStateException.class)
+                new SplitMixRandom(2)))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("action-value critic");
     }
 }

@@ -3,7 +3,7 @@ package dev.bilevel.learn.estimator.term;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bilevel.learn.policy.LinearGaussianPolicy;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.LeaderQFunction;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
@@ -11,10 +11,10 @@ import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
 import dev.bilevel.learn.follower.GaussianGameResponse;
+import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import dev.bilevel.learn.sampling.Minibatch;
 import dev.bilevel.learn.testing.TestDoubles;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,7 +35,7 @@ class GaussianPolicyTermsTest {
     /** Three episodes of lengths 5, 9, 4 on n = 2 with arbitrary values. */
     private static ContinuousReplayBuffer buffer() {
         ContinuousReplayBuffer buffer = new ContinuousReplayBuffer(64, 0.9, false, 2, 1, 1);
-        SplittableRandom rng = new SplittableRandom(77);
+        SplitMixRandom rng = new SplitMixRandom(77);
         int[] lengths = {5, 9, 4};
         double[] x = new double[2];
         double[] a = new double[1];
@@ -69,12 +69,12 @@ class GaussianPolicyTermsTest {
         Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
                 estimator = bchg ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
         Estimate estimate = estimator.estimate(new Estimation<>(0, policy, follower,
-                new Minibatch<>(buffer, indices, count, critic), new SplittableRandom(3)));
+                new Minibatch<>(buffer, indices, count, critic), new SplitMixRandom(3)));
         double[] direct = estimate.direct();
         double[] response = estimate.response();
 
         // The definition, with the same draws in the same order.
-        SplittableRandom rng = new SplittableRandom(3);
+        SplitMixRandom rng = new SplitMixRandom(3);
         double[] expectedDirect = new double[2];
         double[] expectedResponse = new double[2];
         double benefitSum = 0.0;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
 import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.learn.sampling.ContinuousGameSampler;
 import dev.bilevel.learn.sampling.ContinuousReplayBuffer;
 import dev.bilevel.problems.lqr.LqrGame;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,7 +38,7 @@ class PathwiseDirectTermTest {
         int episodes = 3;
         ContinuousReplayBuffer buffer = new ContinuousReplayBuffer(episodes * HORIZON, GAMMA, false, 2, 1, 1);
         new ContinuousGameSampler(game, HORIZON, GAMMA, 0.95).play(policy, follower, false, episodes, buffer, null,
-                new SplittableRandom(seed));
+                new SplitMixRandom(seed));
 
         double[] estimate = new double[2];
         int used = new PathwiseDirectTerm(game, GAMMA).estimate(buffer, policy, follower, 1.0, estimate);

@@ -2,6 +2,7 @@ package dev.bilevel.learn.estimator.term;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.critic.ExactLeaderCritic;
 import dev.bilevel.learn.critic.SarsaCritic;
 import dev.bilevel.learn.estimator.Estimate;
@@ -20,7 +21,6 @@ import dev.bilevel.learn.testing.TabularMethods;
 import dev.bilevel.learn.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class RewardDesignTermsTest {
 
     private static Estimation<double[], TabularResponse, TabularBatch> context(Instance inst,
             TabularResponse follower, TabularBatch batch,
-            SplittableRandom rng) {
+            SplitMixRandom rng) {
         return new Estimation<>(0, inst.x(), follower, batch, rng);
     }
 
@@ -60,7 +60,7 @@ class RewardDesignTermsTest {
             TabularBatch> estimator, long seed) {
         TabularResponse follower = inst.response();
         TabularSampler sampler = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE);
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         List<Estimate> out = new ArrayList<>();
         for (int b = 0; b < BATCHES; b++) {
             TabularBatch batch = sampler.sampleEpisodes(follower.policy(), EPISODES, HORIZON, rng);
@@ -79,10 +79,10 @@ class RewardDesignTermsTest {
         Instance inst = Instances.cmdp(seed, spec);
         TabularResponse follower = inst.response();
         TabularBatch batch = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE).sampleEpisodes(
-                follower.policy(), 20_000, HORIZON, new SplittableRandom(seed + 2));
+                follower.policy(), 20_000, HORIZON, new SplitMixRandom(seed + 2));
         Estimate est = TabularMethods.bchg(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
                 RewardDesignTerms.Options.unbiased()).estimate(
-                        context(inst, follower, batch, new SplittableRandom(0)));
+                        context(inst, follower, batch, new SplitMixRandom(0)));
         assertThat(Vectors.cosine(est.gradient(), Exact.gradient(inst.mdp(), inst.x()))).isGreaterThanOrEqualTo(0.98);
     }
 
@@ -106,7 +106,7 @@ class RewardDesignTermsTest {
                 RewardDesignTerms.Options.reference());
         Estimator<double[], TabularResponse, TabularBatch> unbiased = TabularMethods.bchg(inst.mdp(), critic,
                 RewardDesignTerms.Options.unbiased());
-        SplittableRandom rng = new SplittableRandom(seed + 4);
+        SplitMixRandom rng = new SplitMixRandom(seed + 4);
         List<double[]> ref = new ArrayList<>();
         List<double[]> unb = new ArrayList<>();
         for (int b = 0; b < 200; b++) {
@@ -144,10 +144,10 @@ class RewardDesignTermsTest {
         Instance inst = Instances.onDynamics(61, Instances.chain(8, 3), 4, 0.9, 0.85, 0.5);
         TabularResponse follower = inst.response();
         TabularBatch one = new TabularSampler(inst.dynamics(), Integer.MAX_VALUE).sampleEpisodes(
-                follower.policy(), 1, 50, new SplittableRandom(62));
+                follower.policy(), 1, 50, new SplitMixRandom(62));
         assertThat(one.streamLength(0)).isEqualTo(8);
         Estimation<double[], TabularResponse, TabularBatch> ctx = context(inst, follower, one,
-                new SplittableRandom(63));
+                new SplitMixRandom(63));
         assertThat(TabularMethods.hpgdMonteCarlo(inst.mdp(),
                 TabularDirectTerm.PER_STEP).estimate(ctx).response()).containsOnly(0.0);
         assertThat(TabularMethods.hpgdCritic(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
@@ -163,7 +163,7 @@ class RewardDesignTermsTest {
             {{3, 0, 0, 0}, {4, 1, 1, 2}},
             {{5, 2, 0, 0}, {6, 2, 1, 0}, {7, 1, 2, 1}}});
         assertThat(TabularMethods.hpgdMonteCarlo(inst.mdp(), TabularDirectTerm.PER_STEP)
-                .estimate(context(inst, follower, distinct, new SplittableRandom(64))).response()).containsOnly(0.0);
+                .estimate(context(inst, follower, distinct, new SplitMixRandom(64))).response()).containsOnly(0.0);
     }
 
     @Test
@@ -182,9 +182,9 @@ class RewardDesignTermsTest {
             Instance inst = Instances.cmdp(71, actionIndependent ? spec.withActionIndependentFeatures() : spec);
             TabularResponse follower = inst.response();
             TabularBatch batch = new TabularSampler(inst.dynamics(), 50).sample(follower.policy(), 4, 200,
-                    new SplittableRandom(72));
+                    new SplitMixRandom(72));
             Estimate est = TabularMethods.sobirl(inst.mdp(), TabularDirectTerm.EPISODE_START_MEAN).estimate(
-                    context(inst, follower, batch, new SplittableRandom(73)));
+                    context(inst, follower, batch, new SplitMixRandom(73)));
             assertThat(Vectors.norm(est.direct())).isGreaterThan(1e-2);
             if (actionIndependent) {
                 assertThat(Vectors.maxAbs(est.response())).as("identically zero up to rounding")
@@ -201,9 +201,9 @@ class RewardDesignTermsTest {
         ZeroOrderEstimator<TabularResponse, TabularBatch> estimator = new ZeroOrderEstimator<>(x -> Vectors.dot(x,
                 x), 0.5);
         double[] x = new double[3];
-        double[] first = estimator.estimate(new Estimation<>(0, x, null, null, new SplittableRandom(5))).gradient();
-        double[] tenth = estimator.estimate(new Estimation<>(9, x, null, null, new SplittableRandom(5))).gradient();
-        SplittableRandom replay = new SplittableRandom(5);
+        double[] first = estimator.estimate(new Estimation<>(0, x, null, null, new SplitMixRandom(5))).gradient();
+        double[] tenth = estimator.estimate(new Estimation<>(9, x, null, null, new SplitMixRandom(5))).gradient();
+        SplitMixRandom replay = new SplitMixRandom(5);
         double[] z = {replay.nextGaussian(), replay.nextGaussian(), replay.nextGaussian()};
         double zz = Vectors.dot(z, z);
         for (int j = 0; j < 3; j++) {
@@ -226,19 +226,19 @@ class RewardDesignTermsTest {
         TabularResponse padded = large.response();
         assertThat(padded.policy()).isEqualTo(follower.policy());
         TabularBatch batch = new TabularSampler(small.dynamics(), 30).sample(follower.policy(), 4, 250,
-                new SplittableRandom(96));
+                new SplitMixRandom(96));
 
         List<Function<Instance, Estimator<double[], TabularResponse, TabularBatch>>> estimators = List.of(
                 inst -> TabularMethods.bchg(inst.mdp(), new SarsaCritic(inst.states(), inst.actions(), 0.5,
-                        new SplittableRandom(97)), RewardDesignTerms.Options.unbiased()),
+                        new SplitMixRandom(97)), RewardDesignTerms.Options.unbiased()),
                 inst -> TabularMethods.bchg(inst.mdp(), new ExactLeaderCritic(inst.dynamics()),
                         RewardDesignTerms.Options.reference()),
                 inst -> TabularMethods.hpgdMonteCarlo(inst.mdp(), TabularDirectTerm.EPISODE_START_MEAN),
                 inst -> TabularMethods.sobirl(inst.mdp(), TabularDirectTerm.PER_STEP),
                 inst -> TabularMethods.naive(inst.mdp(), TabularDirectTerm.PER_STEP, Normalization.COMPLETED_EPISODES));
         for (Function<Instance, Estimator<double[], TabularResponse, TabularBatch>> make : estimators) {
-            Estimate a = make.apply(small).estimate(context(small, follower, batch, new SplittableRandom(98)));
-            Estimate b = make.apply(large).estimate(context(large, padded, batch, new SplittableRandom(98)));
+            Estimate a = make.apply(small).estimate(context(small, follower, batch, new SplitMixRandom(98)));
+            Estimate b = make.apply(large).estimate(context(large, padded, batch, new SplitMixRandom(98)));
             assertThat(b.gradient()).hasSize(2_000);
             assertThat(java.util.Arrays.copyOf(b.direct(), 10)).isEqualTo(a.direct());
             assertThat(java.util.Arrays.copyOf(b.response(), 10)).isEqualTo(a.response());

@@ -3,13 +3,13 @@ package dev.bilevel.learn.estimator.term;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.sampling.BatchAccess;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.learn.testing.BruteForce;
 import dev.bilevel.learn.testing.Instances;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,11 +28,11 @@ class TrajectorySumsTest {
     private static final int D = 5;
 
     static Stream<Arguments> batches() {
-        SplittableRandom rng = new SplittableRandom(21);
+        SplitMixRandom rng = new SplitMixRandom(21);
         TabularDynamics dyn = Instances.dynamics(rng, STATES, ACTIONS, 1, false);
         double[] pi = Instances.randomPolicy(rng, STATES, ACTIONS);
-        TabularBatch streams = new TabularSampler(dyn, 7).sample(pi, 4, 60, new SplittableRandom(22));
-        TabularBatch episodes = new TabularSampler(dyn, 7).sampleEpisodes(pi, 30, 12, new SplittableRandom(23));
+        TabularBatch streams = new TabularSampler(dyn, 7).sample(pi, 4, 60, new SplitMixRandom(22));
+        TabularBatch episodes = new TabularSampler(dyn, 7).sampleEpisodes(pi, 30, 12, new SplitMixRandom(23));
         TabularBatch hand = BatchAccess.of(5, new int[][][] {
             {{0, 1, 0, 0}, {2, 0, 1, 0}, {0, 1, 2, 1}, {0, 1, 0, 0}, {5, 2, 1, 0}},
             {{1, 0, 0, 0}, {1, 0, 1, 2}, {1, 0, 0, 0}},
@@ -44,7 +44,7 @@ class TrajectorySumsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("batches")
     void accumulateTailsEqualsTheWeightedSumOfExplicitTailVectors(String name, TabularBatch batch) {
-        SplittableRandom rng = new SplittableRandom(31);
+        SplitMixRandom rng = new SplitMixRandom(31);
         double gamma = 0.87;
         double[] gradients = Instances.uniformVector(rng, STATES * ACTIONS * D, -1.0, 1.0);
         double[] alpha = Instances.uniformVector(rng, batch.size(), -1.0, 1.0);
@@ -74,7 +74,7 @@ class TrajectorySumsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("batches")
     void returnsAreExplicitDiscountedSumsToTheEpisodeEnd(String name, TabularBatch batch) {
-        double[] rewards = Instances.uniformVector(new SplittableRandom(32), batch.size(), -1.0, 1.0);
+        double[] rewards = Instances.uniformVector(new SplitMixRandom(32), batch.size(), -1.0, 1.0);
         double[] returns = TrajectorySums.returns(batch, rewards, 0.9);
         double[] explicit = BruteForce.returns(batch, rewards, 0.9);
         for (int i : BruteForce.usedRows(batch)) {
@@ -85,7 +85,7 @@ class TrajectorySumsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("batches")
     void everyVisitMeansMatchDoubleLoops(String name, TabularBatch batch) {
-        double[] values = Instances.uniformVector(new SplittableRandom(33), batch.size(), -1.0, 1.0);
+        double[] values = Instances.uniformVector(new SplitMixRandom(33), batch.size(), -1.0, 1.0);
         double[] byPair = TrajectorySums.meanByStateAction(batch, values, STATES, ACTIONS);
         double[] byState = TrajectorySums.meanByState(batch, values, STATES);
         double[][] pairExplicit = BruteForce.meanByPair(batch, BruteForce.column(batch, values), ACTIONS);
@@ -101,7 +101,7 @@ class TrajectorySumsTest {
     void discountWeightsAndRowValuesAreReadPerRow(String name, TabularBatch batch) {
         double gamma = 0.93;
         double[] weights = TrajectorySums.discountWeights(batch, gamma);
-        double[] table = Instances.uniformVector(new SplittableRandom(34), STATES * ACTIONS, -1.0, 1.0);
+        double[] table = Instances.uniformVector(new SplitMixRandom(34), STATES * ACTIONS, -1.0, 1.0);
         double[] values = TrajectorySums.rowValues(batch, table, ACTIONS);
         int[] visited = new int[batch.size()];
         TrajectorySums.forEachRow(batch, i -> visited[i]++);

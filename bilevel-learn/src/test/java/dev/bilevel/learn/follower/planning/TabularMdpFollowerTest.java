@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.within;
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.LinearFeatureReward;
 import dev.bilevel.core.cmdp.SoftPolicyIteration;
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
-import dev.bilevel.learn.follower.planning.TabularMdpFollower.Behaviour;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.testing.Instances;
+import dev.bilevel.learn.follower.planning.TabularMdpFollower.Behaviour;
 import dev.bilevel.learn.testing.Instances.Instance;
 import dev.bilevel.learn.testing.Instances.Spec;
-import java.util.SplittableRandom;
+import dev.bilevel.learn.testing.Instances;
 import org.junit.jupiter.api.Test;
 
 class TabularMdpFollowerTest {
@@ -34,10 +34,10 @@ class TabularMdpFollowerTest {
     @Test
     void optimalAndReferenceScheduleGiveTheSameResponse() {
         Instance inst = instance();
-        TabularMdpFollower optimal = new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplittableRandom(1));
+        TabularMdpFollower optimal = new TabularMdpFollower(inst.mdp(), Behaviour.OPTIMAL, 0, new SplitMixRandom(1));
         TabularMdpFollower reference = new TabularMdpFollower(inst.mdp(), Behaviour.REFERENCE_SCHEDULE, 0,
-                new SplittableRandom(1));
-        SplittableRandom rng = new SplittableRandom(2);
+                new SplitMixRandom(1));
+        SplitMixRandom rng = new SplitMixRandom(2);
         for (int k = 0; k < 5; k++) {
             // successive decisions exercise the optimal follower's warm start
             double[] x = Instances.uniformVector(rng, inst.dimension(), -1.0, 1.0);
@@ -59,7 +59,7 @@ class TabularMdpFollowerTest {
         Instance inst = instance();
         double[] best = inst.response().policy();
         for (Behaviour behaviour : new Behaviour[] {Behaviour.RESET_Q, Behaviour.CARRY_Q}) {
-            TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), behaviour, 1, new SplittableRandom(3));
+            TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), behaviour, 1, new SplitMixRandom(3));
             TabularResponse response = follower.respond(inst.x());
             assertThat(follower.suboptimal()).isTrue();
             assertThat(maxDiff(response.policy(), best)).as(behaviour + " after one round").isGreaterThan(1e-2);
@@ -79,8 +79,8 @@ class TabularMdpFollowerTest {
     void resetQStartsAfreshEveryTimeWhileCarryQKeepsImproving() {
         Instance inst = instance();
         double[] best = inst.response().policy();
-        TabularMdpFollower reset = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 2, new SplittableRandom(4));
-        TabularMdpFollower carry = new TabularMdpFollower(inst.mdp(), Behaviour.CARRY_Q, 2, new SplittableRandom(4));
+        TabularMdpFollower reset = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 2, new SplitMixRandom(4));
+        TabularMdpFollower carry = new TabularMdpFollower(inst.mdp(), Behaviour.CARRY_Q, 2, new SplitMixRandom(4));
         double firstReset = maxDiff(reset.respond(inst.x()).policy(), best);
         double firstCarry = maxDiff(carry.respond(inst.x()).policy(), best);
         assertThat(firstCarry).as("same seed, same first answer").isEqualTo(firstReset);
@@ -98,16 +98,16 @@ class TabularMdpFollowerTest {
     @Test
     void manyRoundsFromAFreshTableReachTheOptimum() {
         Instance inst = instance();
-        TabularMdpFollower reset = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 100, new SplittableRandom(5));
+        TabularMdpFollower reset = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 100, new SplitMixRandom(5));
         assertThat(maxDiff(reset.respond(inst.x()).policy(), inst.response().policy())).isLessThanOrEqualTo(1e-10);
     }
 
     @Test
     void zeroRoundsIsTheBoltzmannPolicyOfTheRandomTable() {
         Instance inst = instance();
-        TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 0, new SplittableRandom(6));
+        TabularMdpFollower follower = new TabularMdpFollower(inst.mdp(), Behaviour.RESET_Q, 0, new SplitMixRandom(6));
         TabularResponse response = follower.respond(inst.x());
-        SplittableRandom replay = new SplittableRandom(6);
+        SplitMixRandom replay = new SplitMixRandom(6);
         int actions = inst.actions();
         for (int s = 0; s < inst.states(); s++) {
             double[] q = new double[actions];
@@ -140,7 +140,7 @@ class TabularMdpFollowerTest {
     }
 
     private static void assertConvergesAtScale(long seed, double scale) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplitMixRandom rng = new SplitMixRandom(seed);
         int states = 10;
         int actions = 3;
         TabularDynamics dynamics = Instances.dynamics(rng, states, actions, 1, false);
@@ -162,7 +162,7 @@ class TabularMdpFollowerTest {
     @Test
     void rejectsNegativeRounds() {
         assertThatThrownBy(() -> new TabularMdpFollower(instance().mdp(), Behaviour.CARRY_Q, -1,
-                new SplittableRandom(1)))
+                new SplitMixRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rounds");
     }
 }

@@ -1,0 +1,312 @@
+package dev.bilevel.core.state;
+
+import dev.bilevel.core.random.SplitMixRandom;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * Reads what a {@link StateWriter} wrote, in the same order; every read checks the value's type tag, and array
+ * reads into existing arrays check their length, so that state read into a differently built object fails with a
+ * {@link StateMismatchException} naming the part, never silently.
+ */
+public final class StateReader {
+
+    private final DataInputStream in;
+    private String part = "(start)";
+
+    /**
+     * @param bytes what {@link StateWriter#toByteArray()} gave
+     */
+    public StateReader(byte[] bytes) {
+        this.in = new DataInputStream(new ByteArrayInputStream(bytes));
+    }
+
+    /**
+     * Reads the start of a part's state.
+     *
+     * @param name the part's name, as written
+     * @return this reader
+     * @throws StateMismatchException when another part comes next
+     */
+    public StateReader begin(String name) {
+        try {
+            expect(StateWriter.SECTION, "the start of " + name);
+            String found = in.readUTF();
+            if (!found.equals(name)) {
+                throw new StateMismatchException("expected the state of " + name + ", found that of " + found);
+            }
+            part = name;
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+        return this;
+    }
+
+    /** Reads an {@code int}. */
+    public int readInt() {
+        try {
+            expect(StateWriter.INT, "an int");
+            return in.readInt();
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /** Reads a {@code long}. */
+    public long readLong() {
+        try {
+            expect(StateWriter.LONG, "a long");
+            return in.readLong();
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /** Reads a {@code double}. */
+    public double readDouble() {
+        try {
+            expect(StateWriter.DOUBLE, "a double");
+            return Double.longBitsToDouble(in.readLong());
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /** Reads a {@code boolean}. */
+    public boolean readBoolean() {
+        try {
+            expect(StateWriter.BOOLEAN, "a boolean");
+            return in.readBoolean();
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /**
+     * Reads an array written by {@link StateWriter#writeDoubles}.
+     *
+     * @return a new array, or {@code null} when none was written
+     */
+    public double[] readDoubles() {
+        try {
+            if (absent(StateWriter.DOUBLES, "doubles")) {
+                return null;
+            }
+            double[] values = new double[length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Double.longBitsToDouble(in.readLong());
+            }
+            return values;
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /**
+     * Reads an array of {@code into}'s length into {@code into}.
+     *
+     * @param into the array to fill
+     * @throws StateMismatchException when the saved array has another length, or none was saved
+     */
+    public void readDoubles(double[] into) {
+        double[] values = readDoubles();
+        if (values == null || values.length != into.length) {
+            throw new StateMismatchException("in the state of " + part + ": expected " + into.length
+                    + " doubles, found " + (values == null ? "none" : values.length));
+        }
+        System.arraycopy(values, 0, into, 0, values.length);
+    }
+
+    /**
+     * Reads an array written by {@link StateWriter#writeInts}.
+     *
+     * @return a new array, or {@code null} when none was written
+     */
+    public int[] readInts() {
+        try {
+            if (absent(StateWriter.INTS, "ints")) {
+                return null;
+            }
+            int[] values = new int[length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = in.readInt();
+            }
+            return values;
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /**
+     * Reads an array of {@code into}'s length into {@code into}.
+     *
+     * @param into the array to fill
+     * @throws StateMismatchException when the saved array has another length, or none was saved
+     */
+    public void readInts(int[] into) {
+        int[] values = readInts();
+        if (values == null || values.length != into.length) {
+            throw new StateMismatchException("in the state of " + part + ": expected " + into.length
+                    + " ints, found " + (values == null ? "none" : values.length));
+        }
+        System.arraycopy(values, 0, into, 0, values.length);
+    }
+
+    /**
+     * Reads an array written by {@link StateWriter#writeBooleans}.
+     *
+     * @return a new array, or {@code null} when none was written
+     */
+    public boolean[] readBooleans() {
+        try {
+            if (absent(StateWriter.BOOLEANS, "booleans")) {
+                return null;
+            }
+            boolean[] values = new boolean[length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = in.readBoolean();
+            }
+            return values;
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /**
+     * Reads an array of {@code into}'s length into {@code into}.
+     *
+     * @param into the array to fill
+     * @throws StateMismatchException when the saved array has another length, or none was saved
+     */
+    public void readBooleans(boolean[] into) {
+        boolean[] values = readBooleans();
+        if (values == null || values.length != into.length) {
+            throw new StateMismatchException("in the state of " + part + ": expected " + into.length
+                    + " booleans, found " + (values == null ? "none" : values.length));
+        }
+        System.arraycopy(values, 0, into, 0, values.length);
+    }
+
+    /**
+     * Restores a random stream's state into {@code into}.
+     *
+     * @param into the stream to restore
+     * @throws StateMismatchException when no stream, or an invalid one, was saved
+     */
+    public void readRandom(SplitMixRandom into) {
+        SplitMixRandom saved = readRandom();
+        if (saved == null) {
+            throw new StateMismatchException("in the state of " + part + ": expected a random stream, found none");
+        }
+        into.restore(saved.seed(), saved.gamma());
+    }
+
+    /**
+     * Reads a random stream written by {@link StateWriter#writeRandom}.
+     *
+     * @return a stream in the saved state, or {@code null} when none was saved
+     * @throws StateMismatchException when the saved state is not a stream's
+     */
+    public SplitMixRandom readRandom() {
+        try {
+            if (absent(StateWriter.RANDOM, "a random stream")) {
+                return null;
+            }
+            long seed = in.readLong();
+            long gamma = in.readLong();
+            try {
+                return SplitMixRandom.restored(seed, gamma);
+            } catch (IllegalArgumentException e) {
+                throw new StateMismatchException("in the state of " + part + ": " + e.getMessage());
+            }
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /**
+     * Reads a part written by {@link StateWriter#write(Stateful)} into {@code part}.
+     *
+     * @param into the part, or {@code null} when it was written absent
+     */
+    public void read(Stateful into) {
+        if (into == null) {
+            try {
+                expect(StateWriter.ABSENT, "an absent part");
+            } catch (IOException e) {
+                throw truncated(e);
+            }
+        } else {
+            into.restoreState(this);
+        }
+    }
+
+    /**
+     * Whether a part written by {@link StateWriter#write(Stateful)} was absent; if so, its marker is consumed.
+     *
+     * @return true when the next value marks an absent part
+     */
+    public boolean readAbsent() {
+        try {
+            in.mark(1);
+            int tag = in.read();
+            if (tag == StateWriter.ABSENT) {
+                return true;
+            }
+            in.reset();
+            return false;
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    /** Whether everything has been read. */
+    public boolean atEnd() {
+        try {
+            return in.available() == 0;
+        } catch (IOException e) {
+            throw truncated(e);
+        }
+    }
+
+    private boolean absent(byte tag, String what) throws IOException {
+        int found = in.readUnsignedByte();
+        if (found == StateWriter.ABSENT) {
+            return true;
+        }
+        if (found != tag) {
+            throw mismatch(what, found);
+        }
+        return false;
+    }
+
+    private int length() throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new StateMismatchException("in the state of " + part + ": an array length of " + n
+                    + " exceeds what is left");
+        }
+        return n;
+    }
+
+    private void expect(byte tag, String what) throws IOException {
+        int found = in.readUnsignedByte();
+        if (found != tag) {
+            throw mismatch(what, found);
+        }
+    }
+
+    private StateMismatchException mismatch(String what, int tag) {
+        return new StateMismatchException("in the state of " + part + ": expected " + what + ", found type tag "
+                + tag);
+    }
+
+    private StateMismatchException truncated(IOException e) {
+        if (e instanceof EOFException) {
+            return new StateMismatchException("the state ends inside " + part);
+        }
+        return new StateMismatchException("unreadable state in " + part + ": " + e.getMessage());
+    }
+}
