@@ -7,7 +7,8 @@
 #
 #   scripts/run-kill-test.sh [ROUNDS] [WORK]       e.g. scripts/run-kill-test.sh 2 runs/run-kill-test
 set -euo pipefail
-set -m # background jobs keep SIGINT (a non-interactive shell would have them ignore it)
+set -m # background jobs keep SIGINT (a non-interactive shell would have them ignore it); run the script itself in the
+       # foreground: a shell started in the background ignores SIGINT for good, and so would every java it starts
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-2}"
 work="${2:-runs/run-kill-test}"
@@ -25,6 +26,7 @@ failures=0
 for c in "${cases[@]}"; do
   name="${c%%|*}"
   read -r -a args <<<"${c#*|}"
+  bilevel run "${args[@]}" --out "$work/$name-warm-up" >/dev/null 2>&1 # the timing below is of a warm page cache
   start=$(date +%s.%N)
   bilevel run "${args[@]}" --out "$work/$name-uninterrupted" >/dev/null 2>&1
   reference=$(echo "$(date +%s.%N) - $start" | bc)
