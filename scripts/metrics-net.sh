@@ -142,7 +142,7 @@ case "${1:-}" in
     while IFS='|' read -r name _; do
       if ! diff -rq "$a/$name" "$b/$name" >/dev/null 2>&1; then
         echo "DIFFERS: $name"
-        diff -rq "$a/$name" "$b/$name" 2>&1 | head -5 | sed 's/^/  /'
+        diff -rq "$a/$name" "$b/$name" 2>&1 | head -5 | sed 's/^/  /' || true
         status=1
       fi
       if [[ -f "$a/$name.log" ]] && grep -q '^exit' "$a/$name.log"; then

@@ -8,6 +8,7 @@ import dev.bilevel.core.Hypergradient;
 import dev.bilevel.core.cmdp.ExactHypergradient;
 import dev.bilevel.core.game.ExactGameHypergradient;
 import dev.bilevel.core.game.FollowerOperator;
+import dev.bilevel.core.math.Vectors;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
 import dev.bilevel.problems.json.MarkovGameProblem;
 import dev.bilevel.problems.json.ProblemFiles;
@@ -211,7 +212,7 @@ class CliTest {
         assertThat(r.status()).as(r.err()).isZero();
         double[] estimate = array(r.out(), "gradient");
         double[] exact = ExactHypergradient.compute(problem.mdp(), problem.parameters0()).gradient();
-        assertThat(cosine(estimate, exact)).isGreaterThan(0.98);
+        assertThat(Vectors.cosine(estimate, exact)).isGreaterThan(0.98);
         assertThat(r.out()).contains("\"critic\":\"exact\"", "\"episodes\":20000");
     }
 
@@ -224,7 +225,7 @@ class CliTest {
                 "--episodes", "20000", "--horizon", "150", "--seed", "1");
         assertThat(r.status()).as(r.err()).isZero();
         double[] exact = ExactGameHypergradient.compute(problem.game(), problem.leaderLogits()).gradient();
-        assertThat(cosine(array(r.out(), "gradient"), exact)).isGreaterThan(0.95);
+        assertThat(Vectors.cosine(array(r.out(), "gradient"), exact)).isGreaterThan(0.95);
         CliRun hpgd = run("hypergradient", "--problem", file.toString(), "--estimator", "hpgd-mc");
         assertThat(hpgd.status()).isEqualTo(2);
         assertThat(hpgd.err()).contains("markov-game");
@@ -264,17 +265,5 @@ class CliTest {
                         + "the batch alone, more than the 1.0 GiB this JVM may use (-Xmx); use fewer episodes or a "
                         + "shorter horizon");
         HypergradientCommand.checkBatchSize(1000, 200, 1L << 30);
-    }
-
-    private static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 }

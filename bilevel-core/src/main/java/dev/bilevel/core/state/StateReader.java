@@ -31,57 +31,48 @@ public final class StateReader {
      * @throws StateMismatchException when another part comes next
      */
     public StateReader begin(String name) {
-        try {
+        guarded(() -> {
             expect(StateWriter.SECTION, "the start of " + name);
             String found = in.readUTF();
             if (!found.equals(name)) {
                 throw new StateMismatchException("expected the state of " + name + ", found that of " + found);
             }
             part = name;
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+            return null;
+        });
         return this;
     }
 
     /** Reads an {@code int}. */
     public int readInt() {
-        try {
+        return guarded(() -> {
             expect(StateWriter.INT, "an int");
             return in.readInt();
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /** Reads a {@code long}. */
     public long readLong() {
-        try {
+        return guarded(() -> {
             expect(StateWriter.LONG, "a long");
             return in.readLong();
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /** Reads a {@code double}. */
     public double readDouble() {
-        try {
+        return guarded(() -> {
             expect(StateWriter.DOUBLE, "a double");
             return Double.longBitsToDouble(in.readLong());
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /** Reads a {@code boolean}. */
     public boolean readBoolean() {
-        try {
+        return guarded(() -> {
             expect(StateWriter.BOOLEAN, "a boolean");
             return in.readBoolean();
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /**
@@ -90,7 +81,7 @@ public final class StateReader {
      * @return a new array, or {@code null} when none was written
      */
     public double[] readDoubles() {
-        try {
+        return guarded(() -> {
             if (absent(StateWriter.DOUBLES, "doubles")) {
                 return null;
             }
@@ -99,9 +90,7 @@ public final class StateReader {
                 values[i] = Double.longBitsToDouble(in.readLong());
             }
             return values;
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /**
@@ -125,7 +114,7 @@ public final class StateReader {
      * @return a new array, or {@code null} when none was written
      */
     public int[] readInts() {
-        try {
+        return guarded(() -> {
             if (absent(StateWriter.INTS, "ints")) {
                 return null;
             }
@@ -134,9 +123,7 @@ public final class StateReader {
                 values[i] = in.readInt();
             }
             return values;
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /**
@@ -160,7 +147,7 @@ public final class StateReader {
      * @return a new array, or {@code null} when none was written
      */
     public boolean[] readBooleans() {
-        try {
+        return guarded(() -> {
             if (absent(StateWriter.BOOLEANS, "booleans")) {
                 return null;
             }
@@ -169,9 +156,7 @@ public final class StateReader {
                 values[i] = in.readBoolean();
             }
             return values;
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /**
@@ -210,7 +195,7 @@ public final class StateReader {
      * @throws StateMismatchException when the saved state is not a stream's
      */
     public SplitMixRandom readRandom() {
-        try {
+        return guarded(() -> {
             if (absent(StateWriter.RANDOM, "a random stream")) {
                 return null;
             }
@@ -221,9 +206,7 @@ public final class StateReader {
             } catch (IllegalArgumentException e) {
                 throw new StateMismatchException("in the state of " + part + ": " + e.getMessage());
             }
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /**
@@ -233,11 +216,10 @@ public final class StateReader {
      */
     public void read(Stateful into) {
         if (into == null) {
-            try {
+            guarded(() -> {
                 expect(StateWriter.ABSENT, "an absent part");
-            } catch (IOException e) {
-                throw truncated(e);
-            }
+                return null;
+            });
         } else {
             into.restoreState(this);
         }
@@ -249,7 +231,7 @@ public final class StateReader {
      * @return true when the next value marks an absent part
      */
     public boolean readAbsent() {
-        try {
+        return guarded(() -> {
             in.mark(1);
             int tag = in.read();
             if (tag == StateWriter.ABSENT) {
@@ -257,15 +239,25 @@ public final class StateReader {
             }
             in.reset();
             return false;
-        } catch (IOException e) {
-            throw truncated(e);
-        }
+        });
     }
 
     /** Whether everything has been read. */
     public boolean atEnd() {
-        try {
+        return guarded(() -> {
             return in.available() == 0;
+        });
+    }
+
+    /** One read from the in-memory stream; running out of it means the state ends early. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T guarded(Read<T> read) {
+        try {
+            return read.run();
         } catch (IOException e) {
             throw truncated(e);
         }

@@ -34,57 +34,42 @@ public final class StateWriter {
      * @return this writer
      */
     public StateWriter begin(String name) {
-        try {
+        return put(() -> {
             out.writeByte(SECTION);
             out.writeUTF(name);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /** Writes an {@code int}. */
     public StateWriter writeInt(int value) {
-        try {
+        return put(() -> {
             out.writeByte(INT);
             out.writeInt(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /** Writes a {@code long}. */
     public StateWriter writeLong(long value) {
-        try {
+        return put(() -> {
             out.writeByte(LONG);
             out.writeLong(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /** Writes a {@code double}, bit for bit (NaN payloads included). */
     public StateWriter writeDouble(double value) {
-        try {
+        return put(() -> {
             out.writeByte(DOUBLE);
             out.writeLong(Double.doubleToRawLongBits(value));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /** Writes a {@code boolean}. */
     public StateWriter writeBoolean(boolean value) {
-        try {
+        return put(() -> {
             out.writeByte(BOOLEAN);
             out.writeBoolean(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /**
@@ -94,20 +79,17 @@ public final class StateWriter {
      * @return this writer
      */
     public StateWriter writeDoubles(double[] values) {
-        try {
+        return put(() -> {
             if (values == null) {
                 out.writeByte(ABSENT);
-                return this;
+                return;
             }
             out.writeByte(DOUBLES);
             out.writeInt(values.length);
             for (double v : values) {
                 out.writeLong(Double.doubleToRawLongBits(v));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /**
@@ -117,20 +99,17 @@ public final class StateWriter {
      * @return this writer
      */
     public StateWriter writeInts(int[] values) {
-        try {
+        return put(() -> {
             if (values == null) {
                 out.writeByte(ABSENT);
-                return this;
+                return;
             }
             out.writeByte(INTS);
             out.writeInt(values.length);
             for (int v : values) {
                 out.writeInt(v);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /**
@@ -140,20 +119,17 @@ public final class StateWriter {
      * @return this writer
      */
     public StateWriter writeBooleans(boolean[] values) {
-        try {
+        return put(() -> {
             if (values == null) {
                 out.writeByte(ABSENT);
-                return this;
+                return;
             }
             out.writeByte(BOOLEANS);
             out.writeInt(values.length);
             for (boolean v : values) {
                 out.writeBoolean(v);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /**
@@ -163,18 +139,15 @@ public final class StateWriter {
      * @return this writer
      */
     public StateWriter writeRandom(SplitMixRandom rng) {
-        try {
+        return put(() -> {
             if (rng == null) {
                 out.writeByte(ABSENT);
-                return this;
+                return;
             }
             out.writeByte(RANDOM);
             out.writeLong(rng.seed());
             out.writeLong(rng.gamma());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        });
     }
 
     /**
@@ -185,13 +158,23 @@ public final class StateWriter {
      */
     public StateWriter write(Stateful part) {
         if (part == null) {
-            try {
-                out.writeByte(ABSENT);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        } else {
-            part.saveState(this);
+            return put(() -> out.writeByte(ABSENT));
+        }
+        part.saveState(this);
+        return this;
+    }
+
+    /** One write to the in-memory stream, which cannot fail but declares that it might. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private StateWriter put(Write write) {
+        try {
+            write.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return this;
     }

@@ -1,9 +1,12 @@
 package dev.bilevel.experiments.evaluate;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.game.ExactGameHypergradient;
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
+import dev.bilevel.core.math.Vectors;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.estimator.term.TrajectorySums;
@@ -30,10 +33,28 @@ import java.util.function.Function;
  * converged best response and the mean {@code KL(π_F ‖ π_F*)} over states. Then the batch's Monte-Carlo return,
  * the estimate's norms, the completed episodes and the follower solver's steps for that response.
  *
+ * <p>With the accuracy diagnostic (a privileged view: the exact model), two more columns measure the leader's
+ * hypergradient estimate, before clipping, against the exact hypergradient at the same decision: {@value #COSINE},
+ * its cosine to the hypergradient of the follower's converged best response, the true gradient of the leader's
+ * objective; and, for a deliberately suboptimal follower, {@value #COSINE_CURRENT}, its cosine to the same
+ * formula evaluated at the follower's current policy, which is what a leader that takes the follower's answer at
+ * face value estimates.
+ *
  * @param <R> the follower's response
  */
 public final class TabularEvaluator<R extends FollowerResponse>
         implements Evaluator<double[], R, TabularBatch, DecisionLeader.Update> {
+
+    /** The column of the estimate's cosine to the exact hypergradient at the converged follower. */
+    public static final String COSINE = GaussianGameEvaluator.COSINE;
+    /** The column of the estimate's cosine to the exact hypergradient formula at the follower's current policy. */
+    public static final String COSINE_CURRENT = "cosine_to_exact_current";
+
+    /** The exact hypergradient at a decision, with the follower playing a given policy (its best response, or not). */
+    @FunctionalInterface
+    private interface ExactGradient {
+        double[] at(double[] decision, double[] followerPolicy);
+    }
 
     /** What is recorded of the follower with each response: solver steps, and the converged answer's policy. */
     private record Solve(int steps, double[] optimalPolicy) {
@@ -46,11 +67,13 @@ public final class TabularEvaluator<R extends FollowerResponse>
     private final RecordingFollower<double[], R, Solve> follower;
     private final boolean suboptimal;
     private final int states;
+    private final ExactGradient exact;
+    private final Function<R, double[]> followerPolicy;
     private final List<String> columns;
 
     private TabularEvaluator(TabularDynamics dynamics, double leaderDiscount, Function<double[], double[]> leaderReward,
             BiFunction<double[], R, double[]> behaviour, RecordingFollower<double[], R, Solve> follower,
-            boolean suboptimal, int states) {
+            boolean suboptimal, int states, ExactGradient exact, Function<R, double[]> followerPolicy) {
         this.dynamics = dynamics;
         this.leaderDiscount = leaderDiscount;
         this.leaderReward = leaderReward;
@@ -58,6 +81,8 @@ public final class TabularEvaluator<R extends FollowerResponse>
         this.follower = follower;
         this.suboptimal = suboptimal;
         this.states = states;
+        this.exact = exact;
+        this.followerPolicy = followerPolicy;
         List<String> names = new ArrayList<>(List.of("iteration", "leader_objective"));
         if (suboptimal) {
             names.add("leader_objective_optimal_follower");
@@ -65,6 +90,12 @@ public final class TabularEvaluator<R extends FollowerResponse>
         }
         names.addAll(List.of("leader_return_estimate", "gradient_norm", "direct_norm", "response_norm",
                 "completed_episodes", "follower_steps"));
+        if (exact != null) {
+            names.add(COSINE);
+            if (suboptimal) {
+                names.add(COSINE_CURRENT);
+            }
+        }
         this.columns = List.copyOf(names);
     }
 
@@ -75,11 +106,25 @@ public final class TabularEvaluator<R extends FollowerResponse>
      * @param follower the follower, whose solver statistics are logged
      */
     public static TabularEvaluator<TabularResponse> of(ConfigurableMdp model, TabularMdpFollower follower) {
+        return of(model, follower, false);
+    }
+
+    /**
+     * For a configurable MDP, with or without the accuracy columns.
+     *
+     * @param model the model the objective is evaluated on
+     * @param follower the follower, whose solver statistics are logged
+     * @param accuracy log the estimate's cosines to the exact hypergradients ({@link ExactHypergradient})
+     */
+    public static TabularEvaluator<TabularResponse> of(ConfigurableMdp model, TabularMdpFollower follower,
+            boolean accuracy) {
         Objects.requireNonNull(model, "model");
         RecordingFollower<double[], TabularResponse, Solve> recording = new RecordingFollower<>(follower,
                 r -> new Solve(follower.lastSteps(), (follower.suboptimal() ? follower.optimalResponse() : r).policy()));
         return new TabularEvaluator<>(model.dynamics(), model.leaderDiscount(), x -> model.leaderReward().evaluate(x),
-                (x, r) -> r.policy(), recording, follower.suboptimal(), model.states());
+                (x, r) -> r.policy(), recording, follower.suboptimal(), model.states(),
+                accuracy ? (x, policy) -> ExactHypergradient.compute(model, x, policy).gradient() : null,
+                TabularResponse::policy);
     }
 
     /**
@@ -89,7 +134,24 @@ public final class TabularEvaluator<R extends FollowerResponse>
      * @param follower the follower, whose solver statistics are logged
      */
     public static TabularEvaluator<TabularGameResponse> of(MarkovGame game, TabularGameFollower follower) {
+        return of(game, follower, false);
+    }
+
+    /**
+     * For a Markov game with a softmax leader, with or without the accuracy column (the follower converges, so
+     * the one exact hypergradient is {@link ExactGameHypergradient}'s).
+     *
+     * @param game the game the objective is evaluated on
+     * @param follower the follower, whose solver statistics are logged
+     * @param accuracy log the estimate's cosine to the exact hypergradient
+     * @throws IllegalArgumentException with {@code accuracy} for a deliberately suboptimal follower
+     */
+    public static TabularEvaluator<TabularGameResponse> of(MarkovGame game, TabularGameFollower follower,
+            boolean accuracy) {
         Objects.requireNonNull(game, "game");
+        if (accuracy && follower.behaviour().suboptimal()) {
+            throw new IllegalArgumentException("the accuracy columns of a game need a converged follower");
+        }
         int nb = game.leaderActions();
         int na = game.followerActions();
         Function<double[], double[]> policy = logits -> TabularSoftmaxPolicy.probabilities(logits, game.states(), nb);
@@ -99,7 +161,8 @@ public final class TabularEvaluator<R extends FollowerResponse>
         double[] reward = game.leaderReward();
         return new TabularEvaluator<>(game.dynamics(), game.leaderDiscount(), logits -> reward,
                 (logits, r) -> JointPolicy.of(policy.apply(logits), r.policy(), nb, na), recording, false,
-                game.states());
+                game.states(), accuracy ? (logits, ignored) -> ExactGameHypergradient.compute(game, logits).gradient()
+                        : null, TabularGameResponse::policy);
     }
 
     /** The follower to run the loop with: the given one, recording its statistics for the rows. */
@@ -145,7 +208,14 @@ public final class TabularEvaluator<R extends FollowerResponse>
         row[c++] = update.directNorm();
         row[c++] = update.responseNorm();
         row[c++] = step.data().completedEpisodes();
-        row[c] = solve.steps();
+        row[c++] = solve.steps();
+        if (exact != null) {
+            double[] estimate = update.estimate().gradient();
+            row[c++] = Vectors.cosine(estimate, exact.at(step.decision(), solve.optimalPolicy()));
+            if (suboptimal) {
+                row[c] = Vectors.cosine(estimate, exact.at(step.decision(), followerPolicy.apply(step.response())));
+            }
+        }
         return row;
     }
 

@@ -80,6 +80,9 @@ public final class FourRoomsJob implements ExperimentJob {
             .choice("follower.behaviour", "optimal", List.of("optimal", "reference-schedule", "reset-q", "carry-q"),
                     "optimal (warm soft policy iteration), the reference 100×5 schedule, or suboptimal")
             .integer("follower.rounds", 5, 0, 100_000, "reset-q / carry-q: policy rounds (5 sweeps each) per iteration")
+            .bool("diagnostics.accuracy", false, "log the estimate's cosines to the exact hypergradient at the converged"
+                    + " follower (cosine_to_exact) and, for reset-q / carry-q, at its current policy"
+                    + " (cosine_to_exact_current); a privileged diagnostic that changes no other number")
             .build();
 
     @Override
@@ -170,7 +173,8 @@ public final class FourRoomsJob implements ExperimentJob {
                         config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
         TabularMdpFollower follower = new TabularMdpFollower(model, behaviour(config.string("follower.behaviour")),
                 config.integer("follower.rounds"), followerRng);
-        TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(model, follower);
+        TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(model, follower,
+                config.bool("diagnostics.accuracy"));
         DecisionLeader<TabularResponse, TabularBatch> leader = new DecisionLeader<>(x0, estimator,
                 ClippedSgd.ungrouped(x0.length, config.optionalReal("learning_rate").getAsDouble(),
                         config.real("max_grad_norm")));

@@ -3,6 +3,7 @@ package dev.bilevel.experiments.lqrgame;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
+import dev.bilevel.core.math.Vectors;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.experiments.config.Identifiers;
@@ -139,20 +140,7 @@ final class ExactTerms implements Estimator<LinearGaussianPolicy, GaussianGameRe
             case NONE -> throw new IllegalStateException("unreachable");
         };
         Map<String, Double> diagnostics = new LinkedHashMap<>(used.diagnostics());
-        diagnostics.put(COSINE, cosine(used.gradient(), total));
+        diagnostics.put(COSINE, Vectors.cosine(used.gradient(), total));
         return new Estimate(used.direct(), used.response(), diagnostics);
-    }
-
-    /** {@code a·b/(‖a‖‖b‖)}, NaN when either is zero. */
-    private static double cosine(double[] a, double[] b) {
-        double dot = 0.0;
-        double aa = 0.0;
-        double bb = 0.0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return aa == 0.0 || bb == 0.0 ? Double.NaN : dot / Math.sqrt(aa * bb);
     }
 }

@@ -94,6 +94,8 @@ public final class ProblemFileJob implements ExperimentJob {
                     + "final_decision.txt); null = the problem file's parameters0 or leaderLogits")
             .integer("last_window", 50, 1, Integer.MAX_VALUE, "summary: mean of leader_objective over this many "
                     + "last iterations")
+            .bool("diagnostics.accuracy", false, "log the estimate's cosine to the exact hypergradient"
+                    + " (cosine_to_exact); a privileged diagnostic that changes no other number")
             .build();
 
     /** The problem file and the hash of its content. */
@@ -222,7 +224,8 @@ public final class ProblemFileJob implements ExperimentJob {
             ConfigurableMdp mdp = p.mdp();
             TabularMdpFollower follower = new TabularMdpFollower(mdp, TabularMdpFollower.Behaviour.OPTIMAL, 0,
                     followerRng);
-            TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(mdp, follower);
+            TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(mdp, follower,
+                    config.bool("diagnostics.accuracy"));
             TabularSampler sampler = new TabularSampler(mdp.dynamics(), horizon);
             double[] uniform = new double[mdp.states()];
             Arrays.fill(uniform, 1.0 / mdp.states());
@@ -239,7 +242,8 @@ public final class ProblemFileJob implements ExperimentJob {
         MarkovGame game = ((MarkovGameProblem) problem).game();
         TabularGameFollower follower = new TabularGameFollower(game, TabularGameFollower.Behaviour.EXACT, 0,
                 followerRng);
-        TabularEvaluator<TabularGameResponse> evaluator = TabularEvaluator.of(game, follower);
+        TabularEvaluator<TabularGameResponse> evaluator = TabularEvaluator.of(game, follower,
+                config.bool("diagnostics.accuracy"));
         TabularSampler sampler = new TabularSampler(game.dynamics(), horizon);
         Estimator<double[], TabularGameResponse, TabularBatch> estimator = GameEstimators.create(
                 config.string("method"), game, exactCritic, config.real("sarsa_alpha"),
