@@ -5,6 +5,7 @@ import dev.bilevel.learn.follower.FollowerResponse;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -19,7 +20,7 @@ import java.util.function.Function;
 public final class RecordingFollower<D, R extends FollowerResponse, S> implements Follower<D, R> {
 
     private final Follower<D, R> follower;
-    private final Function<R, S> probe;
+    private final BiFunction<D, R, S> probe;
     private final Map<R, S> records = new IdentityHashMap<>();
 
     /**
@@ -27,22 +28,31 @@ public final class RecordingFollower<D, R extends FollowerResponse, S> implement
      * @param probe reads what is recorded, called right after each answer with that answer
      */
     public RecordingFollower(Follower<D, R> follower, Function<R, S> probe) {
+        this(follower, (decision, response) -> probe.apply(response));
+        Objects.requireNonNull(probe, "probe");
+    }
+
+    /**
+     * @param follower the follower
+     * @param probe reads what is recorded, called right after each answer with the decision and that answer
+     */
+    public RecordingFollower(Follower<D, R> follower, BiFunction<D, R, S> probe) {
         this.follower = Objects.requireNonNull(follower, "follower");
         this.probe = Objects.requireNonNull(probe, "probe");
     }
 
     @Override
     public R respond(D decision) {
-        return record(follower.respond(decision));
+        return record(decision, follower.respond(decision));
     }
 
     @Override
     public R initialResponse(D decision) {
-        return record(follower.initialResponse(decision));
+        return record(decision, follower.initialResponse(decision));
     }
 
-    private R record(R response) {
-        records.put(response, probe.apply(response));
+    private R record(D decision, R response) {
+        records.put(response, probe.apply(decision, response));
         return response;
     }
 

@@ -2,6 +2,7 @@ package dev.bilevel.experiments.evaluate;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.cmdp.ExactHypergradient;
+import dev.bilevel.core.cmdp.SoftPolicyIteration;
 import dev.bilevel.core.game.ExactGameHypergradient;
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
@@ -14,6 +15,7 @@ import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.FollowerResponse;
 import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.learning.SoftQLearningFollower;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.DecisionLeader;
@@ -123,6 +125,29 @@ public final class TabularEvaluator<R extends FollowerResponse>
                 r -> new Solve(follower.lastSteps(), (follower.suboptimal() ? follower.optimalResponse() : r).policy()));
         return new TabularEvaluator<>(model.dynamics(), model.leaderDiscount(), x -> model.leaderReward().evaluate(x),
                 (x, r) -> r.policy(), recording, follower.suboptimal(), model.states(),
+                accuracy ? (x, policy) -> ExactHypergradient.compute(model, x, policy).gradient() : null,
+                TabularResponse::policy);
+    }
+
+    /**
+     * For a configurable MDP whose follower learns on its own ({@link SoftQLearningFollower}): a suboptimal
+     * follower by nature, so the rows also hold the leader's value under its converged best response to the same
+     * decision (solved from scratch on the model, for the row only) and the KL gap; {@code follower_steps} counts
+     * the transitions it has learned from so far.
+     *
+     * @param model the model the objective is evaluated on
+     * @param follower the learning follower
+     * @param accuracy log the estimate's cosines to the exact hypergradients
+     */
+    public static TabularEvaluator<TabularResponse> ofLearner(ConfigurableMdp model, SoftQLearningFollower follower,
+            boolean accuracy) {
+        Objects.requireNonNull(model, "model");
+        RecordingFollower<double[], TabularResponse, Solve> recording = new RecordingFollower<>(follower,
+                (x, r) -> new Solve((int) Math.min(Integer.MAX_VALUE, follower.updates()),
+                        SoftPolicyIteration.exact().solve(model.dynamics(), model.followerReward().evaluate(x),
+                                model.followerDiscount(), model.temperature(), null).policy()));
+        return new TabularEvaluator<>(model.dynamics(), model.leaderDiscount(), x -> model.leaderReward().evaluate(x),
+                (x, r) -> r.policy(), recording, true, model.states(),
                 accuracy ? (x, policy) -> ExactHypergradient.compute(model, x, policy).gradient() : null,
                 TabularResponse::policy);
     }

@@ -2,6 +2,7 @@ package dev.bilevel.experiments.fourrooms;
 
 import dev.bilevel.core.cmdp.ConfigurableMdp;
 import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.Stateful;
 import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
@@ -18,10 +19,13 @@ import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.learning.SoftQLearningFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.leader.DecisionLeader;
 import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.loop.Sampler;
+import dev.bilevel.learn.sampling.LearningStream;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
@@ -77,9 +81,18 @@ public final class FourRoomsJob implements ExperimentJob {
             .integer("max_episode_steps", 200, 1, Integer.MAX_VALUE, "simulator time limit per episode")
             .integer("oracle_samples", 10_000, 1, 100_000_000, "hpgd-oracle: extra reset-anywhere transitions")
             .real("zero_order_perturbation", 0.1, Bound.POSITIVE, "zero-order: perturbation constant c (u = c/t)")
-            .choice("follower.behaviour", "optimal", List.of("optimal", "reference-schedule", "reset-q", "carry-q"),
-                    "optimal (warm soft policy iteration), the reference 100×5 schedule, or suboptimal")
+            .choice("follower.behaviour", "optimal", List.of("optimal", "reference-schedule", "reset-q", "carry-q",
+                    "soft-q-learning"), "optimal (warm soft policy iteration), the reference 100×5 schedule,"
+                    + " suboptimal planners (reset-q, carry-q), or a follower that learns from its own experience in"
+                    + " the one environment stream (soft-q-learning: it acts, learns one update per step, and the"
+                    + " leader sees its current policy)")
             .integer("follower.rounds", 5, 0, 100_000, "reset-q / carry-q: policy rounds (5 sweeps each) per iteration")
+            .real("follower.learning_rate", 0.5, new Bound(0.0, false, 1.0, true),
+                    "soft-q-learning: the step α of the follower's soft Q-learning")
+            .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
+                    "soft-q-learning: the probability ε that the follower tries a uniformly random action")
+            .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
+                    "soft-q-learning: steps per stream the follower learns before the leader's first update")
             .bool("diagnostics.accuracy", false, "log the estimate's cosines to the exact hypergradient at the converged"
                     + " follower (cosine_to_exact) and, for reset-q / carry-q, at its current policy"
                     + " (cosine_to_exact_current); a privileged diagnostic that changes no other number")
@@ -171,17 +184,36 @@ public final class FourRoomsJob implements ExperimentJob {
                 new TabularEstimators.Settings(kind, config.string("critic").equals("exact"),
                         config.optionalReal("sarsa_alpha").getAsDouble(), config.real("zero_order_perturbation"), false,
                         config.real("sr_step"), config.optionalInteger("sr_from").getAsInt()), oracle, criticRng);
-        TabularMdpFollower follower = new TabularMdpFollower(model, behaviour(config.string("follower.behaviour")),
-                config.integer("follower.rounds"), followerRng);
-        TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(model, follower,
-                config.bool("diagnostics.accuracy"));
         DecisionLeader<TabularResponse, TabularBatch> leader = new DecisionLeader<>(x0, estimator,
                 ClippedSgd.ungrouped(x0.length, config.optionalReal("learning_rate").getAsDouble(),
                         config.real("max_grad_norm")));
         int streamLength = samples / envs;
+        boolean accuracy = config.bool("diagnostics.accuracy");
+        Stateful follower;
+        Stateful environment;
+        TabularEvaluator<TabularResponse> evaluator;
+        Sampler<double[], TabularResponse, TabularBatch> sampling;
+        if (config.string("follower.behaviour").equals("soft-q-learning")) {
+            // One environment stream: the follower acts and learns in it; the leader records it.
+            SoftQLearningFollower learner = new SoftQLearningFollower(model.states(), model.actions(),
+                    model.temperature(), model.followerDiscount(), config.real("follower.learning_rate"),
+                    config.real("follower.exploration"), followerRng);
+            LearningStream stream = new LearningStream(fourRooms.simulatorDynamics(), problemConfig.maxEpisodeSteps(),
+                    learner, envs, config.integer("follower.warmup_steps"));
+            follower = learner;
+            environment = stream;
+            evaluator = TabularEvaluator.ofLearner(model, learner, accuracy);
+            sampling = (x, response, rng) -> stream.sample(model.followerReward().evaluate(x), streamLength, rng);
+        } else {
+            TabularMdpFollower planner = new TabularMdpFollower(model, behaviour(config.string("follower.behaviour")),
+                    config.integer("follower.rounds"), followerRng);
+            follower = planner;
+            environment = Stateful.of();
+            evaluator = TabularEvaluator.of(model, planner, accuracy);
+            sampling = (x, response, rng) -> sampler.sample(response.policy(), envs, streamLength, rng);
+        }
         BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
-                evaluator.follower(), (x, response, rng) -> sampler.sample(response.policy(), envs, streamLength, rng),
-                leader);
+                evaluator.follower(), sampling, leader);
 
         List<MetricColumn> columns = MetricColumn.of(evaluator.columns(),
                 Set.of("iteration", "completed_episodes", "follower_steps")::contains);
@@ -194,7 +226,7 @@ public final class FourRoomsJob implements ExperimentJob {
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
                 + samples + " seed=" + config.longInt("seed");
         Ending ending = new RecordedLoop(directory, progress).run(config, label, columns, loop,
-                new RunState(follower, leader), iterations, runRng.split(), runRng.split(), evaluator, (it, row) -> {
+                new RunState(follower, Stateful.of(leader, environment)), iterations, runRng.split(), runRng.split(), evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
                         first[0] = objective;
@@ -223,7 +255,9 @@ public final class FourRoomsJob implements ExperimentJob {
         if (!ending.isCompleted()) {
             summary.put("error", ending.message());
         }
-        summary.put("leader_objective_meaning", "exact V_UL(start) of the follower's best response");
+        summary.put("leader_objective_meaning", suboptimal
+                ? "exact V_UL(start) of the policy the follower plays (not its best response)"
+                : "exact V_UL(start) of the follower's best response");
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
         boolean complete = ending.isCompleted() && iterations > 0;

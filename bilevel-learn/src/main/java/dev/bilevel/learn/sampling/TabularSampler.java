@@ -98,6 +98,11 @@ public final class TabularSampler {
     }
 
     private int next(int row, SplitMixRandom rng) {
+        return successor(dynamics, row, rng);
+    }
+
+    /** Draws a successor of the state–action {@code row} from the kernel. */
+    static int successor(TabularDynamics dynamics, int row, SplitMixRandom rng) {
         double u = rng.nextDouble();
         int end = dynamics.rowStart(row + 1);
         for (int k = dynamics.rowStart(row); k < end - 1; k++) {

@@ -1,0 +1,53 @@
+package dev.bilevel.cli;
+
+import static dev.bilevel.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bilevel.experiments.run.MetricsTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code follower.behaviour=soft-q-learning}: the follower learns in the one environment stream, one update per
+ * step, the leader updating once per {@code samples} steps and seeing the follower's current policy.
+ */
+class LearningFollowerCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFollowerLearnsFromEveryStepOfTheOneStreamAndTheLeaderSeesWhatItPlays() throws IOException {
+        Path out = dir.resolve("run");
+        CliRun r = run("run", "four-rooms", "--method", "bchg", "--samples", "200", "--seed", "1",
+                "num_envs=2", "follower.behaviour=soft-q-learning", "follower.warmup_steps=30", "iterations=25", "--out",
+                out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        MetricsTable table = MetricsTable.read(out.resolve("metrics.csv"));
+        double[] steps = table.column("follower_steps");
+        // the first row is the answer before any step; then 2 streams × (30 warm-up + 100 per leader update)
+        assertThat(steps[0]).isZero();
+        for (int t = 1; t < steps.length; t++) {
+            assertThat(steps[t]).as("iteration " + t).isEqualTo(60 + 200.0 * t);
+        }
+        assertThat(Arrays.stream(table.column("kl_gap")).boxed()).allMatch(kl -> kl > 0.0);
+        assertThat(table.column("leader_objective_optimal_follower")).isNotNull();
+        assertThat(Files.readString(out.resolve("summary.json"))).contains("the policy the follower plays");
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun() throws IOException {
+        String[] args = {"run", "four-rooms", "--method", "naive", "--seed", "2", "follower.behaviour=soft-q-learning",
+            "iterations=15", "--out", ""};
+        args[args.length - 1] = dir.resolve("a").toString();
+        assertThat(run(args).status()).isZero();
+        args[args.length - 1] = dir.resolve("b").toString();
+        assertThat(run(args).status()).isZero();
+        assertThat(dir.resolve("b").resolve("metrics.csv")).hasSameBinaryContentAs(dir.resolve("a")
+                .resolve("metrics.csv"));
+    }
+}
