@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A run stopped with a checkpoint and resumed from it ends with the very files of the run that never stopped, for
  * every kind of state a run holds: tabular critics and warm-started or carried followers, successor tables, replay
  * buffers and actor-critic networks with their Adam moments, Riccati warm starts, fitted critics, evaluation
- * streams, a follower that learns in the one environment stream. A resume that ignored any of it would change the rows after the checkpoint. The whole catalogue of
- * shipped configs is checked the same way by {@code scripts/metrics-net.sh record-resumed}.
+ * streams, a follower that learns in the one environment stream, an observed-only leader's fit of the follower.
+ * A resume that ignored any of it would change the rows after the checkpoint. The whole catalogue of shipped
+ * configs is checked the same way by {@code scripts/metrics-net.sh record-resumed}.
  */
 class CheckpointResumeTest {
 
@@ -46,6 +47,8 @@ class CheckpointResumeTest {
                         "iterations=30"),
                 List.of("four-rooms", "--method", "bchg", "follower.behaviour=soft-q-learning",
                         "follower.warmup_steps=20", "diagnostics.accuracy=true", "iterations=30"),
+                List.of("four-rooms", "--method", "bchg", "follower.access=observed", "leader.lambda_scale=2",
+                        "iterations=30"),
                 List.of("discrete-toy", "--method", "bchg", "iterations=12"),
                 List.of("discrete-toy", "--method", "biac", "--off-policy", "follower.behaviour=carry-q",
                         "follower.stop_sweeps=3", "iterations=12"),

@@ -23,7 +23,10 @@ import dev.bilevel.learn.follower.learning.SoftQLearningFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.leader.DecisionLeader;
+import dev.bilevel.learn.leader.ObservingLeader;
+import dev.bilevel.learn.leader.TabularFollowerFit;
 import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.loop.Leader;
 import dev.bilevel.learn.loop.Sampler;
 import dev.bilevel.learn.sampling.LearningStream;
 import dev.bilevel.learn.sampling.TabularBatch;
@@ -93,6 +96,17 @@ public final class FourRoomsJob implements ExperimentJob {
                     "soft-q-learning: the probability ε that the follower tries a uniformly random action")
             .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
                     "soft-q-learning: steps per stream the follower learns before the leader's first update")
+            .choice("follower.access", "response", List.of("response", "observed"), "what the leader sees of the"
+                    + " follower: its response (exact for planning followers, its current policy for a learning one),"
+                    + " or only the stream (observed: the leader fits π̂_F by counts and V̂_F by soft TD)")
+            .real("leader.lambda_scale", 1.0, Bound.POSITIVE,
+                    "observed: the λ the leader assumes, as a multiple of the one the follower announces")
+            .real("leader.observation_decay", 0.99, new Bound(0.0, false, 1.0, true),
+                    "observed: factor on the action counts before each batch (forgets a follower that changed)")
+            .real("leader.observation_prior", 0.1, Bound.POSITIVE,
+                    "observed: pseudo-count per action of the fitted follower policy")
+            .real("leader.value_td_step", 0.1, new Bound(0.0, false, 1.0, true),
+                    "observed: soft TD step of the fitted follower value")
             .bool("diagnostics.accuracy", false, "log the estimate's cosines to the exact hypergradient at the converged"
                     + " follower (cosine_to_exact) and, for reset-q / carry-q, at its current policy"
                     + " (cosine_to_exact_current); a privileged diagnostic that changes no other number")
@@ -212,8 +226,19 @@ public final class FourRoomsJob implements ExperimentJob {
             evaluator = TabularEvaluator.of(model, planner, accuracy);
             sampling = (x, response, rng) -> sampler.sample(response.policy(), envs, streamLength, rng);
         }
+        Leader<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loopLeader = leader;
+        Stateful leaderState = leader;
+        if (config.string("follower.access").equals("observed")) {
+            ObservingLeader observing = new ObservingLeader(leader, new TabularFollowerFit(model.states(),
+                    model.actions(), model.temperature() * config.real("leader.lambda_scale"),
+                    model.followerDiscount(), config.real("leader.observation_decay"),
+                    config.real("leader.observation_prior"), config.real("leader.value_td_step")),
+                    x -> model.followerReward().evaluate(x));
+            loopLeader = observing;
+            leaderState = observing;
+        }
         BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
-                evaluator.follower(), sampling, leader);
+                evaluator.follower(), sampling, loopLeader);
 
         List<MetricColumn> columns = MetricColumn.of(evaluator.columns(),
                 Set.of("iteration", "completed_episodes", "follower_steps")::contains);
@@ -226,7 +251,8 @@ public final class FourRoomsJob implements ExperimentJob {
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
                 + samples + " seed=" + config.longInt("seed");
         Ending ending = new RecordedLoop(directory, progress).run(config, label, columns, loop,
-                new RunState(follower, Stateful.of(leader, environment)), iterations, runRng.split(), runRng.split(), evaluator, (it, row) -> {
+                new RunState(follower, Stateful.of(leaderState, environment)), iterations, runRng.split(), runRng.split(), evaluator,
+                (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
                         first[0] = objective;

@@ -8,6 +8,7 @@ import dev.bilevel.learn.sampling.TabularBatch;
 
 /** The leader's scalar critic {@code Q_L(s,a)} of the current joint behaviour, on a tabular problem. */
 public interface TabularLeaderCritic extends Stateful {
+
     /** Nothing, unless the implementation keeps something between calls. */
     @Override
     default void saveState(StateWriter out) {
@@ -17,7 +18,6 @@ public interface TabularLeaderCritic extends Stateful {
     @Override
     default void restoreState(StateReader in) {
     }
-
 
     /**
      * Updates the critic with this iteration's data and returns {@code Q_L} at {@code [s·A + a]} (the

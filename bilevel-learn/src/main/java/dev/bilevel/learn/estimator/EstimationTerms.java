@@ -17,6 +17,7 @@ import dev.bilevel.learn.follower.FollowerResponse;
  * @param <B> the data
  */
 public interface EstimationTerms<D, R extends FollowerResponse, B> extends Stateful {
+
     /** Nothing, unless the implementation keeps something between calls. */
     @Override
     default void saveState(StateWriter out) {
@@ -26,7 +27,6 @@ public interface EstimationTerms<D, R extends FollowerResponse, B> extends State
     @Override
     default void restoreState(StateReader in) {
     }
-
 
     /** Which follower-response term an estimate adds, so that the family fits what that term needs, in its order. */
     enum Response {

@@ -18,6 +18,7 @@ import dev.bilevel.learn.follower.FollowerResponse;
  */
 @FunctionalInterface
 public interface Estimator<D, R extends FollowerResponse, B> extends Stateful {
+
     /** Nothing, unless the implementation keeps something between calls. */
     @Override
     default void saveState(StateWriter out) {
@@ -27,7 +28,6 @@ public interface Estimator<D, R extends FollowerResponse, B> extends Stateful {
     @Override
     default void restoreState(StateReader in) {
     }
-
 
     /** Estimates the hypergradient at {@code estimation.decision()}. */
     Estimate estimate(Estimation<D, R, B> estimation);

@@ -161,7 +161,6 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
         return settings;
     }
 
-    /** The current policy (live: do not modify), the decision the follower responds to. */
     /** Its policy and target policy gains, critic, optimiser, update count and estimator's state. */
     @Override
     public void saveState(StateWriter out) {
@@ -182,6 +181,7 @@ public final class ContinuousGameLeader implements Leader<LinearGaussianPolicy, 
         estimator.restoreState(in);
     }
 
+    /** The current policy (live: do not modify), the decision the follower responds to. */
     @Override
     public LinearGaussianPolicy decision() {
         return policy;

@@ -74,12 +74,6 @@ public final class DecisionLeader<R extends FollowerResponse, B> implements Lead
         return decision.clone();
     }
 
-    /**
-     * Estimates at the current decision and ascends.
-     *
-     * @throws ArithmeticException when the estimate is not finite ({@link Estimate}'s check); the decision is left
-     *     unchanged
-     */
     /** Its decision, its iteration count and its estimator's state. */
     @Override
     public void saveState(StateWriter out) {
@@ -94,6 +88,12 @@ public final class DecisionLeader<R extends FollowerResponse, B> implements Lead
         estimator.restoreState(in);
     }
 
+    /**
+     * Estimates at the current decision and ascends.
+     *
+     * @throws ArithmeticException when the estimate is not finite ({@link Estimate}'s check); the decision is left
+     *     unchanged
+     */
     @Override
     public Update learn(B data, R response, SplitMixRandom rng) {
         Estimate estimate = estimator.estimate(new Estimation<>(iteration, decision.clone(), response, data, rng));

@@ -68,7 +68,6 @@ final class OneHotNetwork implements Stateful {
         targetTable = new double[rows * outputs];
     }
 
-    /** The online network's outputs for every input row, {@code [rows][outputs]} (a fresh forward pass). */
     /** Its online and target networks and its optimiser. */
     @Override
     public void saveState(StateWriter out) {
@@ -86,6 +85,7 @@ final class OneHotNetwork implements Stateful {
         NetworkState.read(in, optimizer);
     }
 
+    /** The online network's outputs for every input row, {@code [rows][outputs]} (a fresh forward pass). */
     double[] table() {
         System.arraycopy(online.forward(workspace, inputs, rows), 0, table, 0, table.length);
         return table;

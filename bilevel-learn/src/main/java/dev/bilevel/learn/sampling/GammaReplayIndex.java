@@ -48,13 +48,6 @@ public final class GammaReplayIndex implements Stateful {
         tree = new double[capacity + 1];
     }
 
-    /**
-     * Claims the slot of the next transition (the oldest when full) and records its episode data.
-     *
-     * @param lastStep the episode ended at this step (terminated or cut by the time limit)
-     * @param episodeTime the step's time {@code τ} within its episode
-     * @return the slot the caller writes its payload to
-     */
     /** Its episode marks, times, weight tree, write position and size. */
     @Override
     public void saveState(StateWriter out) {
@@ -71,6 +64,13 @@ public final class GammaReplayIndex implements Stateful {
         size = in.readInt();
     }
 
+    /**
+     * Claims the slot of the next transition (the oldest when full) and records its episode data.
+     *
+     * @param lastStep the episode ended at this step (terminated or cut by the time limit)
+     * @param episodeTime the step's time {@code τ} within its episode
+     * @return the slot the caller writes its payload to
+     */
     public int add(boolean lastStep, int episodeTime) {
         int i = pointer;
         last[i] = lastStep;
