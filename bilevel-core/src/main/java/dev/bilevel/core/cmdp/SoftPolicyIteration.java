@@ -136,6 +136,10 @@ public final class SoftPolicyIteration implements FollowerSolver, Stateful {
      */
     @Override
     public void saveState(StateWriter out) {
+        if (restoredPolicy != null) { // restored, not yet refactored: the state is still the restored one
+            out.begin("SoftPolicyIteration").writeDouble(restoredDiscount).writeDoubles(restoredPolicy);
+            return;
+        }
         out.begin("SoftPolicyIteration").writeDouble(factoredDiscount)
                 .writeDoubles(factoredDiscount == factoredDiscount ? factoredPolicy : null);
     }

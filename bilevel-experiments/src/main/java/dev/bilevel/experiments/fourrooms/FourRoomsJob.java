@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The FourRooms incentive-design experiment: one leader method, one seed, from a resolved config to
@@ -95,7 +96,7 @@ public final class FourRoomsJob implements ExperimentJob {
             .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
                     "soft-q-learning: the probability ε that the follower tries a uniformly random action")
             .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
-                    "soft-q-learning: steps per stream the follower learns before the leader's first update")
+                    "soft-q-learning: steps per stream the follower learns before the leader first looks")
             .choice("follower.access", "response", List.of("response", "observed"), "what the leader sees of the"
                     + " follower: its response (exact for planning followers, its current policy for a learning one),"
                     + " or only the stream (observed: the leader fits π̂_F by counts and V̂_F by soft TD)")
@@ -108,7 +109,7 @@ public final class FourRoomsJob implements ExperimentJob {
             .real("leader.value_td_step", 0.1, new Bound(0.0, false, 1.0, true),
                     "observed: soft TD step of the fitted follower value")
             .bool("diagnostics.accuracy", false, "log the estimate's cosines to the exact hypergradient at the converged"
-                    + " follower (cosine_to_exact) and, for reset-q / carry-q, at its current policy"
+                    + " follower (cosine_to_exact) and, for reset-q / carry-q / soft-q-learning, at its current policy"
                     + " (cosine_to_exact_current); a privileged diagnostic that changes no other number")
             .build();
 
@@ -205,15 +206,21 @@ public final class FourRoomsJob implements ExperimentJob {
         boolean accuracy = config.bool("diagnostics.accuracy");
         Stateful follower;
         Stateful environment;
+        Consumer<SplitMixRandom> warmUp = rng -> { };
+        double[] x0Final = x0;
         TabularEvaluator<TabularResponse> evaluator;
         Sampler<double[], TabularResponse, TabularBatch> sampling;
         if (config.string("follower.behaviour").equals("soft-q-learning")) {
-            // One environment stream: the follower acts and learns in it; the leader records it.
+            // One environment stream: the follower acts and learns in it; the leader records it. It runs on the
+            // model's kernel, the one the objective and the exact gradients use, so that the follower's fixed point
+            // is the optimum the rows compare it with.
             SoftQLearningFollower learner = new SoftQLearningFollower(model.states(), model.actions(),
                     model.temperature(), model.followerDiscount(), config.real("follower.learning_rate"),
                     config.real("follower.exploration"), followerRng);
-            LearningStream stream = new LearningStream(fourRooms.simulatorDynamics(), problemConfig.maxEpisodeSteps(),
-                    learner, envs, config.integer("follower.warmup_steps"));
+            LearningStream stream = new LearningStream(model.dynamics(), problemConfig.maxEpisodeSteps(), learner,
+                    envs);
+            warmUp = rng -> stream.warmUp(model.followerReward().evaluate(x0Final), config.integer(
+                    "follower.warmup_steps"), rng);
             follower = learner;
             environment = stream;
             evaluator = TabularEvaluator.ofLearner(model, learner, accuracy);
@@ -250,9 +257,12 @@ public final class FourRoomsJob implements ExperimentJob {
         double[] last = {Double.NaN};
         String label = "four-rooms " + config.string("method") + " λ=" + config.real("reg_lambda") + " samples="
                 + samples + " seed=" + config.longInt("seed");
+        SplitMixRandom samplingRng = runRng.split();
+        SplitMixRandom learningRng = runRng.split();
+        warmUp.accept(samplingRng); // a learning follower learns before the leader first looks (restored on a resume)
         Ending ending = new RecordedLoop(directory, progress).run(config, label, columns, loop,
-                new RunState(follower, Stateful.of(leaderState, environment)), iterations, runRng.split(), runRng.split(), evaluator,
-                (it, row) -> {
+                new RunState(follower, Stateful.of(leaderState, environment)), iterations, samplingRng, learningRng,
+                evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
                         first[0] = objective;

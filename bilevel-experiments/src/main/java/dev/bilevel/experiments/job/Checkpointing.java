@@ -17,6 +17,8 @@ import java.util.Objects;
  * <p>Each iteration the loop calls {@link #prepare} at the moment the {@link RunState#follower()} part is to be
  * saved (in the training loop, before the follower answers the leader's update) and {@link #commit} once the
  * iteration's row is written, which saves the other part and writes {@link RunCheckpoint#FILE} for the rows so far.
+ * A stop asked for after {@link #prepare} (a signal in the middle of an iteration) is honoured one iteration later,
+ * so that a stopped run always ends on a checkpoint ({@link #commit} says when it may stop).
  * A checkpoint is due when the directory's interval ({@link RunDirectory#checkpointInterval()}) has passed since
  * the last one, or when the run is about to stop ({@link StopRequest#due}); which iterations get one never changes
  * a number. A run that ends (completed or diverged) removes its checkpoint ({@link #end}).
@@ -68,6 +70,10 @@ public final class Checkpointing {
         if (checkpoint == null) {
             return 0;
         }
+        if (!checkpoint.build().equals(RunCheckpoint.currentBuild())) {
+            throw new IllegalArgumentException("--resume " + dir + ": " + RunCheckpoint.FILE + " was written by"
+                    + " another build (" + checkpoint.build() + ")" + instead);
+        }
         int done = checkpoint.iterations();
         int recorded = metrics.recordedRows().size();
         if (done > recorded || done >= total) {
@@ -75,13 +81,14 @@ public final class Checkpointing {
                     + done + " but " + RunDirectory.METRICS_FILE + " holds " + recorded + " rows of " + total + instead);
         }
         try {
-            state.follower().restoreState(new StateReader(checkpoint.follower()));
+            StateReader follower = new StateReader(checkpoint.follower());
+            state.follower().restoreState(follower);
             StateReader others = new StateReader(checkpoint.others());
             state.others().restoreState(others);
-            if (!others.atEnd()) {
+            if (!follower.atEnd() || !others.atEnd()) {
                 throw new StateMismatchException("it holds more state than this run");
             }
-        } catch (StateMismatchException e) {
+        } catch (RuntimeException e) { // a mismatch, or saved values that no object of this run can take
             throw new IllegalArgumentException("--resume " + dir + ": " + RunCheckpoint.FILE
                     + " does not fit this run (" + e.getMessage() + ")" + instead);
         }
@@ -108,17 +115,20 @@ public final class Checkpointing {
      * Writes the checkpoint prepared for this iteration, if any, now that its row is written.
      *
      * @param iteration the iteration, from 0
+     * @return whether the run may stop here: a checkpoint was written, or the run writes none
      */
-    public void commit(int iteration) {
+    public boolean commit(int iteration) {
         if (prepared == null) {
-            return;
+            return intervalNanos < 0;
         }
         StateWriter out = new StateWriter();
         state.others().saveState(out);
-        metrics.flush(); // the rows a checkpoint stands for reach the file first
-        new RunCheckpoint(iteration + 1, prepared, out.toByteArray()).write(directory.path());
+        metrics.sync(); // the rows a checkpoint stands for reach the disk first
+        new RunCheckpoint(RunCheckpoint.currentBuild(), iteration + 1, prepared, out.toByteArray())
+                .write(directory.path());
         prepared = null;
         last = System.nanoTime();
+        return true;
     }
 
     /**

@@ -106,8 +106,8 @@ public record RecordedLoop(RunDirectory directory, ProgressReporter progress) {
                     if (failed != null) {
                         throw failed;
                     }
-                    checkpoints.commit(step.iteration());
-                    if (StopRequest.due(step.iteration() + 1) && step.iteration() + 1 < iterations) {
+                    boolean stoppable = checkpoints.commit(step.iteration());
+                    if (stoppable && StopRequest.due(step.iteration() + 1) && step.iteration() + 1 < iterations) {
                         throw new Stopped(step.iteration());
                     }
                 }

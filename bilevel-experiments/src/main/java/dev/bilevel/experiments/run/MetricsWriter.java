@@ -289,6 +289,23 @@ public final class MetricsWriter implements AutoCloseable {
     }
 
     /**
+     * Writes buffered rows and forces them to the storage device, so that a record that claims them (a
+     * checkpoint) never outlives them, even a crash of the machine.
+     *
+     * @throws UncheckedIOException if writing fails
+     */
+    public synchronized void sync() {
+        if (out != null) {
+            flushLocked(nanoClock.getAsLong());
+            try {
+                out.force(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot force " + file + " to disk", e);
+            }
+        }
+    }
+
+    /**
      * Flushes and closes the file; later calls do nothing.
      *
      * @throws UncheckedIOException if writing fails

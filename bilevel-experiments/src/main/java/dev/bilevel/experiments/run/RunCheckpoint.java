@@ -22,16 +22,20 @@ import java.util.zip.CRC32;
  * <p>The file, {@code checkpoint.bin}, is written whole or not at all (a temporary file renamed into place) and
  * ends with a CRC-32 of its content, so that a damaged file is refused rather than half-read.
  *
+ * <p>It names the build that wrote it ({@link #currentBuild()}): a resume by another build refuses it, since the
+ * rows it stands for are taken as they are, and only a replay would check them against the new code.
+ *
+ * @param build the build that wrote it: version, commit and whether its tree was dirty
  * @param iterations the iterations done (the rows of {@code metrics.csv} it stands for)
  * @param follower the follower's state
  * @param others the state of everything else
  */
-public record RunCheckpoint(int iterations, byte[] follower, byte[] others) {
+public record RunCheckpoint(String build, int iterations, byte[] follower, byte[] others) {
 
     /** The file's name in a run directory. */
     public static final String FILE = "checkpoint.bin";
 
-    private static final String MAGIC = "bilevel checkpoint 1";
+    private static final String MAGIC = "bilevel checkpoint 2";
 
     /**
      * @throws IllegalArgumentException when {@code iterations} is below 1
@@ -40,8 +44,20 @@ public record RunCheckpoint(int iterations, byte[] follower, byte[] others) {
         if (iterations < 1) {
             throw new IllegalArgumentException("a checkpoint follows at least one iteration, got " + iterations);
         }
+        java.util.Objects.requireNonNull(build, "build");
         follower = follower.clone();
         others = others.clone();
+    }
+
+    /**
+     * The build this code runs from, as a checkpoint names it.
+     *
+     * @return {@code version commit [dirty]}, with {@code unknown} for what the classpath does not say
+     */
+    public static String currentBuild() {
+        Provenance p = Provenance.now(java.util.List.of());
+        return (p.version() == null ? "unknown" : p.version()) + " " + (p.commit() == null ? "unknown" : p.commit())
+                + (Boolean.TRUE.equals(p.dirty()) ? " dirty" : "");
     }
 
     /**
@@ -54,6 +70,7 @@ public record RunCheckpoint(int iterations, byte[] follower, byte[] others) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(MAGIC);
+            out.writeUTF(build);
             out.writeInt(iterations);
             out.writeInt(follower.length);
             out.write(follower);
@@ -107,10 +124,11 @@ public record RunCheckpoint(int iterations, byte[] follower, byte[] others) {
             if (!MAGIC.equals(in.readUTF())) {
                 throw new StateMismatchException(file + " is not a checkpoint of this version of bilevel");
             }
+            String build = in.readUTF();
             int iterations = in.readInt();
             byte[] follower = in.readNBytes(in.readInt());
             byte[] others = in.readNBytes(in.readInt());
-            return new RunCheckpoint(iterations, follower, others);
+            return new RunCheckpoint(build, iterations, follower, others);
         } catch (IOException | IllegalArgumentException | NegativeArraySizeException e) {
             throw new StateMismatchException(file + " is damaged: " + e.getMessage());
         }
@@ -131,18 +149,18 @@ public record RunCheckpoint(int iterations, byte[] follower, byte[] others) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RunCheckpoint c && c.iterations == iterations && Arrays.equals(c.follower, follower)
-                && Arrays.equals(c.others, others);
+        return o instanceof RunCheckpoint c && c.build.equals(build) && c.iterations == iterations
+                && Arrays.equals(c.follower, follower) && Arrays.equals(c.others, others);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * iterations + Arrays.hashCode(follower)) + Arrays.hashCode(others);
+        return 31 * (31 * (31 * build.hashCode() + iterations) + Arrays.hashCode(follower)) + Arrays.hashCode(others);
     }
 
     @Override
     public String toString() {
-        return "RunCheckpoint[iterations=" + iterations + ", follower=" + follower.length + " bytes, others="
+        return "RunCheckpoint[build=" + build + ", iterations=" + iterations + ", follower=" + follower.length + " bytes, others="
                 + others.length + " bytes]";
     }
 }

@@ -198,8 +198,8 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                     progress.step(k + 1, String.format(Locale.ROOT, "best %.1f", tally.best));
                 }
                 done = k + 1;
-                checkpoints.commit(k);
-                if (StopRequest.due(done) && done < draws) {
+                boolean stoppable = checkpoints.commit(k);
+                if (stoppable && StopRequest.due(done) && done < draws) {
                     progress.step(done);
                     ending = Ending.interrupted("interrupted after draw " + done + " of " + draws);
                     break;

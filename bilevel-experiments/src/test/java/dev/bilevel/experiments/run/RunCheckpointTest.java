@@ -19,10 +19,10 @@ class RunCheckpointTest {
     @Test
     void aCheckpointReadsBackAsWritten() {
         assertThat(RunCheckpoint.read(dir)).isNull();
-        RunCheckpoint written = new RunCheckpoint(17, new byte[] {1, 2, 3}, new byte[] {});
+        RunCheckpoint written = new RunCheckpoint("b 1", 17, new byte[] {1, 2, 3}, new byte[] {});
         written.write(dir);
         assertThat(RunCheckpoint.read(dir)).isEqualTo(written);
-        new RunCheckpoint(18, new byte[] {4}, new byte[] {5}).write(dir);
+        new RunCheckpoint("b 1", 18, new byte[] {4}, new byte[] {5}).write(dir);
         assertThat(RunCheckpoint.read(dir).iterations()).as("replaced whole").isEqualTo(18);
         RunCheckpoint.delete(dir);
         assertThat(dir.resolve(RunCheckpoint.FILE)).doesNotExist();
@@ -30,7 +30,7 @@ class RunCheckpointTest {
 
     @Test
     void everyDamageIsRefused() throws IOException {
-        new RunCheckpoint(3, new byte[] {9, 9}, new byte[] {7}).write(dir);
+        new RunCheckpoint("b 1", 3, new byte[] {9, 9}, new byte[] {7}).write(dir);
         Path file = dir.resolve(RunCheckpoint.FILE);
         byte[] good = Files.readAllBytes(file);
         for (int i = 0; i < good.length; i++) {

@@ -18,15 +18,15 @@ import dev.bilevel.learn.follower.learning.TabularLearner;
  * <p>The mechanics are {@link TabularSampler}'s: an episode ends in a terminal state after one more transition
  * there ({@code terminated}), or at the time limit ({@code truncated}, after which the learner still bootstraps from
  * the state it would have reached); then the stream resets from the initial distribution. Several streams are
- * stepped in turn, like vectorised environments, and feed the one learner. Before its first recorded step the
- * stream can run a warm-up, in which the follower learns under the leader's first decision and nothing is recorded.
+ * stepped in turn, like vectorised environments, and feed the one learner. Before the leader first looks, the
+ * stream can run a warm-up ({@link #warmUp}), in which the follower learns under the leader's first decision and
+ * nothing is recorded.
  */
 public final class LearningStream implements Stateful {
 
     private final TabularDynamics dynamics;
     private final int maxEpisodeSteps;
     private final TabularLearner learner;
-    private final int warmUpSteps;
     private final int[] state;
     private final int[] time;
     private boolean started;
@@ -36,15 +36,12 @@ public final class LearningStream implements Stateful {
      * @param maxEpisodeSteps the time limit per episode
      * @param learner the follower acting in it
      * @param streams how many copies of the environment run side by side
-     * @param warmUpSteps steps per stream before the first recorded one
      */
-    public LearningStream(TabularDynamics dynamics, int maxEpisodeSteps, TabularLearner learner, int streams,
-            int warmUpSteps) {
-        if (maxEpisodeSteps < 1 || streams < 1 || warmUpSteps < 0) {
-            throw new IllegalArgumentException("need a time limit ≥ 1, ≥ 1 stream and a warm-up ≥ 0, got "
-                    + maxEpisodeSteps + ", " + streams + " and " + warmUpSteps);
+    public LearningStream(TabularDynamics dynamics, int maxEpisodeSteps, TabularLearner learner, int streams) {
+        if (maxEpisodeSteps < 1 || streams < 1) {
+            throw new IllegalArgumentException("need a time limit ≥ 1 and ≥ 1 stream, got " + maxEpisodeSteps
+                    + " and " + streams);
         }
-        this.warmUpSteps = warmUpSteps;
         this.dynamics = dynamics;
         this.maxEpisodeSteps = maxEpisodeSteps;
         this.learner = learner;
@@ -53,7 +50,24 @@ public final class LearningStream implements Stateful {
     }
 
     /**
-     * Runs {@code length} steps in every stream and records them (after the warm-up, on the first call).
+     * Runs {@code steps} steps in every stream with nothing recorded: the follower learns before the leader first
+     * looks.
+     *
+     * @param followerReward the follower's reward table {@code r_F(s,a)} under the leader's decision
+     * @param steps steps per stream
+     * @param rng the environment's randomness
+     */
+    public void warmUp(double[] followerReward, int steps, SplitMixRandom rng) {
+        start(rng);
+        for (int k = 0; k < steps; k++) {
+            for (int e = 0; e < state.length; e++) {
+                step(e, followerReward, null, 0, rng);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code length} steps in every stream and records them.
      *
      * @param followerReward the follower's reward table {@code r_F(s,a)} under the leader's decision
      * @param length steps per stream
@@ -61,17 +75,7 @@ public final class LearningStream implements Stateful {
      * @return the record, one stream of the batch per environment
      */
     public TabularBatch sample(double[] followerReward, int length, SplitMixRandom rng) {
-        if (!started) {
-            for (int e = 0; e < state.length; e++) {
-                state[e] = reset(rng);
-            }
-            started = true;
-            for (int k = 0; k < warmUpSteps; k++) {
-                for (int e = 0; e < state.length; e++) {
-                    step(e, followerReward, null, 0, rng);
-                }
-            }
-        }
+        start(rng);
         TabularBatch batch = new TabularBatch(state.length, length);
         for (int k = 0; k < length; k++) {
             for (int e = 0; e < state.length; e++) {
@@ -79,6 +83,16 @@ public final class LearningStream implements Stateful {
             }
         }
         return batch;
+    }
+
+    /** Resets every stream, the first time. */
+    private void start(SplitMixRandom rng) {
+        if (!started) {
+            for (int e = 0; e < state.length; e++) {
+                state[e] = reset(rng);
+            }
+            started = true;
+        }
     }
 
     private void step(int e, double[] followerReward, TabularBatch batch, int row, SplitMixRandom rng) {

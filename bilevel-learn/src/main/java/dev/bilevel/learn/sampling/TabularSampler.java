@@ -89,16 +89,12 @@ public final class TabularSampler {
                     s = draw(resetDistribution, 0, resetDistribution.length, rng);
                     tau = 0;
                 } else {
-                    s = next(s * actionsCount + a, rng);
+                    s = successor(dynamics, s * actionsCount + a, rng);
                     tau++;
                 }
             }
         }
         return batch;
-    }
-
-    private int next(int row, SplitMixRandom rng) {
-        return successor(dynamics, row, rng);
     }
 
     /** Draws a successor of the state–action {@code row} from the kernel. */

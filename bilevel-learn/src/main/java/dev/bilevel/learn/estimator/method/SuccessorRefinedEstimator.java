@@ -62,7 +62,7 @@ public final class SuccessorRefinedEstimator implements Estimator<double[], Tabu
         this.refineFrom = refineFrom;
     }
 
-    /** Its explorer's critic, its own critic and its successor table. */
+    /** Its explorer's state, its critic's (the same critic, when they share it) and its successor table. */
     @Override
     public void saveState(StateWriter out) {
         explorer.saveState(out);

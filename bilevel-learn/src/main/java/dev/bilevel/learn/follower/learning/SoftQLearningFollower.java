@@ -20,8 +20,8 @@ import dev.bilevel.learn.follower.TabularResponse;
  *
  * <p>It knows nothing of the leader but the rewards the environment gives it. Asked for a response
  * ({@link #respond}), it answers with what it currently plays: {@code softmax(Q/λ)}, its soft value estimate and
- * {@code λ}, the leader's white-box view of a learner that is never quite converged. It starts from {@code Q = 0}
- * (the uniform policy).
+ * {@code λ}, the leader's white-box view of a learner that is never quite converged (its exploration aside, see
+ * {@link #respond}). It starts from {@code Q = 0} (the uniform policy).
  */
 public final class SoftQLearningFollower implements Follower<double[], TabularResponse>, TabularLearner, Stateful {
 
@@ -127,7 +127,12 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
         return updates;
     }
 
-    /** What it currently plays and believes, whatever the leader's decision: it learns the decision by its rewards. */
+    /**
+     * What it currently believes and, but for its exploration, plays: {@code softmax(Q/λ)}, its soft values and
+     * {@code λ}, whatever the leader's decision (it learns the decision by its rewards). With {@code ε > 0} the
+     * actions in the stream come from {@code (1 − ε)·softmax(Q/λ) + ε·uniform}, not from this policy exactly: a
+     * white-box leader that takes the answer at face value is off by that much.
+     */
     @Override
     public TabularResponse respond(double[] decision) {
         double[] policy = new double[q.length];

@@ -33,8 +33,10 @@ class SoftQLearningFollowerTest {
         double[] reward = mdp.followerReward().evaluate(INSTANCE.x());
         SoftQLearningFollower follower = new SoftQLearningFollower(mdp.states(), mdp.actions(), mdp.temperature(),
                 mdp.followerDiscount(), 0.01, 0.2, new SplitMixRandom(1));
-        LearningStream stream = new LearningStream(mdp.dynamics(), 40, follower, 4, 100_000);
-        TabularBatch recorded = stream.sample(reward, 1, new SplitMixRandom(2));
+        LearningStream stream = new LearningStream(mdp.dynamics(), 40, follower, 4);
+        SplitMixRandom rng = new SplitMixRandom(2);
+        stream.warmUp(reward, 100_000, rng);
+        TabularBatch recorded = stream.sample(reward, 1, rng);
         assertThat(recorded.size()).as("the warm-up is not recorded").isEqualTo(4);
 
         FollowerSolution exact = SoftPolicyIteration.exact().solve(mdp.dynamics(), reward, mdp.followerDiscount(),
@@ -61,7 +63,7 @@ class SoftQLearningFollowerTest {
         double[] reward = mdp.followerReward().evaluate(INSTANCE.x());
         SoftQLearningFollower follower = new SoftQLearningFollower(mdp.states(), mdp.actions(), mdp.temperature(),
                 mdp.followerDiscount(), 0.1, 0.0, new SplitMixRandom(3));
-        LearningStream stream = new LearningStream(mdp.dynamics(), 7, follower, 2, 0);
+        LearningStream stream = new LearningStream(mdp.dynamics(), 7, follower, 2);
         SplitMixRandom rng = new SplitMixRandom(4);
         TabularBatch first = stream.sample(reward, 5, rng);
         TabularBatch second = stream.sample(reward, 5, rng);
@@ -82,7 +84,7 @@ class SoftQLearningFollowerTest {
         double[] reward = mdp.followerReward().evaluate(INSTANCE.x());
         SoftQLearningFollower a = new SoftQLearningFollower(mdp.states(), mdp.actions(), 0.5, 0.8, 0.1, 0.1,
                 new SplitMixRandom(5));
-        LearningStream streamA = new LearningStream(mdp.dynamics(), 9, a, 3, 0);
+        LearningStream streamA = new LearningStream(mdp.dynamics(), 9, a, 3);
         SplitMixRandom rngA = new SplitMixRandom(6);
         streamA.sample(reward, 50, rngA);
         StateWriter out = new StateWriter();
@@ -91,7 +93,7 @@ class SoftQLearningFollowerTest {
 
         SoftQLearningFollower b = new SoftQLearningFollower(mdp.states(), mdp.actions(), 0.5, 0.8, 0.1, 0.1,
                 new SplitMixRandom(99));
-        LearningStream streamB = new LearningStream(mdp.dynamics(), 9, b, 3, 0);
+        LearningStream streamB = new LearningStream(mdp.dynamics(), 9, b, 3);
         StateReader in = new StateReader(out.toByteArray());
         b.restoreState(in);
         streamB.restoreState(in);
