@@ -15,9 +15,10 @@ import java.util.Objects;
  *
  * @param <D> the leader's policy
  * @param <R> the follower's response
- * @param <B> the replay buffer
+ * @param <B> the replay buffer, whose contents a checkpoint saves
  */
-public final class ReplayCollector<D, R extends FollowerResponse, B> implements Sampler<D, R, Replay<B>>, Stateful {
+public final class ReplayCollector<D, R extends FollowerResponse, B extends Stateful>
+        implements Sampler<D, R, Replay<B>>, Stateful {
 
     /** Plays episodes with both policies (the game's episode sampler). */
     @FunctionalInterface
@@ -58,28 +59,17 @@ public final class ReplayCollector<D, R extends FollowerResponse, B> implements 
         this.exploreSteps = exploreSteps;
     }
 
-    /**
-     * Its step count and its buffer's state.
-     *
-     * @throws IllegalStateException when the buffer keeps no checkpoint state
-     */
+    /** Its step count and its buffer's state. */
     @Override
     public void saveState(StateWriter out) {
         out.begin("ReplayCollector").writeLong(totalSteps);
-        bufferState().saveState(out);
+        buffer.saveState(out);
     }
 
     @Override
     public void restoreState(StateReader in) {
         totalSteps = in.begin("ReplayCollector").readLong();
-        bufferState().restoreState(in);
-    }
-
-    private Stateful bufferState() {
-        if (buffer instanceof Stateful stateful) {
-            return stateful;
-        }
-        throw new IllegalStateException("a " + buffer.getClass().getSimpleName() + " keeps no checkpoint state");
+        buffer.restoreState(in);
     }
 
     @Override
