@@ -72,7 +72,7 @@ public final class SoftPolicyIteration implements FollowerSolver, Stateful {
         if (restoredPolicy != null) {
             system.factor(dynamics, restoredPolicy, restoredDiscount);
             factoredDiscount = restoredDiscount;
-            factoredPolicy = restoredPolicy;
+            System.arraycopy(restoredPolicy, 0, factoredPolicy, 0, factoredPolicy.length);
             restoredPolicy = null;
         }
         int states = dynamics.states();
@@ -117,7 +117,7 @@ public final class SoftPolicyIteration implements FollowerSolver, Stateful {
             if (!factored || worst > CHORD_CONTRACTION * previous) {
                 system.factor(dynamics, policy, discount);
                 factoredDiscount = discount;
-                factoredPolicy = policy.clone();
+                System.arraycopy(policy, 0, factoredPolicy, 0, policy.length);
                 factored = true;
             }
             previous = worst;
@@ -160,6 +160,7 @@ public final class SoftPolicyIteration implements FollowerSolver, Stateful {
             system = new BandedLinearSystem(dynamics);
             q = new double[rows];
             policy = new double[rows];
+            factoredPolicy = new double[rows];
             residual = new double[dynamics.states()];
             cachedFor = dynamics;
             factoredDiscount = Double.NaN;

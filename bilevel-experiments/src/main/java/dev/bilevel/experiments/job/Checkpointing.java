@@ -18,7 +18,7 @@ import java.util.Objects;
  * saved (in the training loop, before the follower answers the leader's update) and {@link #commit} once the
  * iteration's row is written, which saves the other part and writes {@link RunCheckpoint#FILE} for the rows so far.
  * A stop asked for after {@link #prepare} (a signal in the middle of an iteration) is honoured one iteration later,
- * so that a stopped run always ends on a checkpoint ({@link #commit} says when it may stop).
+ * so that a stopped run always ends on a checkpoint ({@link #commit} says when to stop).
  * A checkpoint is due when the directory's interval ({@link RunDirectory#checkpointInterval()}) has passed since
  * the last one, or when the run is about to stop ({@link StopRequest#due}); which iterations get one never changes
  * a number. A run that ends (completed or diverged) removes its checkpoint ({@link #end}).
@@ -112,14 +112,18 @@ public final class Checkpointing {
     }
 
     /**
-     * Writes the checkpoint prepared for this iteration, if any, now that its row is written.
+     * Writes the checkpoint prepared for this iteration, if any, now that its row is written, and says whether the
+     * run is to stop here: a stop was asked for ({@link StopRequest#due}), iterations remain, and the run stands on
+     * a checkpoint (one was just written, or the run writes none).
      *
      * @param iteration the iteration, from 0
-     * @return whether the run may stop here: a checkpoint was written, or the run writes none
+     * @param total the run's iterations
+     * @return whether to stop after this iteration
      */
-    public boolean commit(int iteration) {
+    public boolean commit(int iteration, int total) {
+        boolean stop = StopRequest.due(iteration + 1) && iteration + 1 < total;
         if (prepared == null) {
-            return intervalNanos < 0;
+            return stop && intervalNanos < 0;
         }
         StateWriter out = new StateWriter();
         state.others().saveState(out);
@@ -128,7 +132,7 @@ public final class Checkpointing {
                 .write(directory.path());
         prepared = null;
         last = System.nanoTime();
-        return true;
+        return stop;
     }
 
     /**

@@ -106,8 +106,7 @@ public record RecordedLoop(RunDirectory directory, ProgressReporter progress) {
                     if (failed != null) {
                         throw failed;
                     }
-                    boolean stoppable = checkpoints.commit(step.iteration());
-                    if (stoppable && StopRequest.due(step.iteration() + 1) && step.iteration() + 1 < iterations) {
+                    if (checkpoints.commit(step.iteration(), iterations)) {
                         throw new Stopped(step.iteration());
                     }
                 }

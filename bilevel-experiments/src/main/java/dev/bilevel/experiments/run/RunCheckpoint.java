@@ -55,9 +55,18 @@ public record RunCheckpoint(String build, int iterations, byte[] follower, byte[
      * @return {@code version commit [dirty]}, with {@code unknown} for what the classpath does not say
      */
     public static String currentBuild() {
-        Provenance p = Provenance.now(java.util.List.of());
-        return (p.version() == null ? "unknown" : p.version()) + " " + (p.commit() == null ? "unknown" : p.commit())
-                + (Boolean.TRUE.equals(p.dirty()) ? " dirty" : "");
+        return BuildHolder.BUILD;
+    }
+
+    /** The build, read once from the jar's build information. */
+    private static final class BuildHolder {
+
+        static final String BUILD = describe(Provenance.now(java.util.List.of()));
+
+        private static String describe(Provenance p) {
+            return (p.version() == null ? "unknown" : p.version()) + " "
+                    + (p.commit() == null ? "unknown" : p.commit()) + (Boolean.TRUE.equals(p.dirty()) ? " dirty" : "");
+        }
     }
 
     /**

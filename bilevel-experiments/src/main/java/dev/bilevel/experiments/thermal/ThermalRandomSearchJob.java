@@ -18,7 +18,6 @@ import dev.bilevel.experiments.run.MetricColumn;
 import dev.bilevel.experiments.run.MetricsWriter;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
-import dev.bilevel.experiments.run.StopRequest;
 import dev.bilevel.learn.follower.GaussianResponse;
 import dev.bilevel.learn.follower.planning.SoftLqrFollower;
 import dev.bilevel.learn.sampling.ContinuousBatch;
@@ -198,8 +197,7 @@ public final class ThermalRandomSearchJob implements ExperimentJob {
                     progress.step(k + 1, String.format(Locale.ROOT, "best %.1f", tally.best));
                 }
                 done = k + 1;
-                boolean stoppable = checkpoints.commit(k);
-                if (stoppable && StopRequest.due(done) && done < draws) {
+                if (checkpoints.commit(k, draws)) {
                     progress.step(done);
                     ending = Ending.interrupted("interrupted after draw " + done + " of " + draws);
                     break;

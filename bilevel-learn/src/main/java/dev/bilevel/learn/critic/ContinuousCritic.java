@@ -136,18 +136,14 @@ public final class ContinuousCritic implements LeaderQFunction, Stateful {
     @Override
     public void saveState(StateWriter out) {
         out.begin("ContinuousCritic");
-        NetworkState.write(out, online);
-        NetworkState.write(out, target);
-        NetworkState.write(out, optimizer);
+        NetworkState.write(out, optimizer, online, target);
         out.writeLong(version).writeDouble(lastMeanValue);
     }
 
     @Override
     public void restoreState(StateReader in) {
         in.begin("ContinuousCritic");
-        NetworkState.read(in, online);
-        NetworkState.read(in, target);
-        NetworkState.read(in, optimizer);
+        NetworkState.read(in, optimizer, online, target);
         version = in.readLong();
         lastMeanValue = in.readDouble();
         transposedVersion = -1;

@@ -145,16 +145,14 @@ public final class FittedTdCritic implements TdCritic {
     @Override
     public void saveState(StateWriter out) {
         out.begin("FittedTdCritic");
-        NetworkState.write(out, net);
-        NetworkState.write(out, adam);
+        NetworkState.write(out, adam, net);
         out.writeDoubles(scale).writeBoolean(scaleFixed);
     }
 
     @Override
     public void restoreState(StateReader in) {
         in.begin("FittedTdCritic");
-        NetworkState.read(in, net);
-        NetworkState.read(in, adam);
+        NetworkState.read(in, adam, net);
         in.readDoubles(scale);
         scaleFixed = in.readBoolean();
     }

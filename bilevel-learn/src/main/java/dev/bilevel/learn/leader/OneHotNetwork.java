@@ -72,17 +72,13 @@ final class OneHotNetwork implements Stateful {
     @Override
     public void saveState(StateWriter out) {
         out.begin("OneHotNetwork");
-        NetworkState.write(out, online);
-        NetworkState.write(out, target);
-        NetworkState.write(out, optimizer);
+        NetworkState.write(out, optimizer, online, target);
     }
 
     @Override
     public void restoreState(StateReader in) {
         in.begin("OneHotNetwork");
-        NetworkState.read(in, online);
-        NetworkState.read(in, target);
-        NetworkState.read(in, optimizer);
+        NetworkState.read(in, optimizer, online, target);
     }
 
     /** The online network's outputs for every input row, {@code [rows][outputs]} (a fresh forward pass). */

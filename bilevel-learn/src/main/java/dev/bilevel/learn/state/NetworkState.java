@@ -6,43 +6,44 @@ import dev.bilevel.nn.Adam;
 import dev.bilevel.nn.Mlp;
 
 /**
- * Checkpoint state of the neural-network parts, which know nothing of checkpoints themselves: a network's
- * parameters, and an Adam optimiser's moments, step count and step size.
+ * Checkpoint state of the neural-network parts, which know nothing of checkpoints themselves: an Adam optimiser's
+ * moments, step count and step size, and the parameters of the networks it (or its owner) trains.
  */
 public final class NetworkState {
 
     private NetworkState() {
     }
 
-    /** Writes a network's parameters. */
-    public static void write(StateWriter out, Mlp net) {
-        out.writeDoubles(net.parameters());
+    /**
+     * Writes an optimiser's moments, step count and step size, then each network's parameters.
+     *
+     * @param out where to write
+     * @param optimizer the optimiser
+     * @param nets the networks, in a fixed order
+     */
+    public static void write(StateWriter out, Adam optimizer, Mlp... nets) {
+        out.writeDoubles(optimizer.firstMoments()).writeDoubles(optimizer.secondMoments())
+                .writeLong(optimizer.stepCount()).writeDouble(optimizer.learningRate());
+        for (Mlp net : nets) {
+            out.writeDoubles(net.parameters());
+        }
     }
 
     /**
-     * Reads a network's parameters back.
+     * Reads back what {@link #write} wrote, into the same optimiser and networks.
      *
-     * @throws dev.bilevel.core.state.StateMismatchException when the saved network has another size
+     * @param in where to read
+     * @param optimizer the optimiser
+     * @param nets the networks, in the order written
+     * @throws dev.bilevel.core.state.StateMismatchException when a saved part has another size
      */
-    public static void read(StateReader in, Mlp net) {
-        in.readDoubles(net.parameters());
-    }
-
-    /** Writes an optimiser's moments, step count and step size. */
-    public static void write(StateWriter out, Adam adam) {
-        out.writeDoubles(adam.firstMoments()).writeDoubles(adam.secondMoments()).writeLong(adam.stepCount())
-                .writeDouble(adam.learningRate());
-    }
-
-    /**
-     * Reads an optimiser's state back.
-     *
-     * @throws dev.bilevel.core.state.StateMismatchException when the saved optimiser has another size
-     */
-    public static void read(StateReader in, Adam adam) {
-        in.readDoubles(adam.firstMoments());
-        in.readDoubles(adam.secondMoments());
-        adam.restoreStepCount(in.readLong());
-        adam.setLearningRate(in.readDouble());
+    public static void read(StateReader in, Adam optimizer, Mlp... nets) {
+        in.readDoubles(optimizer.firstMoments());
+        in.readDoubles(optimizer.secondMoments());
+        optimizer.restoreStepCount(in.readLong());
+        optimizer.setLearningRate(in.readDouble());
+        for (Mlp net : nets) {
+            in.readDoubles(net.parameters());
+        }
     }
 }
