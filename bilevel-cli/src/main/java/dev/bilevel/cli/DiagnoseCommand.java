@@ -4,14 +4,19 @@ import dev.bilevel.experiments.diagnose.DiagnosticProblem;
 import dev.bilevel.experiments.diagnose.DiagnosticsFiles;
 import dev.bilevel.experiments.diagnose.DimensionScaling;
 import dev.bilevel.experiments.diagnose.EstimatorDiagnostics;
+import dev.bilevel.experiments.diagnose.ObservedAccess;
 import dev.bilevel.experiments.method.TabularEstimators;
+import dev.bilevel.experiments.run.AtomicFiles;
 import dev.bilevel.experiments.run.ProgressReporter;
 import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.problems.fourrooms.FourRooms;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
 import dev.bilevel.problems.json.ProblemFiles;
 import dev.bilevel.problems.json.TabularProblem;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +46,14 @@ import picocli.CommandLine.Spec;
             "at one budget; it reports time per estimate, per sample (total and marginal),",
             "the exact hypergradient's time and the cosine. Writes scaling.csv, scaling.md,",
             "time_per_sample.png/svg and scaling_cosine.png/svg.", "",
+            "--observed instead measures what observed-only access costs (follower.access:",
+            "observed): on the same batches, each estimator's cosine to the exact hypergradient",
+            "with the follower's true response and with the response fitted to the batch",
+            "(π̂ from its actions, V̂ by soft TD), against --transitions. Default problems:",
+            "--random-problems random MDPs (30 states, 4 actions, d = 10, discounts 0.9,",
+            "λ = 0.1 or --reg-lambda), written to DIR/problems/ as problem files; or --problem",
+            "or --four-rooms.",
+            "Writes observed.csv, observed.md and observed_cosine.png/svg.", "",
             "Same seed, same numbers (timings aside). Docs: docs/diagnostics.md.", ""})
 final class DiagnoseCommand implements Callable<Integer> {
 
@@ -59,7 +72,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     private boolean fourRooms;
 
     @Option(names = "--reg-lambda", paramLabel = "λ", defaultValue = "0.003",
-            description = "FourRooms follower temperature (default: ${DEFAULT-VALUE}).")
+            description = "FourRooms follower temperature (default: ${DEFAULT-VALUE}); with --observed, the random "
+                    + "problems' (default there: 0.1).")
     private double regLambda;
 
     @Option(names = "--coordinates", paramLabel = "all|corridors", defaultValue = "all",
@@ -108,6 +122,25 @@ final class DiagnoseCommand implements Callable<Integer> {
             description = "--scaling: d of the random problems (default: ${DEFAULT-VALUE}).")
     private String dimensions;
 
+    @Option(names = "--observed", description = "Run the observed-access study instead.")
+    private boolean observed;
+
+    @Option(names = "--transitions", paramLabel = "LIST", defaultValue = "1000,3000,10000,30000,100000",
+            description = "--observed: observed transitions per estimate (default: ${DEFAULT-VALUE}).")
+    private String transitions;
+
+    @Option(names = "--random-problems", paramLabel = "N", defaultValue = "5",
+            description = "--observed: random problems, seeds S … S+N−1 (default: ${DEFAULT-VALUE}).")
+    private int randomProblems;
+
+    @Option(names = "--pseudo-count", paramLabel = "C", defaultValue = "0.1",
+            description = "--observed: the fit's pseudo-count per action (default: ${DEFAULT-VALUE}).")
+    private double pseudoCount;
+
+    @Option(names = "--value-td-step", paramLabel = "β", defaultValue = "0.1",
+            description = "--observed: the fit's soft TD step (default: ${DEFAULT-VALUE}).")
+    private double valueTdStep;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: runs/diagnose/PROBLEM-seedS, or runs/diagnose/scaling-seedS).")
     private Path out;
@@ -147,6 +180,13 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + "', expected all or corridors");
         };
         PrintWriter stdout = spec.commandLine().getOut();
+        if (!observed) {
+            for (String option : List.of("--transitions", "--random-problems", "--pseudo-count", "--value-td-step")) {
+                rejectIfGiven(option, "only used with --observed");
+            }
+        } else {
+            return observed(kinds, n, exactCritic, cells, stdout);
+        }
         if (!scaling) {
             rejectIfGiven("--dimensions", "only used with --scaling");
         }
@@ -192,6 +232,63 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         DiagnosticsFiles.write(report, dir.path());
         stdout.print(DiagnosticsFiles.markdown(report));
+        stdout.println();
+        stdout.println("wrote " + dir.path());
+        return 0;
+    }
+
+    private int observed(List<TabularEstimators.Kind> kinds, int n, boolean exactCritic, FourRooms.Coordinates cells,
+            PrintWriter stdout) {
+        if (scaling) {
+            throw new IllegalArgumentException("--observed: not used with --scaling");
+        }
+        rejectIfGiven("--episodes", "--observed takes --transitions");
+        rejectIfGiven("--perturbation", "--observed runs no zero-order estimator");
+        rejectIfGiven("--dimensions", "only used with --scaling");
+        List<TabularEstimators.Kind> chosen = estimators == null
+                ? ObservedAccess.Settings.defaults().estimators() : kinds;
+        ObservedAccess.Settings settings = new ObservedAccess.Settings(chosen, positiveIntegers(transitions,
+                "--transitions"), n, horizon, exactCritic, sarsaAlpha, pseudoCount, valueTdStep, seed);
+        List<DiagnosticProblem> problems = new ArrayList<>();
+        List<ConfigurableMdpProblem> generated = List.of();
+        String name;
+        if (problem != null || fourRooms) {
+            rejectIfGiven("--random-problems", "only used without --problem and --four-rooms");
+            if (problem != null) {
+                rejectIfGiven("--reg-lambda", "only used with --four-rooms or random problems");
+            }
+            DiagnosticProblem target = problem(cells);
+            problems.add(target);
+            name = target.name();
+        } else {
+            if (randomProblems < 1) {
+                throw new IllegalArgumentException("--random-problems: " + randomProblems + " must be ≥ 1");
+            }
+            double temperature = spec.commandLine().getParseResult().hasMatchedOption("--reg-lambda") ? regLambda
+                    : 0.1;
+            generated = ObservedAccess.randomProblems(randomProblems, seed, 30, 4, 10, 0.9, temperature);
+            for (int i = 0; i < generated.size(); i++) {
+                problems.add(DiagnosticProblem.of("random-" + (seed + i), generated.get(i)));
+            }
+            name = "random";
+        }
+        RunDirectory dir = RunDirectory.prepare(out != null ? out
+                : Path.of("runs", "diagnose", "observed-" + name + "-seed" + seed), "--out");
+        List<ObservedAccess.Row> rows;
+        try (ProgressReporter progress = ProgressReporter.console(System.err)) {
+            rows = ObservedAccess.run(problems, settings, progress);
+        }
+        for (int i = 0; i < generated.size(); i++) {
+            Path file = dir.path().resolve("problems").resolve(problems.get(i).name() + ".json");
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + file.getParent(), e);
+            }
+            AtomicFiles.writeString(file, ProblemFiles.write(generated.get(i)));
+        }
+        DiagnosticsFiles.writeObserved(rows, settings, dir.path());
+        stdout.print(DiagnosticsFiles.observedMarkdown(rows, settings));
         stdout.println();
         stdout.println("wrote " + dir.path());
         return 0;

@@ -77,6 +77,42 @@ class DiagnoseCommandTest {
         assertThat(Files.readAllLines(out.resolve("scaling.csv"))).hasSize(1 + 4);
     }
 
+    @Test
+    void observedStudyWritesItsTablePlotAndProblems() throws IOException {
+        Path out = dir.resolve("observed");
+        CliRun r = run("diagnose", "--observed", "--random-problems", "2", "--transitions", "300,3000",
+                "--repeats", "2", "--seed", "7", "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("## Observed-only access", "2 problems, 2 repeats", "| bchg | 3000 |",
+                "| random-8 | naive | 300 |");
+        for (String name : List.of("observed.csv", "observed.md", "observed_cosine.png", "observed_cosine.svg")) {
+            assertThat(out.resolve(name)).as(name).isNotEmptyFile();
+        }
+        assertThat(Files.readAllLines(out.resolve("observed.csv"))).hasSize(1 + 2 * 3 * 2);
+        assertThat(ProblemFiles.read(out.resolve("problems/random-7.json")))
+                .usingRecursiveComparison().isEqualTo(RandomProblems.configurableMdp(7, 30, 4, 10, 0.9, 0.1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--transitions=1000", "--random-problems=3", "--pseudo-count=1", "--value-td-step=0.5"})
+    void observedOptionsNeedObserved(String option) {
+        CliRun r = run("diagnose", "--four-rooms", "--episodes", "5", "--repeats", "2", option);
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().strip()).endsWith(option.substring(0, option.indexOf('=')) + ": only used with --observed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--scaling", "--episodes=10", "--transitions=0", "--random-problems=0",
+        "--estimators=zero-order", "--pseudo-count=0", "--value-td-step=2", "--repeats=1"})
+    void badObservedFlagsAreOneLineStatusTwo(String bad) {
+        Path out = dir.resolve("never");
+        CliRun r = run("diagnose", "--observed", "--out", out.toString(), bad);
+        assertThat(r.status()).as(bad + ": " + r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("Exception", "\tat ");
+        assertThat(out).doesNotExist();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--episodes=0", "--episodes=10,abc", "--episodes=10,10", "--estimators=bogus",
         "--estimators=bchg,,naive", "--estimators=hpgd-oracle", "--estimators=bchg-sr", "--critic=nope",

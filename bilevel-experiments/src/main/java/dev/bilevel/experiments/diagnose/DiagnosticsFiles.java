@@ -29,6 +29,10 @@ public final class DiagnosticsFiles {
     public static final String SCALING_CSV = "scaling.csv";
     /** The scaling report. */
     public static final String SCALING_MD = "scaling.md";
+    /** The observed-access table. */
+    public static final String OBSERVED_CSV = "observed.csv";
+    /** The observed-access report. */
+    public static final String OBSERVED_MD = "observed.md";
 
     private DiagnosticsFiles() {
     }
@@ -142,6 +146,130 @@ public final class DiagnosticsFiles {
             lines.add(new Plots.Series(kind.id(), xs, ys, es, false, Palette.method(kind.id())));
         }
         return lines;
+    }
+
+    // ---------------------------------------------------------------- observed access
+
+    /**
+     * The observed-access study as markdown: per estimator and budget, the cosines pooled over the problems
+     * (the mean of each problem's mean, ± the SE across problems) and their ratio; then every problem's row.
+     *
+     * @param rows the result of {@link ObservedAccess#run}
+     * @param settings what was run
+     * @return markdown text ending with a newline
+     */
+    public static String observedMarkdown(List<ObservedAccess.Row> rows, ObservedAccess.Settings settings) {
+        StringBuilder md = new StringBuilder("## Observed-only access against the white-box response\n\n");
+        md.append(String.format(Locale.ROOT, "%d problems, %d repeats each, horizon %d, critic %s, the fit's "
+                + "pseudo-count %s and TD step %s, seed %d. Both accesses see the same batches.%n%n",
+                problems(rows).size(), settings.repeats(), settings.horizon(), settings.critic(),
+                g3(settings.pseudoCount()), g3(settings.valueStep()), settings.seed()));
+        md.append("| estimator | transitions | cosine, white-box | cosine, observed | observed / white-box "
+                + "| TV(π̂, π) |\n|---|---:|---|---|---:|---:|\n");
+        for (Pooled p : pooled(rows, settings)) {
+            md.append("| ").append(p.estimator().id())
+                    .append(" | ").append(p.budget())
+                    .append(" | ").append(pm(p.whiteBox(), "%.3f"))
+                    .append(" | ").append(pm(p.observed(), "%.3f"))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.3f", p.observed().mean() / p.whiteBox().mean()))
+                    .append(" | ").append(g3(p.policyError()))
+                    .append(" |\n");
+        }
+        md.append("\nPooled over problems: the mean of the problems' mean cosines ± the SE across problems. "
+                + "TV(π̂, π): the fit's total-variation error, averaged over the batch's visits.\n\n");
+        md.append("| problem | estimator | transitions | cosine, white-box | cosine, observed | ratio |\n"
+                + "|---|---|---:|---|---|---:|\n");
+        for (ObservedAccess.Row r : rows) {
+            md.append("| ").append(r.problem())
+                    .append(" | ").append(r.estimator().id())
+                    .append(" | ").append(r.budget())
+                    .append(" | ").append(pm(r.whiteBox(), "%.3f"))
+                    .append(" | ").append(pm(r.observed(), "%.3f"))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.3f", r.ratio()))
+                    .append(" |\n");
+        }
+        md.append("\nPer problem: mean ± SE over repeats.\n");
+        return md.toString();
+    }
+
+    /**
+     * The observed-access study as CSV, one row per (problem, estimator, budget).
+     *
+     * @param rows the result of {@link ObservedAccess#run}
+     * @param settings what was run
+     * @return CSV text with a header line
+     */
+    public static String observedCsv(List<ObservedAccess.Row> rows, ObservedAccess.Settings settings) {
+        StringBuilder csv = new StringBuilder("problem,estimator,critic,budget,transitions,repeats,horizon,seed,"
+                + "cosine_white_box_mean,cosine_white_box_se,cosine_observed_mean,cosine_observed_se,ratio,"
+                + "policy_tv_mean,policy_tv_se\n");
+        for (ObservedAccess.Row r : rows) {
+            csv.append(String.join(",", r.problem(), r.estimator().id(), settings.critic(),
+                    Integer.toString(r.budget()), num(r.transitions()), Integer.toString(r.whiteBox().n()),
+                    Integer.toString(settings.horizon()), Long.toString(settings.seed()), num(r.whiteBox().mean()),
+                    num(r.whiteBox().se()), num(r.observed().mean()), num(r.observed().se()), num(r.ratio()),
+                    num(r.policyError().mean()), num(r.policyError().se())));
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
+    /**
+     * Writes {@code observed.csv}, {@code observed.md} and {@code observed_cosine.png|svg}: the pooled cosine
+     * against transitions (log x), per estimator a solid white-box line and a dashed observed one.
+     *
+     * @param rows the result of {@link ObservedAccess#run}
+     * @param settings what was run
+     * @param dir an existing directory
+     * @return the files written
+     */
+    public static List<Path> writeObserved(List<ObservedAccess.Row> rows, ObservedAccess.Settings settings,
+            Path dir) {
+        List<Path> files = new ArrayList<>();
+        files.add(text(dir.resolve(OBSERVED_CSV), observedCsv(rows, settings)));
+        files.add(text(dir.resolve(OBSERVED_MD), observedMarkdown(rows, settings)));
+        List<Pooled> pooled = pooled(rows, settings);
+        List<Plots.Series> lines = new ArrayList<>();
+        for (Kind kind : settings.estimators()) {
+            List<Pooled> line = pooled.stream().filter(p -> p.estimator() == kind).toList();
+            double[] x = line.stream().mapToDouble(Pooled::budget).toArray();
+            lines.add(new Plots.Series(kind.id() + ", white-box", x,
+                    line.stream().mapToDouble(p -> p.whiteBox().mean()).toArray(),
+                    line.stream().mapToDouble(p -> p.whiteBox().se()).toArray(), false, Palette.method(kind.id())));
+            lines.add(new Plots.Series(kind.id() + ", observed", x,
+                    line.stream().mapToDouble(p -> p.observed().mean()).toArray(),
+                    line.stream().mapToDouble(p -> p.observed().se()).toArray(), true, Palette.method(kind.id())));
+        }
+        files.addAll(Plots.write(Plots.chart(problems(rows).size() + " problems, " + settings.repeats()
+                + " repeats, critic " + settings.critic(), "observed transitions per estimate",
+                "cosine to exact hypergradient (mean ± SE over problems)", true, false, lines), dir,
+                "observed_cosine"));
+        return files;
+    }
+
+    /** One (estimator, budget), pooled over problems. */
+    private record Pooled(Kind estimator, int budget, SampleStat whiteBox, SampleStat observed, double policyError) {
+    }
+
+    private static List<Pooled> pooled(List<ObservedAccess.Row> rows, ObservedAccess.Settings settings) {
+        List<Pooled> out = new ArrayList<>();
+        for (Kind kind : settings.estimators()) {
+            for (int budget : settings.transitions()) {
+                List<ObservedAccess.Row> cell = rows.stream()
+                        .filter(r -> r.estimator() == kind && r.budget() == budget).toList();
+                out.add(new Pooled(kind, budget,
+                        SampleStat.of(cell.stream().mapToDouble(r -> r.whiteBox().mean()).toArray()),
+                        SampleStat.of(cell.stream().mapToDouble(r -> r.observed().mean()).toArray()),
+                        cell.stream().mapToDouble(r -> r.policyError().mean()).average().orElse(Double.NaN)));
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> problems(List<ObservedAccess.Row> rows) {
+        Set<String> names = new LinkedHashSet<>();
+        rows.forEach(r -> names.add(r.problem()));
+        return names;
     }
 
     // ---------------------------------------------------------------- scaling

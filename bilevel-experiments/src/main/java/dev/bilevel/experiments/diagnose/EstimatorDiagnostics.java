@@ -379,6 +379,11 @@ public final class EstimatorDiagnostics {
          * stream and its estimation stream, in that order.
          */
         Timed estimate(Kind kind, int budget, TabularBatch batch, SplitMixRandom own) {
+            return estimate(kind, budget, batch, response, own);
+        }
+
+        /** One estimate by a fresh estimator handed {@code handed} as the follower's response. */
+        Timed estimate(Kind kind, int budget, TabularBatch batch, TabularResponse handed, SplitMixRandom own) {
             Estimator<double[], TabularResponse, TabularBatch> estimator = TabularEstimators.create(mdp, new TabularEstimators.Settings(kind,
                     settings.exactCritic(), settings.sarsaAlpha(), settings.perturbation(), true), null, own.split());
             SplitMixRandom rng = own.split();
@@ -387,7 +392,7 @@ public final class EstimatorDiagnostics {
                 TabularBatch none = new TabularBatch(1, 1);
                 long t0 = System.nanoTime();
                 for (int n = 0; n < budget; n++) {
-                    double[] one = estimator.estimate(new Estimation<>(0, x, response, none, rng)).gradient();
+                    double[] one = estimator.estimate(new Estimation<>(0, x, handed, none, rng)).gradient();
                     for (int j = 0; j < g.length; j++) {
                         g[j] += one[j] / budget;
                     }
@@ -396,7 +401,7 @@ public final class EstimatorDiagnostics {
             }
             TabularBatch data = batch != null ? batch : new TabularBatch(1, 1);
             long t0 = System.nanoTime();
-            double[] g = estimator.estimate(new Estimation<>(0, x, response, data, rng)).gradient();
+            double[] g = estimator.estimate(new Estimation<>(0, x, handed, data, rng)).gradient();
             double seconds = (System.nanoTime() - t0) * 1e-9;
             return new Timed(g, seconds, usesEpisodes(kind) ? data.usedRows() : 0.0);
         }
