@@ -59,6 +59,9 @@ class CheckpointResumeTest {
                 List.of("thermal", "--method", "bchg", "critic.kind=quadratic", "iterations=4"),
                 List.of("thermal", "--method", "hpgd-td", "train_episodes=20", "critic.steps=15", "iterations=4"),
                 List.of("--problem", "../docs/examples/chain-cmdp.json", "--method", "bchg", "iterations=20"),
+                List.of("--problem", "../docs/examples/chain-cmdp.json", "--method", "bchg",
+                        "follower.behaviour=soft-q-learning", "follower.warmup_steps=10", "follower.access=observed",
+                        "episodes=3", "horizon=15", "iterations=20"),
                 List.of("--problem", "../docs/examples/random-game-30.json", "--method", "bchg", "iterations=6"));
     }
 

@@ -39,6 +39,42 @@ class LearningFollowerCliTest {
     }
 
     @Test
+    void aProblemFileFollowerLearnsInItsStreamsAndTheLeaderMayOnlyObserveIt() throws IOException {
+        for (String access : new String[] {"response", "observed"}) {
+            Path out = dir.resolve(access);
+            CliRun r = run("run", "--problem", "../docs/examples/chain-cmdp.json", "--method", "bchg",
+                    "follower.behaviour=soft-q-learning", "follower.warmup_steps=7", "follower.access=" + access,
+                    "episodes=3", "horizon=20", "iterations=12", "--out", out.toString());
+            assertThat(r.status()).as(r.err()).isZero();
+            MetricsTable table = MetricsTable.read(out.resolve("metrics.csv"));
+            double[] steps = table.column("follower_steps");
+            // 3 streams × (7 warm-up steps, then `horizon` = 20 per leader update)
+            for (int t = 0; t < steps.length; t++) {
+                assertThat(steps[t]).as("iteration " + t).isEqualTo(21 + 60.0 * t);
+            }
+            assertThat(table.column("leader_objective_optimal_follower")).hasSize(12);
+            assertThat(Files.readString(out.resolve("summary.json"))).contains("the policy the follower plays");
+        }
+        assertThat(Files.readString(dir.resolve("observed").resolve("metrics.csv")))
+                .isNotEqualTo(Files.readString(dir.resolve("response").resolve("metrics.csv")));
+    }
+
+    @Test
+    void aMarkovGameFileRefusesTheLearningFollowerAndTheObservedLeader() {
+        for (String key : new String[] {"follower.behaviour=soft-q-learning", "follower.access=observed"}) {
+            Path out = dir.resolve("never");
+            CliRun r = run("run", "--problem", "../docs/examples/random-game-30.json", key, "--out", out.toString());
+            assertThat(r.status()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines().count()).isEqualTo(1);
+            assertThat(r.err()).contains(key.substring(0, key.indexOf('=')) + ": ", "is a markov-game");
+            assertThat(out).doesNotExist();
+        }
+        CliRun unknown = run("run", "--problem", "../docs/examples/chain-cmdp.json", "follower.access=peek");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("follower.access");
+    }
+
+    @Test
     void theSameSeedGivesTheSameRun() throws IOException {
         String[] args = {"run", "four-rooms", "--method", "naive", "--seed", "2", "follower.behaviour=soft-q-learning",
             "iterations=15", "--out", ""};

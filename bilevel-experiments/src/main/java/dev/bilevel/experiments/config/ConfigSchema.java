@@ -494,6 +494,16 @@ public final class ConfigSchema {
         }
 
         /**
+         * Declares a group of keys that several schemas share, in place.
+         *
+         * @param group declares its keys on the builder it is given and returns it
+         * @return this builder
+         */
+        public Builder with(java.util.function.UnaryOperator<Builder> group) {
+            return Objects.requireNonNull(group.apply(this), "group");
+        }
+
+        /**
          * Finishes the declaration.
          *
          * @return the schema

@@ -7,6 +7,7 @@ import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
+import dev.bilevel.experiments.follower.LearningFollowerSide;
 import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.RecordedLoop;
@@ -19,16 +20,11 @@ import dev.bilevel.experiments.run.RunDirectory;
 import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.term.RewardDesignTerms;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.follower.learning.SoftQLearningFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.leader.DecisionLeader;
-import dev.bilevel.learn.leader.ObservingLeader;
-import dev.bilevel.learn.leader.TabularFollowerFit;
 import dev.bilevel.learn.loop.BilevelLoop;
-import dev.bilevel.learn.loop.Leader;
 import dev.bilevel.learn.loop.Sampler;
-import dev.bilevel.learn.sampling.LearningStream;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.fourrooms.FourRooms;
@@ -40,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The FourRooms incentive-design experiment: one leader method, one seed, from a resolved config to
@@ -91,23 +86,7 @@ public final class FourRoomsJob implements ExperimentJob {
                     + " the one environment stream (soft-q-learning: it acts, learns one update per step, and the"
                     + " leader sees its current policy)")
             .integer("follower.rounds", 5, 0, 100_000, "reset-q / carry-q: policy rounds (5 sweeps each) per iteration")
-            .real("follower.learning_rate", 0.5, new Bound(0.0, false, 1.0, true),
-                    "soft-q-learning: the step α of the follower's soft Q-learning")
-            .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
-                    "soft-q-learning: the probability ε that the follower tries a uniformly random action")
-            .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
-                    "soft-q-learning: steps per stream the follower learns before the leader first looks")
-            .choice("follower.access", "response", List.of("response", "observed"), "what the leader sees of the"
-                    + " follower: its response (exact for planning followers, its current policy for a learning one),"
-                    + " or only the stream (observed: the leader fits π̂_F by counts and V̂_F by soft TD)")
-            .real("leader.lambda_scale", 1.0, Bound.POSITIVE,
-                    "observed: the λ the leader assumes, as a multiple of the one the follower announces")
-            .real("leader.observation_decay", 0.99, new Bound(0.0, false, 1.0, true),
-                    "observed: factor on the action counts before each batch (forgets a follower that changed)")
-            .real("leader.observation_prior", 0.1, Bound.POSITIVE,
-                    "observed: pseudo-count per action of the fitted follower policy")
-            .real("leader.value_td_step", 0.1, new Bound(0.0, false, 1.0, true),
-                    "observed: soft TD step of the fitted follower value")
+            .with(LearningFollowerSide::keys)
             .bool("diagnostics.accuracy", false, "log the estimate's cosines to the exact hypergradient at the converged"
                     + " follower (cosine_to_exact) and, for reset-q / carry-q / soft-q-learning, at its current policy"
                     + " (cosine_to_exact_current); a privileged diagnostic that changes no other number")
@@ -206,25 +185,17 @@ public final class FourRoomsJob implements ExperimentJob {
         boolean accuracy = config.bool("diagnostics.accuracy");
         Stateful follower;
         Stateful environment;
-        Consumer<SplitMixRandom> warmUp = rng -> { };
-        double[] x0Final = x0;
+        LearningFollowerSide.Learning learning = null;
         TabularEvaluator<TabularResponse> evaluator;
         Sampler<double[], TabularResponse, TabularBatch> sampling;
-        if (config.string("follower.behaviour").equals("soft-q-learning")) {
-            // One environment stream: the follower acts and learns in it; the leader records it. It runs on the
-            // model's kernel, the one the objective and the exact gradients use, so that the follower's fixed point
-            // is the optimum the rows compare it with.
-            SoftQLearningFollower learner = new SoftQLearningFollower(model.states(), model.actions(),
-                    model.temperature(), model.followerDiscount(), config.real("follower.learning_rate"),
-                    config.real("follower.exploration"), followerRng);
-            LearningStream stream = new LearningStream(model.dynamics(), problemConfig.maxEpisodeSteps(), learner,
-                    envs);
-            warmUp = rng -> stream.warmUp(model.followerReward().evaluate(x0Final), config.integer(
-                    "follower.warmup_steps"), rng);
-            follower = learner;
-            environment = stream;
-            evaluator = TabularEvaluator.ofLearner(model, learner, accuracy);
-            sampling = (x, response, rng) -> stream.sample(model.followerReward().evaluate(x), streamLength, rng);
+        if (LearningFollowerSide.learns(config)) {
+            // One environment stream: the follower acts and learns in it; the leader records it.
+            learning = LearningFollowerSide.learning(model, config, problemConfig.maxEpisodeSteps(), envs,
+                    streamLength, followerRng, accuracy);
+            follower = learning.learner();
+            environment = learning.stream();
+            evaluator = learning.evaluator();
+            sampling = learning.sampler();
         } else {
             TabularMdpFollower planner = new TabularMdpFollower(model, behaviour(config.string("follower.behaviour")),
                     config.integer("follower.rounds"), followerRng);
@@ -233,19 +204,9 @@ public final class FourRoomsJob implements ExperimentJob {
             evaluator = TabularEvaluator.of(model, planner, accuracy);
             sampling = (x, response, rng) -> sampler.sample(response.policy(), envs, streamLength, rng);
         }
-        Leader<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loopLeader = leader;
-        Stateful leaderState = leader;
-        if (config.string("follower.access").equals("observed")) {
-            ObservingLeader observing = new ObservingLeader(leader, new TabularFollowerFit(model.states(),
-                    model.actions(), model.temperature() * config.real("leader.lambda_scale"),
-                    model.followerDiscount(), config.real("leader.observation_decay"),
-                    config.real("leader.observation_prior"), config.real("leader.value_td_step")),
-                    x -> model.followerReward().evaluate(x));
-            loopLeader = observing;
-            leaderState = observing;
-        }
+        LearningFollowerSide.LeaderSide side = LearningFollowerSide.leader(leader, model, config);
         BilevelLoop<double[], TabularResponse, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(
-                evaluator.follower(), sampling, loopLeader);
+                evaluator.follower(), sampling, side.leader());
 
         List<MetricColumn> columns = MetricColumn.of(evaluator.columns(),
                 Set.of("iteration", "completed_episodes", "follower_steps")::contains);
@@ -259,9 +220,11 @@ public final class FourRoomsJob implements ExperimentJob {
                 + samples + " seed=" + config.longInt("seed");
         SplitMixRandom samplingRng = runRng.split();
         SplitMixRandom learningRng = runRng.split();
-        warmUp.accept(samplingRng); // a learning follower learns before the leader first looks (restored on a resume)
+        if (learning != null) {
+            learning.warmUp(x0, samplingRng); // it learns before the leader first looks (restored on a resume)
+        }
         Ending ending = new RecordedLoop(directory, progress).run(config, label, columns, loop,
-                new RunState(follower, Stateful.of(leaderState, environment)), iterations, samplingRng, learningRng,
+                new RunState(follower, Stateful.of(side.state(), environment)), iterations, samplingRng, learningRng,
                 evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {

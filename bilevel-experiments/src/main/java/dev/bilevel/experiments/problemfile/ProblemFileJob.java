@@ -8,6 +8,7 @@ import dev.bilevel.experiments.config.Bound;
 import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
+import dev.bilevel.experiments.follower.LearningFollowerSide;
 import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.InputFile;
@@ -30,6 +31,8 @@ import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.ClippedSgd;
 import dev.bilevel.learn.leader.DecisionLeader;
 import dev.bilevel.learn.loop.BilevelLoop;
+import dev.bilevel.learn.loop.Leader;
+import dev.bilevel.learn.loop.Sampler;
 import dev.bilevel.learn.sampling.TabularBatch;
 import dev.bilevel.learn.sampling.TabularSampler;
 import dev.bilevel.problems.json.ConfigurableMdpProblem;
@@ -62,6 +65,11 @@ import java.util.Set;
  * {@code horizon} steps, estimates with the unbiased options (per-step direct term, tails per sample,
  * normalisation by the started episodes, a persistent SARSA critic from {@code Q = 0}) and takes one clipped SGD
  * step. {@code leader_objective} is the exact {@code V_L(start)} of the follower's response, every iteration.
+ *
+ * <p>In a configurable MDP the follower can instead learn on its own ({@code follower.behaviour: soft-q-learning}):
+ * {@code episodes} continuing streams each advance {@code horizon} steps per iteration, and the estimators take the
+ * training loop's options (as FourRooms' stream). The leader can see only the stream ({@code follower.access:
+ * observed}). Both are {@link LearningFollowerSide}'s.
  */
 public final class ProblemFileJob implements ExperimentJob {
 
@@ -94,6 +102,11 @@ public final class ProblemFileJob implements ExperimentJob {
                     + "final_decision.txt); null = the problem file's parameters0 or leaderLogits")
             .integer("last_window", 50, 1, Integer.MAX_VALUE, "summary: mean of leader_objective over this many "
                     + "last iterations")
+            .choice("follower.behaviour", "optimal", List.of("optimal", LearningFollowerSide.SOFT_Q_LEARNING),
+                    "configurable MDPs: the follower solved exactly against every decision (optimal), or one that"
+                    + " learns from its own experience in one environment stream (soft-q-learning: `episodes`"
+                    + " streams that each advance `horizon` steps per iteration)")
+            .with(LearningFollowerSide::keys)
             .bool("diagnostics.accuracy", false, "log the estimate's cosine to the exact hypergradient"
                     + " (cosine_to_exact); a privileged diagnostic that changes no other number")
             .build();
@@ -132,6 +145,16 @@ public final class ProblemFileJob implements ExperimentJob {
         if (!methodsFor(problem).contains(method)) {
             throw new IllegalArgumentException("method: '" + method + "' does not apply to a Markov game, expected "
                     + "one of " + String.join(", ", methodsFor(problem)));
+        }
+        if (problem instanceof MarkovGameProblem) {
+            if (LearningFollowerSide.learns(completed)) {
+                throw new IllegalArgumentException("follower.behaviour: soft-q-learning applies to configurable-MDP"
+                        + " problems; " + given + " is a markov-game");
+            }
+            if (LearningFollowerSide.observes(completed)) {
+                throw new IllegalArgumentException("follower.access: observed applies to configurable-MDP problems; "
+                        + given + " is a markov-game");
+            }
         }
         initialDecision(completed, problem);
         return completed;
@@ -212,8 +235,8 @@ public final class ProblemFileJob implements ExperimentJob {
         SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
         SplitMixRandom criticRng = root.split();
         SplitMixRandom followerRng = root.split();
-        SplitMixRandom sampling = root.split();
-        SplitMixRandom learning = root.split();
+        SplitMixRandom samplingRng = root.split();
+        SplitMixRandom learningRng = root.split();
         double[] x0 = initialDecision(config, problem);
         ClippedSgd optimizer = ClippedSgd.ungrouped(x0.length, config.real("learning_rate"),
                 config.real("max_grad_norm"));
@@ -222,22 +245,44 @@ public final class ProblemFileJob implements ExperimentJob {
         boolean exactCritic = config.string("critic").equals("exact");
         if (problem instanceof ConfigurableMdpProblem p) {
             ConfigurableMdp mdp = p.mdp();
-            TabularMdpFollower follower = new TabularMdpFollower(mdp, TabularMdpFollower.Behaviour.OPTIMAL, 0,
-                    followerRng);
-            TabularEvaluator<TabularResponse> evaluator = TabularEvaluator.of(mdp, follower,
-                    config.bool("diagnostics.accuracy"));
+            boolean accuracy = config.bool("diagnostics.accuracy");
+            boolean learns = LearningFollowerSide.learns(config);
+            Stateful follower;
+            Stateful environment = Stateful.of();
+            TabularEvaluator<TabularResponse> evaluator;
+            Sampler<double[], TabularResponse, TabularBatch> sampling;
+            LearningFollowerSide.Learning learning = null;
             TabularSampler sampler = new TabularSampler(mdp.dynamics(), horizon);
+            if (learns) {
+                learning = LearningFollowerSide.learning(mdp, config, horizon, episodes, horizon, followerRng,
+                        accuracy);
+                follower = learning.learner();
+                environment = learning.stream();
+                evaluator = learning.evaluator();
+                sampling = learning.sampler();
+            } else {
+                TabularMdpFollower planner = new TabularMdpFollower(mdp, TabularMdpFollower.Behaviour.OPTIMAL, 0,
+                        followerRng);
+                follower = planner;
+                evaluator = TabularEvaluator.of(mdp, planner, accuracy);
+                sampling = (x, r, rng) -> sampler.sampleEpisodes(r.policy(), episodes, horizon, rng);
+            }
             double[] uniform = new double[mdp.states()];
             Arrays.fill(uniform, 1.0 / mdp.states());
             RewardDesignTerms.OracleAccess oracle = new RewardDesignTerms.OracleAccess(sampler, uniform, episodes,
                     Math.max(1, config.integer("oracle_samples") / episodes));
+            // Independent episodes take the unbiased one-shot options; a continuing stream the training loop's.
             Estimator<double[], TabularResponse, TabularBatch> estimator = TabularEstimators.create(mdp,
                     new TabularEstimators.Settings(TabularEstimators.Kind.parse(config.string("method"), "method"),
-                            exactCritic, config.real("sarsa_alpha"), config.real("zero_order_perturbation"), true),
+                            exactCritic, config.real("sarsa_alpha"), config.real("zero_order_perturbation"), !learns),
                     oracle, criticRng);
-            return train(config, directory, progress, "configurable-mdp", evaluator, follower, new DecisionLeader<>(x0,
-                    estimator, optimizer), (x, r, rng) -> sampler.sampleEpisodes(r.policy(), episodes, horizon, rng),
-                    sampling, learning);
+            LearningFollowerSide.LeaderSide side = LearningFollowerSide.leader(new DecisionLeader<>(x0, estimator,
+                    optimizer), mdp, config);
+            if (learning != null) {
+                learning.warmUp(x0, samplingRng); // it learns before the leader first looks (restored on a resume)
+            }
+            return train(config, directory, progress, "configurable-mdp", evaluator, follower, side.leader(),
+                    Stateful.of(side.state(), environment), sampling, samplingRng, learningRng);
         }
         MarkovGame game = ((MarkovGameProblem) problem).game();
         TabularGameFollower follower = new TabularGameFollower(game, TabularGameFollower.Behaviour.EXACT, 0,
@@ -248,15 +293,16 @@ public final class ProblemFileJob implements ExperimentJob {
         Estimator<double[], TabularGameResponse, TabularBatch> estimator = GameEstimators.create(
                 config.string("method"), game, exactCritic, config.real("sarsa_alpha"),
                 config.real("zero_order_perturbation"), "method");
-        return train(config, directory, progress, "markov-game", evaluator, follower, new DecisionLeader<>(x0, estimator,
-                optimizer), (theta, r, rng) -> sampler.sampleEpisodes(evaluator.behaviour(theta, r), episodes,
-                        horizon, rng), sampling, learning);
+        DecisionLeader<TabularGameResponse, TabularBatch> leader = new DecisionLeader<>(x0, estimator, optimizer);
+        return train(config, directory, progress, "markov-game", evaluator, follower, leader, leader,
+                (theta, r, rng) -> sampler.sampleEpisodes(evaluator.behaviour(theta, r), episodes, horizon, rng),
+                samplingRng, learningRng);
     }
 
     private <R extends FollowerResponse> Map<String, Object> train(ResolvedConfig config, RunDirectory directory,
             ProgressReporter progress, String kind, TabularEvaluator<R> evaluator, Stateful follower,
-            DecisionLeader<R, TabularBatch> leader, dev.bilevel.learn.loop.Sampler<double[], R, TabularBatch> sampler,
-            SplitMixRandom sampling, SplitMixRandom learning) {
+            Leader<double[], R, TabularBatch, DecisionLeader.Update> leader, Stateful leaderState,
+            Sampler<double[], R, TabularBatch> sampler, SplitMixRandom sampling, SplitMixRandom learning) {
         int iterations = config.integer("iterations");
         BilevelLoop<double[], R, TabularBatch, DecisionLeader.Update> loop = new BilevelLoop<>(evaluator.follower(),
                 sampler, leader);
@@ -268,7 +314,7 @@ public final class ProblemFileJob implements ExperimentJob {
         double[] last = {Double.NaN};
         double[] best = {Double.NEGATIVE_INFINITY};
         Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
-                new RunState(follower, leader), iterations, sampling, learning, evaluator, (it, row) -> {
+                new RunState(follower, leaderState), iterations, sampling, learning, evaluator, (it, row) -> {
                     double objective = row[1];
                     if (it == 0) {
                         first[0] = objective;
@@ -296,7 +342,9 @@ public final class ProblemFileJob implements ExperimentJob {
         if (!ending.isCompleted()) {
             summary.put("error", ending.message());
         }
-        summary.put("leader_objective_meaning", "exact V_L(start) of the follower's response");
+        summary.put("leader_objective_meaning", evaluator.columns().contains("leader_objective_optimal_follower")
+                ? "exact V_L(start) of the policy the follower plays (not its best response)"
+                : "exact V_L(start) of the follower's response");
         summary.put("leader_objective_initial", first[0]);
         summary.put("leader_objective_final", last[0]);
         summary.put("leader_objective_best", iterations > 0 ? best[0] : Double.NaN);

@@ -18,10 +18,14 @@ import dev.bilevel.learn.follower.TabularResponse;
  * small {@code λ} makes its policy greedy long before its table is right, so that the actions it stopped trying
  * keep their early, low values (and its soft values with them).
  *
+ * <p>It learns at its own rate: with {@code u} updates per environment step, each step's transition is followed by
+ * {@code u − 1} updates on transitions drawn uniformly from its memory of its last ones (experience replay, rewards as
+ * it received them). With {@code u = 1} it learns from each transition once, as it happens.
+ *
  * <p>It knows nothing of the leader but the rewards the environment gives it. Asked for a response
- * ({@link #respond}), it answers with what it currently plays: {@code softmax(Q/λ)}, its soft value estimate and
- * {@code λ}, the leader's white-box view of a learner that is never quite converged (its exploration aside, see
- * {@link #respond}). It starts from {@code Q = 0} (the uniform policy).
+ * ({@link #respond}), it answers with what it currently plays, exploration included, its soft value estimate and
+ * {@code λ}: the leader's white-box view of a learner that is never quite converged. It starts from {@code Q = 0}
+ * (the uniform policy).
  */
 public final class SoftQLearningFollower implements Follower<double[], TabularResponse>, TabularLearner, Stateful {
 
@@ -34,6 +38,8 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
     private final SplitMixRandom rng;
     private final double[] q;
     private final double[] row;
+    private final int updatesPerStep;
+    private final TransitionMemory memory;
     private long updates;
 
     /**
@@ -47,6 +53,24 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
      */
     public SoftQLearningFollower(int states, int actions, double temperature, double discount, double stepSize,
             double exploration, SplitMixRandom rng) {
+        this(states, actions, temperature, discount, stepSize, exploration, 1, 1, rng);
+    }
+
+    /**
+     * A follower that learns {@code updatesPerStep} times per environment step, replaying its memory.
+     *
+     * @param states the number of states
+     * @param actions the number of actions
+     * @param temperature {@code λ > 0}
+     * @param discount {@code γ_F ∈ [0, 1)}
+     * @param stepSize {@code α ∈ (0, 1]}
+     * @param exploration {@code ε ∈ [0, 1]}, the probability of a uniformly random action
+     * @param updatesPerStep {@code u ≥ 1}
+     * @param replayCapacity how many of its last transitions it remembers, ≥ 1 (unused when {@code u = 1})
+     * @param rng the follower's own randomness, for its actions and its replay draws
+     */
+    public SoftQLearningFollower(int states, int actions, double temperature, double discount, double stepSize,
+            double exploration, int updatesPerStep, int replayCapacity, SplitMixRandom rng) {
         if (states < 1 || actions < 1) {
             throw new IllegalArgumentException("need ≥ 1 state and action, got " + states + " and " + actions);
         }
@@ -60,6 +84,11 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
         if (!(exploration >= 0.0 && exploration <= 1.0)) {
             throw new IllegalArgumentException("follower.exploration: must be in [0, 1], got " + exploration);
         }
+        if (updatesPerStep < 1) {
+            throw new IllegalArgumentException("follower.updates_per_step: must be ≥ 1, got " + updatesPerStep);
+        }
+        this.updatesPerStep = updatesPerStep;
+        this.memory = updatesPerStep > 1 ? new TransitionMemory(replayCapacity) : null;
         this.states = states;
         this.actions = actions;
         this.temperature = temperature;
@@ -110,6 +139,18 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
      */
     @Override
     public void learn(int state, int action, double reward, int next, boolean terminal) {
+        update(state, action, reward, next, terminal);
+        if (memory != null) {
+            memory.add(state, action, reward, next, terminal);
+            for (int k = 1; k < updatesPerStep; k++) {
+                int i = rng.nextInt(memory.size());
+                update(memory.state(i), memory.action(i), memory.reward(i), memory.next(i), memory.terminal(i));
+            }
+        }
+        updates++;
+    }
+
+    private void update(int state, int action, double reward, int next, boolean terminal) {
         double target = reward;
         if (!terminal) {
             target += discount * LogSumExp.soft(q, next * actions, actions, temperature);
@@ -119,34 +160,41 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
         if (!Double.isFinite(q[i])) {
             throw new ArithmeticException("the soft Q-learning follower diverged at Q(" + state + ", " + action + ")");
         }
-        updates++;
     }
 
-    /** The number of transitions it has learned from. */
+    /** The number of environment steps it has learned from (each with {@code u} updates). */
     public long updates() {
         return updates;
     }
 
     /**
-     * What it currently believes and, but for its exploration, plays: {@code softmax(Q/λ)}, its soft values and
-     * {@code λ}, whatever the leader's decision (it learns the decision by its rewards). With {@code ε > 0} the
-     * actions in the stream come from {@code (1 − ε)·softmax(Q/λ) + ε·uniform}, not from this policy exactly: a
-     * white-box leader that takes the answer at face value is off by that much.
+     * What it currently plays, believes and announces: its policy {@code (1 − ε)·softmax(Q/λ) + ε/A}, the
+     * distribution its actions in the stream are drawn from; its soft values {@code λ·log Σ_a exp(Q(s,a)/λ)}; and
+     * {@code λ}. The answer is the same whatever the leader's decision (it learns the decision by its rewards).
+     * Handing the leader {@code softmax(Q/λ)} alone would centre the leader's on-policy estimates by a policy the
+     * data do not come from.
      */
     @Override
     public TabularResponse respond(double[] decision) {
         double[] policy = new double[q.length];
         double[] value = new double[states];
+        double uniform = exploration / actions;
         for (int s = 0; s < states; s++) {
             value[s] = LogSumExp.softmax(q, s * actions, actions, temperature, policy, s * actions);
+            for (int i = s * actions, end = i + actions; i < end; i++) {
+                policy[i] = (1.0 - exploration) * policy[i] + uniform;
+            }
         }
         return new TabularResponse(states, actions, policy, value, temperature, discount);
     }
 
-    /** Its table, its update count and its random stream. */
+    /** Its table, its step count, its random stream and its memory. */
     @Override
     public void saveState(StateWriter out) {
         out.begin("SoftQLearningFollower").writeDoubles(q).writeLong(updates).writeRandom(rng);
+        if (memory != null) {
+            memory.saveState(out);
+        }
     }
 
     @Override
@@ -154,5 +202,8 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
         in.begin("SoftQLearningFollower").readDoubles(q);
         updates = in.readLong();
         in.readRandom(rng);
+        if (memory != null) {
+            memory.restoreState(in);
+        }
     }
 }

@@ -1,0 +1,178 @@
+package dev.bilevel.experiments.follower;
+
+import dev.bilevel.core.cmdp.ConfigurableMdp;
+import dev.bilevel.core.random.SplitMixRandom;
+import dev.bilevel.core.state.Stateful;
+import dev.bilevel.experiments.config.Bound;
+import dev.bilevel.experiments.config.ConfigSchema;
+import dev.bilevel.experiments.config.ResolvedConfig;
+import dev.bilevel.experiments.evaluate.TabularEvaluator;
+import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.learning.SoftQLearningFollower;
+import dev.bilevel.learn.leader.DecisionLeader;
+import dev.bilevel.learn.leader.ObservingLeader;
+import dev.bilevel.learn.leader.TabularFollowerFit;
+import dev.bilevel.learn.loop.Leader;
+import dev.bilevel.learn.loop.Sampler;
+import dev.bilevel.learn.sampling.LearningStream;
+import dev.bilevel.learn.sampling.TabularBatch;
+import java.util.List;
+
+/**
+ * The follower side of a tabular reward-design run that its config can make decentralised, shared by every job
+ * that offers it (FourRooms, configurable-MDP problem files):
+ * <ul>
+ *   <li>{@code follower.behaviour: soft-q-learning}: a follower that learns from its own experience by soft
+ *       Q-learning, one update per step, in one environment stream on the model's kernel that never pauses
+ *       ({@link LearningStream}); the leader records the stream;</li>
+ *   <li>{@code follower.access: observed}: a leader that never sees the follower's answer and fits it from the
+ *       stream instead ({@link ObservingLeader}, {@link TabularFollowerFit}).</li>
+ * </ul>
+ */
+public final class LearningFollowerSide {
+
+    /** The value of {@code follower.behaviour} that selects the learning follower. */
+    public static final String SOFT_Q_LEARNING = "soft-q-learning";
+
+    private LearningFollowerSide() {
+    }
+
+    /**
+     * Declares the learning follower's keys and the leader's access keys, in this order: {@code follower.learning_rate},
+     * {@code follower.exploration}, {@code follower.warmup_steps}, {@code follower.updates_per_step},
+     * {@code follower.replay_capacity}, {@code follower.access}, {@code leader.lambda_scale},
+     * {@code leader.observation_decay}, {@code leader.observation_prior}, {@code leader.value_td_step}.
+     *
+     * @param keys the schema being declared
+     * @return {@code keys}
+     */
+    public static ConfigSchema.Builder keys(ConfigSchema.Builder keys) {
+        return keys
+                .real("follower.learning_rate", 0.5, new Bound(0.0, false, 1.0, true),
+                        "soft-q-learning: the step α of the follower's soft Q-learning")
+                .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
+                        "soft-q-learning: the probability ε that the follower tries a uniformly random action")
+                .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
+                        "soft-q-learning: steps per stream the follower learns before the leader first looks")
+                .integer("follower.updates_per_step", 1, 1, 1000, "soft-q-learning: the follower's own rate,"
+                        + " updates per environment step (beyond the first, on transitions replayed from its memory)")
+                .integer("follower.replay_capacity", 10_000, 1, 100_000_000,
+                        "soft-q-learning with updates_per_step > 1: the follower's memory, its last transitions")
+                .choice("follower.access", "response", List.of("response", "observed"), "what the leader"
+                        + " sees of the follower: its response (exact for planning followers, its current policy for a"
+                        + " learning one), or only the stream (observed: the leader fits π̂_F by counts and V̂_F by"
+                        + " soft TD)")
+                .real("leader.lambda_scale", 1.0, Bound.POSITIVE,
+                        "observed: the λ the leader assumes, as a multiple of the one the follower announces")
+                .real("leader.observation_decay", 0.99, new Bound(0.0, false, 1.0, true),
+                        "observed: factor on the action counts before each batch (forgets a follower that changed)")
+                .real("leader.observation_prior", 0.1, Bound.POSITIVE,
+                        "observed: pseudo-count per action of the fitted follower policy")
+                .real("leader.value_td_step", 0.1, new Bound(0.0, false, 1.0, true),
+                        "observed: soft TD step of the fitted follower value");
+    }
+
+    /**
+     * Whether the config asks for the learning follower.
+     *
+     * @param config a config with {@code follower.behaviour}
+     * @return true for {@code soft-q-learning}
+     */
+    public static boolean learns(ResolvedConfig config) {
+        return config.string("follower.behaviour").equals(SOFT_Q_LEARNING);
+    }
+
+    /**
+     * Whether the config gives the leader observed-only access.
+     *
+     * @param config a config with {@link #keys}
+     * @return true for {@code follower.access: observed}
+     */
+    public static boolean observes(ResolvedConfig config) {
+        return config.string("follower.access").equals("observed");
+    }
+
+    /**
+     * A soft-Q-learning follower and the stream it learns in.
+     *
+     * @param learner the follower
+     * @param stream the environment it acts in
+     * @param evaluator the rows of a run against it (the leader's value of the policy it plays, of its best
+     *     response, and the gap)
+     * @param sampler what the leader records each iteration: {@code streamLength} steps of every stream, under the
+     *     leader's current decision
+     * @param warmUpSteps steps per stream it learns before the leader first looks
+     * @param model the model it learns on
+     */
+    public record Learning(SoftQLearningFollower learner, LearningStream stream,
+            TabularEvaluator<TabularResponse> evaluator, Sampler<double[], TabularResponse, TabularBatch> sampler,
+            int warmUpSteps, ConfigurableMdp model) {
+
+        /**
+         * Lets the follower learn under the leader's first decision before the leader first looks (nothing is
+         * recorded; a resumed run restores the stream after it).
+         *
+         * @param x0 the leader's first decision
+         * @param rng the environment's randomness
+         */
+        public void warmUp(double[] x0, SplitMixRandom rng) {
+            stream.warmUp(model.followerReward().evaluate(x0), warmUpSteps, rng);
+        }
+    }
+
+    /**
+     * Builds the learning follower of a config. The stream runs on the model's kernel, the one the objective and the
+     * exact gradients use, so that the follower's fixed point is the optimum the rows compare it with.
+     *
+     * @param model the model
+     * @param config a config with {@link #keys}
+     * @param maxEpisodeSteps the time limit per episode
+     * @param streams environments side by side
+     * @param streamLength steps per stream the leader records each iteration
+     * @param rng the follower's randomness
+     * @param accuracy whether the evaluator logs the estimate's cosines to the exact hypergradient
+     * @return the follower, its stream and its evaluator
+     */
+    public static Learning learning(ConfigurableMdp model, ResolvedConfig config, int maxEpisodeSteps, int streams,
+            int streamLength, SplitMixRandom rng, boolean accuracy) {
+        SoftQLearningFollower learner = new SoftQLearningFollower(model.states(), model.actions(), model.temperature(),
+                model.followerDiscount(), config.real("follower.learning_rate"), config.real("follower.exploration"),
+                config.integer("follower.updates_per_step"), config.integer("follower.replay_capacity"), rng);
+        LearningStream stream = new LearningStream(model.dynamics(), maxEpisodeSteps, learner, streams);
+        return new Learning(learner, stream, TabularEvaluator.ofLearner(model, learner, accuracy),
+                (x, response, random) -> stream.sample(model.followerReward().evaluate(x), streamLength, random),
+                config.integer("follower.warmup_steps"), model);
+    }
+
+    /**
+     * The leader the loop runs: {@code leader} itself, or with {@code follower.access: observed} a leader that drops
+     * the follower's answer and hands {@code leader} the response it fits to the stream.
+     *
+     * @param leader the leader whose estimator runs
+     * @param model the model (the fit takes its sizes, the follower's announced λ and γ_F, and the follower's
+     *     reward as the environment emits it)
+     * @param config a config with {@link #keys}
+     * @return the leader and its state
+     */
+    public static LeaderSide leader(DecisionLeader<TabularResponse, TabularBatch> leader, ConfigurableMdp model,
+            ResolvedConfig config) {
+        if (!observes(config)) {
+            return new LeaderSide(leader, leader);
+        }
+        ObservingLeader observing = new ObservingLeader(leader, new TabularFollowerFit(model.states(), model.actions(),
+                model.temperature() * config.real("leader.lambda_scale"), model.followerDiscount(),
+                config.real("leader.observation_decay"), config.real("leader.observation_prior"),
+                config.real("leader.value_td_step")), x -> model.followerReward().evaluate(x));
+        return new LeaderSide(observing, observing);
+    }
+
+    /**
+     * The leader a loop runs and what a checkpoint saves of it.
+     *
+     * @param leader the leader
+     * @param state its state
+     */
+    public record LeaderSide(Leader<double[], TabularResponse, TabularBatch, DecisionLeader.Update> leader,
+            Stateful state) {
+    }
+}

@@ -1,0 +1,87 @@
+package dev.bilevel.learn.follower.learning;
+
+import dev.bilevel.core.state.StateReader;
+import dev.bilevel.core.state.StateWriter;
+import dev.bilevel.core.state.Stateful;
+
+/**
+ * A learning follower's memory of its own last transitions, for replayed updates: a ring of {@code (s, a, r, s',
+ * terminal)} on flat arrays that overwrites the oldest once full. The rewards are those the follower received, under
+ * whatever decision the leader held then.
+ */
+final class TransitionMemory implements Stateful {
+
+    private final int[] states;
+    private final int[] actions;
+    private final double[] rewards;
+    private final int[] next;
+    private final boolean[] terminal;
+    private int size;
+    private int head;
+
+    /**
+     * @param capacity transitions kept, ≥ 1
+     */
+    TransitionMemory(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("follower.replay_capacity: must be ≥ 1, got " + capacity);
+        }
+        states = new int[capacity];
+        actions = new int[capacity];
+        rewards = new double[capacity];
+        next = new int[capacity];
+        terminal = new boolean[capacity];
+    }
+
+    void add(int state, int action, double reward, int successor, boolean ended) {
+        states[head] = state;
+        actions[head] = action;
+        rewards[head] = reward;
+        next[head] = successor;
+        terminal[head] = ended;
+        head = (head + 1) % states.length;
+        size = Math.min(size + 1, states.length);
+    }
+
+    int size() {
+        return size;
+    }
+
+    int state(int i) {
+        return states[i];
+    }
+
+    int action(int i) {
+        return actions[i];
+    }
+
+    double reward(int i) {
+        return rewards[i];
+    }
+
+    int next(int i) {
+        return next[i];
+    }
+
+    boolean terminal(int i) {
+        return terminal[i];
+    }
+
+    /** Its transitions, its fill and its write position. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.begin("TransitionMemory").writeInt(size).writeInt(head).writeInts(states).writeInts(actions)
+                .writeDoubles(rewards).writeInts(next).writeBooleans(terminal);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        size = in.begin("TransitionMemory").readInt();
+        head = in.readInt();
+        in.readInts(states);
+        in.readInts(actions);
+        in.readDoubles(rewards);
+        in.readInts(next);
+        in.readBooleans(terminal);
+    }
+}
