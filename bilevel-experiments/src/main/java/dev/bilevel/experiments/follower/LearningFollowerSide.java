@@ -65,7 +65,8 @@ public final class LearningFollowerSide {
                 .real("leader.lambda_scale", 1.0, Bound.POSITIVE,
                         "observed: the λ the leader assumes, as a multiple of the one the follower announces")
                 .real("leader.observation_decay", 0.99, new Bound(0.0, false, 1.0, true),
-                        "observed: factor on the action counts before each batch (forgets a follower that changed)")
+                        "observed: factor on the action counts per 100 observed transitions (forgets a follower that"
+                                + " changed; 0.99: a memory of about 10,000 transitions)")
                 .real("leader.observation_prior", 0.1, Bound.POSITIVE,
                         "observed: pseudo-count per action of the fitted follower policy")
                 .real("leader.value_td_step", 0.1, new Bound(0.0, false, 1.0, true),

@@ -12,8 +12,9 @@ import dev.bilevel.learn.sampling.TabularBatch;
  *
  * <ul>
  *   <li><b>π̂_F</b> by maximum likelihood on the follower's actions: decayed counts {@code n(s,a)} with a
- *       pseudo-count {@code c} per action, {@code π̂(a|s) = (n(s,a) + c)/(n(s) + A·c)}. Each batch first multiplies
- *       the counts by the decay, so that a follower that changes is followed.</li>
+ *       pseudo-count {@code c} per action, {@code π̂(a|s) = (n(s,a) + c)/(n(s) + A·c)}. Each batch of {@code N}
+ *       transitions first multiplies the counts by {@code decay^(N/100)}, so that a follower that changes is
+ *       followed, over a memory measured in transitions whatever the batch size (about 10,000 at 0.99).</li>
  *   <li><b>V̂_F</b> by soft TD on the follower's rewards, as the environment the leader hosts emits them, from the
  *       Boltzmann identity {@code Q_F − V_F = λ·log π_F}: {@code V̂(s) ← V̂(s) + β·(r_F − λ·log π̂(a|s) +
  *       γ_F·V̂(s') − V̂(s))}, without the bootstrap where the episode terminated.</li>
@@ -39,7 +40,7 @@ public final class TabularFollowerFit implements Stateful {
      * @param actions the number of actions
      * @param temperature the λ the leader assumes
      * @param discount the follower's announced γ_F
-     * @param decay the factor on the counts before each batch, in {@code (0, 1]}
+     * @param decay the factor on the counts per 100 observed transitions, in {@code (0, 1]}
      * @param pseudoCount {@code c > 0}
      * @param valueStep the soft TD step β, in {@code (0, 1]}
      */
@@ -70,8 +71,13 @@ public final class TabularFollowerFit implements Stateful {
      * @param followerReward the follower's reward table {@code r_F(s,a)} the environment emitted during the batch
      */
     public void observe(TabularBatch batch, double[] followerReward) {
+        int rows = 0;
+        for (int e = 0; e < batch.streams(); e++) {
+            rows += batch.streamEnd(e) - batch.streamStart(e);
+        }
+        double factor = Math.pow(decay, rows / 100.0);
         for (int i = 0; i < counts.length; i++) {
-            counts[i] *= decay;
+            counts[i] *= factor;
         }
         int[] s = batch.states();
         int[] a = batch.actions();

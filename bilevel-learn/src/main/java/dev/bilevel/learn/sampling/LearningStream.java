@@ -1,5 +1,6 @@
 package dev.bilevel.learn.sampling;
 
+import dev.bilevel.core.random.Categorical;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
@@ -129,7 +130,7 @@ public final class LearningStream implements Stateful {
 
     private int reset(SplitMixRandom rng) {
         double[] initial = dynamics.initialDistribution();
-        return TabularSampler.draw(initial, 0, initial.length, rng);
+        return Categorical.draw(initial, 0, initial.length, rng);
     }
 
     /** Where every stream stands: its state and its episode time. */

@@ -1,5 +1,6 @@
 package dev.bilevel.learn.sampling;
 
+import dev.bilevel.core.random.Categorical;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 
@@ -68,11 +69,11 @@ public final class TabularSampler {
         boolean[] terminated = batch.terminated();
         boolean[] truncated = batch.truncated();
         for (int e = 0; e < streams; e++) {
-            int s = draw(resetDistribution, 0, resetDistribution.length, rng);
+            int s = Categorical.draw(resetDistribution, 0, resetDistribution.length, rng);
             int tau = 0;
             for (int k = 0; k < length; k++) {
                 int i = e * length + k;
-                int a = draw(policy, s * actionsCount, actionsCount, rng);
+                int a = Categorical.draw(policy, s * actionsCount, actionsCount, rng);
                 states[i] = s;
                 actions[i] = a;
                 times[i] = tau;
@@ -86,7 +87,7 @@ public final class TabularSampler {
                         batch.setStreamLength(e, k + 1);
                         break;
                     }
-                    s = draw(resetDistribution, 0, resetDistribution.length, rng);
+                    s = Categorical.draw(resetDistribution, 0, resetDistribution.length, rng);
                     tau = 0;
                 } else {
                     s = successor(dynamics, s * actionsCount + a, rng);
@@ -108,22 +109,5 @@ public final class TabularSampler {
             }
         }
         return dynamics.successor(end - 1);
-    }
-
-    /** Draws an index from the slice {@code p[offset..offset+n)} (a probability vector). */
-    static int draw(double[] p, int offset, int n, SplitMixRandom rng) {
-        double u = rng.nextDouble();
-        int last = 0;
-        for (int i = 0; i < n; i++) {
-            double pi = p[offset + i];
-            if (pi > 0.0) {
-                last = i;
-                u -= pi;
-                if (u < 0.0) {
-                    return i;
-                }
-            }
-        }
-        return last;
     }
 }

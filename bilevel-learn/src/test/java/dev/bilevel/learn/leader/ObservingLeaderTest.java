@@ -80,6 +80,24 @@ class ObservingLeaderTest {
         assertThat(seen.get(0).temperature()).as("the assumed λ, not the follower's").isEqualTo(0.2);
     }
 
+    /** The counts forget by transitions observed, not by batches: a batch of 200 decays them as two of 100. */
+    @Test
+    void theCountsDecayPerHundredObservedTransitions() {
+        double c = 0.1;
+        TabularFollowerFit fit = new TabularFollowerFit(1, 2, 0.5, 0.9, 0.5, c, 0.1);
+        fit.observe(oneStateBatch(100, 0), new double[2]);
+        fit.observe(oneStateBatch(200, 1), new double[2]);
+        // 100 of action 0, then × 0.5^2 before 200 of action 1
+        double expected = (100 * 0.25 + c) / (100 * 0.25 + 200 + 2 * c);
+        assertThat(fit.response().policy()[0]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    private static TabularBatch oneStateBatch(int rows, int action) {
+        TabularBatch batch = new TabularBatch(1, rows);
+        Arrays.fill(batch.actions(), action);
+        return batch;
+    }
+
     private static double[] uniform(ConfigurableMdp mdp) {
         double[] p = new double[mdp.states() * mdp.actions()];
         Arrays.fill(p, 1.0 / mdp.actions());

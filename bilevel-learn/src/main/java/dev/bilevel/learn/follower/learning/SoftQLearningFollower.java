@@ -1,6 +1,7 @@
 package dev.bilevel.learn.follower.learning;
 
 import dev.bilevel.core.math.LogSumExp;
+import dev.bilevel.core.random.Categorical;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
@@ -113,18 +114,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
             return rng.nextInt(actions);
         }
         LogSumExp.softmax(q, state * actions, actions, temperature, row, 0);
-        double u = rng.nextDouble();
-        int last = 0;
-        for (int a = 0; a < actions; a++) {
-            if (row[a] > 0.0) {
-                last = a;
-                u -= row[a];
-                if (u < 0.0) {
-                    return a;
-                }
-            }
-        }
-        return last;
+        return Categorical.draw(row, 0, actions, rng);
     }
 
     /**
