@@ -75,6 +75,36 @@ class LearningFollowerCliTest {
     }
 
     @Test
+    void aDiscreteToyFollowerLearnsInTheTrainingEpisodes() throws IOException {
+        Path out = dir.resolve("toy");
+        CliRun r = run("run", "discrete-toy", "--method", "bchg", "follower.behaviour=soft-q-learning",
+                "follower.warmup_episodes=4", "follower.updates_per_step=2", "iterations=6", "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        MetricsTable table = MetricsTable.read(out.resolve("metrics.csv"));
+        double[] steps = table.column("follower_sweeps");
+        // 4 warm-up episodes, then 3 training episodes of 150 steps per iteration
+        for (int t = 0; t < steps.length; t++) {
+            assertThat(steps[t]).as("iteration " + t).isEqualTo(150.0 * (4 + 3 * (t + 1)));
+        }
+        assertThat(Arrays.stream(table.column("kl_gap")).boxed()).allMatch(kl -> kl > 0.0);
+        assertThat(table.column("leader_objective_optimal_follower")).hasSize(6);
+    }
+
+    @Test
+    void badRatesAreOneLineAndStatusTwo() {
+        for (String[] args : new String[][] {{"discrete-toy", "follower.updates_per_step=0"},
+            {"four-rooms", "follower.updates_per_step=-1"}, {"four-rooms", "follower.replay_capacity=0"},
+            {"discrete-toy", "follower.leader_estimate_step=0"}, {"four-rooms", "follower.access=peek"}}) {
+            Path out = dir.resolve("never");
+            CliRun r = run("run", args[0], "follower.behaviour=soft-q-learning", args[1], "--out", out.toString());
+            assertThat(r.status()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines().count()).isEqualTo(1);
+            assertThat(r.err()).contains(args[1].substring(0, args[1].indexOf('=')));
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameRun() throws IOException {
         String[] args = {"run", "four-rooms", "--method", "naive", "--seed", "2", "follower.behaviour=soft-q-learning",
             "iterations=15", "--out", ""};

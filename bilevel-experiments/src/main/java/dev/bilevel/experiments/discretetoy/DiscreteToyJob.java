@@ -24,6 +24,7 @@ import dev.bilevel.learn.estimator.method.NaiveEstimator;
 import dev.bilevel.learn.estimator.term.CategoricalPolicyTerms;
 import dev.bilevel.learn.estimator.term.InfluenceOptions;
 import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.learning.GameSoftQLearningFollower;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.leader.ActorCriticReport;
 import dev.bilevel.learn.leader.DiscreteGameLeader;
@@ -53,6 +54,8 @@ import java.util.Set;
  */
 public final class DiscreteToyJob implements ExperimentJob {
 
+    private static final String SOFT_Q_LEARNING = "soft-q-learning";
+
     /** Every key a DiscreteToy4 run accepts. */
     public static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .choice("problem", "discrete-toy", List.of("discrete-toy"), "problem")
@@ -68,9 +71,23 @@ public final class DiscreteToyJob implements ExperimentJob {
                     "uniform leader actions while total steps ≤ this (reference 0: the first iteration; −1: never)")
             .choice("follower.operator", "averaged", List.of("averaged", "sequential"),
                     "follower backup: averaged over the leader's action before the soft-max (reference) or after")
-            .choice("follower.behaviour", "reference", List.of("reference", "exact", "reset-q", "carry-q"),
-                    "reference (tol 1e-6, ≤ 1,000 sweeps, warm), exact, or suboptimal reset-q / carry-q")
+            .choice("follower.behaviour", "reference", List.of("reference", "exact", "reset-q", "carry-q",
+                    SOFT_Q_LEARNING), "reference (tol 1e-6, ≤ 1,000 sweeps, warm), exact, suboptimal reset-q /"
+                    + " carry-q, or a follower that learns from its own experience in the training episodes"
+                    + " (soft-q-learning: it acts, learns one update per step, and the leader sees the policy it plays)")
             .integer("follower.stop_sweeps", 10, 0, 1_000_000, "reset-q / carry-q: sweeps per iteration")
+            .real("follower.learning_rate", 0.5, new Bound(0.0, false, 1.0, true),
+                    "soft-q-learning: the step α of the follower's soft Q-learning")
+            .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
+                    "soft-q-learning: the probability ε that the follower tries a uniformly random action")
+            .real("follower.leader_estimate_step", 0.01, new Bound(0.0, false, 1.0, true),
+                    "soft-q-learning: step of the follower's running estimate of the leader's policy (for its backup)")
+            .integer("follower.warmup_episodes", 0, 0, Integer.MAX_VALUE,
+                    "soft-q-learning: episodes the follower learns under the leader's first policy before it moves")
+            .integer("follower.updates_per_step", 1, 1, 1000, "soft-q-learning: the follower's own rate,"
+                    + " updates per environment step (beyond the first, on transitions replayed from its memory)")
+            .integer("follower.replay_capacity", 10_000, 1, 100_000_000,
+                    "soft-q-learning with updates_per_step > 1: the follower's memory, its last transitions")
             .integer("leader.hidden_width", 64, 1, 100_000, "units per hidden layer (policy and critic)")
             .integer("leader.hidden_layers", 2, 0, 100, "hidden layers (ReLU)")
             .real("leader.policy_lr", 1e-4, Bound.POSITIVE, "Adam step of the policy")
@@ -195,8 +212,7 @@ public final class DiscreteToyJob implements ExperimentJob {
                                 config.real("leader.response_weight"))));
         Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator =
                 method.equals("bchg") ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
-        TabularGameFollower.Behaviour behaviour = Identifiers.parse(TabularGameFollower.Behaviour.class,
-                config.string("follower.behaviour"), "follower.behaviour", "follower behaviour");
+        boolean learns = config.string("follower.behaviour").equals(SOFT_Q_LEARNING);
         int iterations = config.integer("iterations");
         int horizon = config.integer("horizon");
         GameObjective objective = GameObjective.parse(config.optionalString("evaluation.objective").orElseThrow(),
@@ -205,16 +221,38 @@ public final class DiscreteToyJob implements ExperimentJob {
         SplitMixRandom root = new SplitMixRandom(config.longInt("seed"));
         DiscreteGameLeader leader = new DiscreteGameLeader(game.states(), game.leaderActions(),
                 game.followerActions(), game.leaderDiscount(), leaderSettings, estimator, root.split());
-        TabularGameFollower follower = new TabularGameFollower(game, behaviour, config.integer("follower.stop_sweeps"),
-                root.split());
+        SplitMixRandom followerRng = root.split();
         SplitMixRandom sampling = root.split();
         SplitMixRandom evaluation = root.split();
-        TabularGameEvaluator evaluator = new TabularGameEvaluator(game, horizon, follower,
-                new TabularGameEvaluator.Settings(config.integer("evaluation.interval"),
-                        config.integer("evaluation.episodes"), objective, DiscreteToy4.A), evaluation);
+        TabularGameEvaluator.Settings evaluating = new TabularGameEvaluator.Settings(
+                config.integer("evaluation.interval"), config.integer("evaluation.episodes"), objective, DiscreteToy4.A);
         GameEpisodeSampler episodes = new GameEpisodeSampler(game, horizon);
+        Stateful follower;
+        TabularGameEvaluator evaluator;
+        ReplayCollector.Player<double[], TabularGameResponse, GammaReplayBuffer> player;
+        GameSoftQLearningFollower learner = null;
+        if (learns) {
+            // The follower acts and learns in the training episodes; evaluation episodes only watch what it plays.
+            learner = new GameSoftQLearningFollower(game.states(), game.leaderActions(), game.followerActions(),
+                    game.temperature(), game.followerDiscount(), game.operator(),
+                    config.real("follower.learning_rate"), config.real("follower.exploration"),
+                    config.real("follower.leader_estimate_step"), config.integer("follower.updates_per_step"),
+                    config.integer("follower.replay_capacity"), followerRng);
+            GameSoftQLearningFollower acting = learner;
+            follower = learner;
+            evaluator = TabularGameEvaluator.ofLearner(game, horizon, learner, evaluating, evaluation);
+            player = (policy, response, explore, n, buffer, returns, rng) -> episodes.play(policy, acting, explore, n,
+                    buffer, returns, rng);
+        } else {
+            TabularGameFollower planner = new TabularGameFollower(game, Identifiers.parse(
+                    TabularGameFollower.Behaviour.class, config.string("follower.behaviour"), "follower.behaviour",
+                    "follower behaviour"), config.integer("follower.stop_sweeps"), followerRng);
+            follower = planner;
+            evaluator = new TabularGameEvaluator(game, horizon, planner, evaluating, evaluation);
+            player = episodes::play;
+        }
         ReplayCollector<double[], TabularGameResponse, GammaReplayBuffer> collector = new ReplayCollector<>(
-                episodes::play, new GammaReplayBuffer(config.optionalInteger("replay.capacity").getAsInt(),
+                player, new GammaReplayBuffer(config.optionalInteger("replay.capacity").getAsInt(),
                         game.leaderDiscount(), config.bool("replay.reference_subsequence_edge")),
                 config.integer("episodes"), config.longInt("explore_steps"));
         BilevelLoop<double[], TabularGameResponse, Replay<GammaReplayBuffer>, ActorCriticReport> loop =
@@ -233,6 +271,10 @@ public final class DiscreteToyJob implements ExperimentJob {
         WindowMean optimalTail = new WindowMean();
         double[] first = {Double.NaN};
         double[] last = {Double.NaN};
+        if (learner != null) { // it learns before the leader first moves (restored on a resume)
+            episodes.play(leader.decision(), learner, false, config.integer("follower.warmup_episodes"), null, null,
+                    sampling);
+        }
         Ending ending = new RecordedLoop(directory, progress).run(config, describe(config), columns, loop,
                 new RunState(follower, Stateful.of(leader, collector, Stateful.streams(evaluation))), iterations,
                 sampling, sampling, evaluator, (it, row) -> {

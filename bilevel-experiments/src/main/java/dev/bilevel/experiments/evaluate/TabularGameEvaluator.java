@@ -2,10 +2,12 @@ package dev.bilevel.experiments.evaluate;
 
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.MarkovGame;
+import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.PolicyEvaluation;
 import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.learning.GameSoftQLearningFollower;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.leader.ActorCriticReport;
 import dev.bilevel.learn.loop.Step;
@@ -71,11 +73,42 @@ public final class TabularGameEvaluator
      */
     public TabularGameEvaluator(MarkovGame game, int horizon, TabularGameFollower follower, Settings settings,
             SplitMixRandom evaluation) {
+        this(game, horizon, new RecordingFollower<>(follower, r -> new Solve(follower.solution().sweeps(),
+                follower.behaviour().suboptimal() ? follower.optimalResponse() : r, follower.optimalityGap())),
+                follower.behaviour().suboptimal(), settings, evaluation);
+    }
+
+    /**
+     * An evaluator of runs against a follower that learns on its own. Its rows compare what the follower plays with
+     * its best response to the same leader policy, solved exactly for the diagnostic (the leader never sees it), and
+     * {@code follower_sweeps} counts the transitions it has learned from.
+     *
+     * @param game the game
+     * @param horizon steps per episode
+     * @param learner the follower
+     * @param settings evaluation settings
+     * @param evaluation the evaluation episodes' stream
+     * @return the evaluator
+     */
+    public static TabularGameEvaluator ofLearner(MarkovGame game, int horizon, GameSoftQLearningFollower learner,
+            Settings settings, SplitMixRandom evaluation) {
+        SoftQIteration exact = SoftQIteration.exact();
+        return new TabularGameEvaluator(game, horizon, new RecordingFollower<double[], TabularGameResponse, Solve>(
+                learner, (policy, r) -> {
+                    // solved from scratch every time, so that a resumed run logs the same bits
+                    TabularGameResponse optimal = TabularGameFollower.response(game, exact.solve(game, policy, null));
+                    return new Solve((int) Math.min(Integer.MAX_VALUE, learner.steps()), optimal,
+                            TabularGameFollower.meanKl(r.policy(), optimal.policy(), game.followerActions()));
+                }), true, settings, evaluation);
+    }
+
+    private TabularGameEvaluator(MarkovGame game, int horizon,
+            RecordingFollower<double[], TabularGameResponse, Solve> follower, boolean suboptimal, Settings settings,
+            SplitMixRandom evaluation) {
         this.game = game;
         this.horizon = horizon;
-        this.suboptimal = follower.behaviour().suboptimal();
-        this.follower = new RecordingFollower<>(follower, r -> new Solve(follower.solution().sweeps(),
-                suboptimal ? follower.optimalResponse() : r, follower.optimalityGap()));
+        this.suboptimal = suboptimal;
+        this.follower = follower;
         this.settings = settings;
         this.sampler = new GameEpisodeSampler(game, horizon);
         this.evaluation = evaluation;

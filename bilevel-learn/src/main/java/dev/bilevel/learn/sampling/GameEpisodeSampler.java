@@ -4,6 +4,8 @@ import dev.bilevel.core.game.MarkovGame;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.tabular.TabularDynamics;
 import dev.bilevel.learn.follower.TabularGameResponse;
+import dev.bilevel.learn.follower.learning.GameLearner;
+import java.util.function.IntBinaryOperator;
 
 /**
  * Plays two-player episodes of a tabular Markov game: in each state the leader draws
@@ -48,10 +50,37 @@ public final class GameEpisodeSampler {
      */
     public int play(double[] leaderPolicy, TabularGameResponse follower, boolean exploreLeader, int episodes,
             GammaReplayBuffer buffer, double[] returns, SplitMixRandom rng) {
-        TabularDynamics dynamics = game.dynamics();
         int nb = game.leaderActions();
         int na = game.followerActions();
         double[] followerPolicy = follower.policy();
+        return play(leaderPolicy, (s, b) -> draw(followerPolicy, (s * nb + b) * na, na, rng), null, exploreLeader,
+                episodes, buffer, returns, rng);
+    }
+
+    /**
+     * Plays {@code episodes} episodes with a follower that acts by its own choice and learns from every
+     * transition as it happens, appending them to {@code buffer} (may be {@code null}) as {@link #play(double[],
+     * TabularGameResponse, boolean, int, GammaReplayBuffer, double[], SplitMixRandom)} does.
+     *
+     * @param leaderPolicy {@code π_θ(b|s)} at {@code [s·B + b]}
+     * @param learner the follower
+     * @param exploreLeader draw the leader's actions uniformly instead of from {@code leaderPolicy}
+     * @param episodes episodes to play
+     * @param buffer receives the transitions, or {@code null}
+     * @param returns receives the returns as in the other {@code play}, or {@code null}
+     * @param rng the environment's randomness (the learner draws its actions from its own)
+     * @return the number of transitions played
+     */
+    public int play(double[] leaderPolicy, GameLearner learner, boolean exploreLeader, int episodes,
+            GammaReplayBuffer buffer, double[] returns, SplitMixRandom rng) {
+        return play(leaderPolicy, learner::act, learner, exploreLeader, episodes, buffer, returns, rng);
+    }
+
+    private int play(double[] leaderPolicy, IntBinaryOperator followerAction, GameLearner learner,
+            boolean exploreLeader, int episodes, GammaReplayBuffer buffer, double[] returns, SplitMixRandom rng) {
+        TabularDynamics dynamics = game.dynamics();
+        int nb = game.leaderActions();
+        int na = game.followerActions();
         double[] initial = dynamics.initialDistribution();
         int steps = 0;
         for (int e = 0; e < episodes; e++) {
@@ -64,7 +93,7 @@ public final class GameEpisodeSampler {
             double followerWeight = 1.0;
             for (int t = 0; t < horizon; t++) {
                 int b = exploreLeader ? rng.nextInt(nb) : draw(leaderPolicy, s * nb, nb, rng);
-                int a = draw(followerPolicy, (s * nb + b) * na, na, rng);
+                int a = followerAction.applyAsInt(s, b);
                 int row = (s * nb + b) * na + a;
                 double rl = game.leaderReward(row);
                 double rf = game.followerReward(row);
@@ -73,6 +102,9 @@ public final class GameEpisodeSampler {
                 boolean lastStep = terminated || t == horizon - 1;
                 if (buffer != null) {
                     buffer.add(s, b, a, rl, rf, next, terminated, lastStep, t);
+                }
+                if (learner != null) {
+                    learner.learn(s, b, a, rf, next, terminated);
                 }
                 leaderDiscounted += leaderWeight * rl;
                 leaderTotal += rl;

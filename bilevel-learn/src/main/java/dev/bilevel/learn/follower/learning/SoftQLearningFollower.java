@@ -131,7 +131,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
     public void learn(int state, int action, double reward, int next, boolean terminal) {
         update(state, action, reward, next, terminal);
         if (memory != null) {
-            memory.add(state, action, reward, next, terminal);
+            memory.add(state, 0, action, reward, next, terminal);
             for (int k = 1; k < updatesPerStep; k++) {
                 int i = rng.nextInt(memory.size());
                 update(memory.state(i), memory.action(i), memory.reward(i), memory.next(i), memory.terminal(i));

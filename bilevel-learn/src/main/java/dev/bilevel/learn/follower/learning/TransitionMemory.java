@@ -5,13 +5,14 @@ import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.core.state.Stateful;
 
 /**
- * A learning follower's memory of its own last transitions, for replayed updates: a ring of {@code (s, a, r, s',
- * terminal)} on flat arrays that overwrites the oldest once full. The rewards are those the follower received, under
+ * A learning follower's memory of its own last transitions, for replayed updates: a ring of {@code (s, b, a, r, s',
+ * terminal)} on flat arrays ({@code b}, the leader's action, is 0 in an MDP) that overwrites the oldest once full. The rewards are those the follower received, under
  * whatever decision the leader held then.
  */
 final class TransitionMemory implements Stateful {
 
     private final int[] states;
+    private final int[] leaderActions;
     private final int[] actions;
     private final double[] rewards;
     private final int[] next;
@@ -27,14 +28,16 @@ final class TransitionMemory implements Stateful {
             throw new IllegalArgumentException("follower.replay_capacity: must be ≥ 1, got " + capacity);
         }
         states = new int[capacity];
+        leaderActions = new int[capacity];
         actions = new int[capacity];
         rewards = new double[capacity];
         next = new int[capacity];
         terminal = new boolean[capacity];
     }
 
-    void add(int state, int action, double reward, int successor, boolean ended) {
+    void add(int state, int leaderAction, int action, double reward, int successor, boolean ended) {
         states[head] = state;
+        leaderActions[head] = leaderAction;
         actions[head] = action;
         rewards[head] = reward;
         next[head] = successor;
@@ -49,6 +52,10 @@ final class TransitionMemory implements Stateful {
 
     int state(int i) {
         return states[i];
+    }
+
+    int leaderAction(int i) {
+        return leaderActions[i];
     }
 
     int action(int i) {
@@ -70,7 +77,7 @@ final class TransitionMemory implements Stateful {
     /** Its transitions, its fill and its write position. */
     @Override
     public void saveState(StateWriter out) {
-        out.begin("TransitionMemory").writeInt(size).writeInt(head).writeInts(states).writeInts(actions)
+        out.begin("TransitionMemory").writeInt(size).writeInt(head).writeInts(states).writeInts(leaderActions).writeInts(actions)
                 .writeDoubles(rewards).writeInts(next).writeBooleans(terminal);
     }
 
@@ -79,6 +86,7 @@ final class TransitionMemory implements Stateful {
         size = in.begin("TransitionMemory").readInt();
         head = in.readInt();
         in.readInts(states);
+        in.readInts(leaderActions);
         in.readInts(actions);
         in.readDoubles(rewards);
         in.readInts(next);

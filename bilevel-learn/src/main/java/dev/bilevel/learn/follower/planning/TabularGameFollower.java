@@ -163,11 +163,19 @@ public final class TabularGameFollower implements Follower<double[], TabularGame
         optimal = new SoftQIteration(1e-6, Math.max(0, 1000 - cut.sweeps()))
                 .solveFrom(game, leaderPolicy, cut.q().clone());
         current = cut;
-        optimalityGap = meanKl(current.policy(), optimal.policy());
+        optimalityGap = meanKl(current.policy(), optimal.policy(), game.followerActions());
     }
 
-    private double meanKl(double[] p, double[] q) {
-        int na = game.followerActions();
+    /**
+     * Mean over {@code (s,b)} of {@code KL(p(·|s,b) ‖ q(·|s,b))}, each probability floored at {@code 1e-10} inside
+     * the logarithms.
+     *
+     * @param p a follower policy at {@code [(s·B + b)·A + a]}
+     * @param q another, of the same shape
+     * @param na {@code A}
+     * @return the mean KL
+     */
+    public static double meanKl(double[] p, double[] q, int na) {
         int pairs = p.length / na;
         double total = 0.0;
         for (int sb = 0; sb < pairs; sb++) {
