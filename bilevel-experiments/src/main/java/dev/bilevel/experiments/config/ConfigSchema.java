@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -499,7 +500,7 @@ public final class ConfigSchema {
          * @param group declares its keys on the builder it is given and returns it
          * @return this builder
          */
-        public Builder with(java.util.function.UnaryOperator<Builder> group) {
+        public Builder with(UnaryOperator<Builder> group) {
             return Objects.requireNonNull(group.apply(this), "group");
         }
 

@@ -51,6 +51,10 @@ import java.util.Set;
  * {@code leader_objective} is the evaluation named by {@code evaluation.objective}: by default the
  * Monte-Carlo discounted leader return over 10 episodes for R1 and the undiscounted one for R2, the
  * metrics of the paper's figures.
+ *
+ * <p>Beyond the paper, {@code follower.behaviour: soft-q-learning} replaces the planning follower by one that learns
+ * from the training episodes it plays ({@link GameSoftQLearningFollower}); the leader sees the policy it plays, and
+ * the rows add the leader's return against its exactly solved best response and the KL gap.
  */
 public final class DiscreteToyJob implements ExperimentJob {
 
