@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +49,8 @@ final class ReproduceCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(paramLabel = "PROBLEM", arity = "0..1",
-            description = "The experiment: four-rooms, discrete-toy, lqr-game or thermal (or --problem).")
+            description = "The experiment: four-rooms, discrete-toy, lqr-game or thermal; the sub-optimal-follower"
+                    + " study: four-rooms-subopt or discrete-toy-subopt (or --problem).")
     private String problem;
 
     @Option(names = "--problem", paramLabel = "FILE.json",
@@ -117,7 +119,9 @@ final class ReproduceCommand implements Callable<Integer> {
             stdout.println("shard " + shard + " done; when every shard has finished: bilevel aggregate " + dir);
             return result.allCompleted() ? 0 : Main.RUN_FAILED;
         }
-        Aggregate a = AggregateCommand.aggregate(dir, "--out", null, null, null, null, null);
+        Optional<ReproduceSpecs.Study> study = problemFile == null ? ReproduceSpecs.study(problem) : Optional.empty();
+        Aggregate a = AggregateCommand.aggregate(dir, "--out", study.map(ReproduceSpecs.Study::metric).orElse(null),
+                null, null, study.map(ReproduceSpecs.Study::by).orElse(null), null);
         AggregateCommand.print(a, stdout);
         double minutes = (System.nanoTime() - start) / 60e9;
         String note = String.format(Locale.ROOT, "Made by bilevel reproduce %s%s: %d trials, %d run by this "

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The sweeps behind {@code bilevel reproduce PROBLEM [--quick]}: the resources
+ * The sweeps behind {@code bilevel reproduce PROBLEM [--quick]} (a paper experiment, or one of the {@link #STUDIES}):
+ * the resources
  * {@code dev/bilevel/experiments/reproduce/PROBLEM.yaml} (the paper's full protocol) and
  * {@code PROBLEM-quick.yaml} (fewer seeds or settings, minutes on a laptop). They are ordinary sweep
  * specs; {@code configs} paths in them are relative to the repository root. Adding a problem to
@@ -46,15 +48,53 @@ public final class ReproduceSpecs {
     }
 
     /**
-     * The problems this build can reproduce: registered jobs that have both specs.
+     * A study beyond the paper's four experiments, reproduced like them: its two specs are resources named after it,
+     * and its report groups the trials by its own keys and scores them by its own metric.
      *
-     * @return problem names
+     * @param name the name {@code bilevel reproduce} takes
+     * @param by the keys that make a setting of its report
+     * @param metric the {@code metrics.csv} column its report scores
+     */
+    public record Study(String name, List<String> by, String metric) {
+
+        /** Copies. */
+        public Study {
+            by = List.copyOf(by);
+        }
+    }
+
+    /** The studies: the journal's sub-optimal-follower study (method.md §5.5) on FourRooms and DiscreteToy4. */
+    public static final List<Study> STUDIES = List.of(
+            new Study("four-rooms-subopt", List.of("samples", "follower.behaviour", "follower.rounds"),
+                    "leader_objective_optimal_follower"),
+            new Study("discrete-toy-subopt", List.of("follower.behaviour", "follower.stop_sweeps"),
+                    "leader_objective_optimal_follower"));
+
+    /**
+     * The study of a name.
+     *
+     * @param name a name {@code bilevel reproduce} was given
+     * @return the study, or empty for a paper experiment or an unknown name
+     */
+    public static Optional<Study> study(String name) {
+        return STUDIES.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /**
+     * What this build can reproduce: registered jobs that have both specs, then the {@link #STUDIES}.
+     *
+     * @return problem and study names
      */
     public static List<String> available() {
         List<String> out = new ArrayList<>();
         for (ExperimentJob job : ExperimentJobs.all()) {
             if (text(name(job.problem(), false)) != null && text(name(job.problem(), true)) != null) {
                 out.add(job.problem());
+            }
+        }
+        for (Study study : STUDIES) {
+            if (text(name(study.name(), false)) != null && text(name(study.name(), true)) != null) {
+                out.add(study.name());
             }
         }
         return out;

@@ -227,6 +227,24 @@ class SweepSpecTest {
         assertThat(ReproduceSpecs.available()).contains("four-rooms", "discrete-toy");
     }
 
+    /** The sub-optimal-follower study: the journal's full grid, a quick one, and the report's own keys. */
+    @Test
+    void theSubOptimalStudyReproducesTheJournalsGrid() throws IOException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        assertThat(ReproduceSpecs.load("four-rooms-subopt", false, root).trials()).hasSize(3 * 4 * 2 * 6 * 20);
+        assertThat(ReproduceSpecs.load("four-rooms-subopt", true, root).trials()).hasSize(3 * 2 * 3 * 2);
+        long r1;
+        try (Stream<Path> walk = Files.walk(root.resolve("configs/discrete-toy/R1"))) {
+            r1 = walk.filter(p -> p.toString().endsWith(".yaml")).count();
+        }
+        assertThat(ReproduceSpecs.load("discrete-toy-subopt", false, root).trials()).hasSize((int) r1 * 2 * 6 * 10);
+        assertThat(ReproduceSpecs.load("discrete-toy-subopt", true, root).trials()).hasSize(2 * 2 * 2 * 2);
+        assertThat(ReproduceSpecs.available()).contains("four-rooms-subopt", "discrete-toy-subopt");
+        assertThat(ReproduceSpecs.study("four-rooms-subopt").orElseThrow().metric())
+                .isEqualTo("leader_objective_optimal_follower");
+        assertThat(ReproduceSpecs.study("four-rooms")).isEmpty();
+    }
+
     private static Set<String> ids(SweepSpec spec) {
         return spec.trials().stream().map(SweepSpec.Trial::id).collect(Collectors.toCollection(HashSet::new));
     }
