@@ -410,12 +410,17 @@ public record Aggregate(Path directory, ProblemProfile profile, String metric, S
     }
 
     /**
-     * The header of the method column: the method keys joined by {@code /}.
+     * The header of the method column: the method keys joined by {@code /}. When {@code --by} made {@code method} a
+     * setting key there is one method per setting, and the column is {@code method_group} so that no header is
+     * written twice.
      *
-     * @return e.g. {@code method} or {@code method/off_policy}
+     * @return e.g. {@code method}, {@code method/off_policy} or {@code method_group}
      */
     public String methodColumn() {
-        return methodKeys.isEmpty() ? "method" : String.join("/", methodKeys);
+        if (!methodKeys.isEmpty()) {
+            return String.join("/", methodKeys);
+        }
+        return settingKeys.contains("method") ? "method_group" : "method";
     }
 
     /** Every config value of a trial, flattened, as text. */

@@ -120,6 +120,13 @@ class AggregateTest {
         Aggregate flat = aggregate(new Aggregate.Options(null, null, 4, List.of(), null));
         assertThat(flat.hyperKeys()).containsExactly("learning_rate");
         assertThat(flat.selected()).hasSize(2);
+        // With the method among the setting keys, no CSV header is written twice.
+        Aggregate byMethod = aggregate(new Aggregate.Options(null, null, 4, List.of("method"), null));
+        for (String csv : List.of(AggregateFiles.pointsCsv(byMethod), AggregateFiles.selectedCsv(byMethod))) {
+            List<String> header = List.of(csv.lines().findFirst().orElseThrow().split(","));
+            assertThat(header).doesNotHaveDuplicates().contains("method", "method_group");
+        }
+        assertThat(a.methodColumn()).isEqualTo("method");
     }
 
     @Test
