@@ -10,6 +10,7 @@ import dev.bilevel.experiments.config.Identifiers;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.GameObjective;
 import dev.bilevel.experiments.evaluate.TabularGameEvaluator;
+import dev.bilevel.experiments.follower.LearningFollowerSide;
 import dev.bilevel.experiments.job.Ending;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.job.RecordedLoop;
@@ -58,8 +59,6 @@ import java.util.Set;
  */
 public final class DiscreteToyJob implements ExperimentJob {
 
-    private static final String SOFT_Q_LEARNING = "soft-q-learning";
-
     /** Every key a DiscreteToy4 run accepts. */
     public static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .choice("problem", "discrete-toy", List.of("discrete-toy"), "problem")
@@ -76,22 +75,15 @@ public final class DiscreteToyJob implements ExperimentJob {
             .choice("follower.operator", "averaged", List.of("averaged", "sequential"),
                     "follower backup: averaged over the leader's action before the soft-max (reference) or after")
             .choice("follower.behaviour", "reference", List.of("reference", "exact", "reset-q", "carry-q",
-                    SOFT_Q_LEARNING), "reference (tol 1e-6, ≤ 1,000 sweeps, warm), exact, suboptimal reset-q /"
-                    + " carry-q, or a follower that learns from its own experience in the training episodes"
-                    + " (soft-q-learning: it acts, learns one update per step, and the leader sees the policy it plays)")
+                    LearningFollowerSide.SOFT_Q_LEARNING), "reference (tol 1e-6, ≤ 1,000 sweeps, warm), exact,"
+                    + " suboptimal reset-q / carry-q, or a follower that learns from its own experience in the training"
+                    + " episodes (soft-q-learning: it acts and learns as it plays; the leader sees the policy it plays)")
             .integer("follower.stop_sweeps", 10, 0, 1_000_000, "reset-q / carry-q: sweeps per iteration")
-            .real("follower.learning_rate", 0.5, new Bound(0.0, false, 1.0, true),
-                    "soft-q-learning: the step α of the follower's soft Q-learning")
-            .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
-                    "soft-q-learning: the probability ε that the follower tries a uniformly random action")
+            .with(LearningFollowerSide::learnerKeys)
             .real("follower.leader_estimate_step", 0.01, new Bound(0.0, false, 1.0, true),
                     "soft-q-learning: step of the follower's running estimate of the leader's policy (for its backup)")
             .integer("follower.warmup_episodes", 0, 0, Integer.MAX_VALUE,
                     "soft-q-learning: episodes the follower learns under the leader's first policy before it moves")
-            .integer("follower.updates_per_step", 1, 1, 1000, "soft-q-learning: the follower's own rate,"
-                    + " updates per environment step (beyond the first, on transitions replayed from its memory)")
-            .integer("follower.replay_capacity", 10_000, 1, 100_000_000,
-                    "soft-q-learning with updates_per_step > 1: the follower's memory, its last transitions")
             .integer("leader.hidden_width", 64, 1, 100_000, "units per hidden layer (policy and critic)")
             .integer("leader.hidden_layers", 2, 0, 100, "hidden layers (ReLU)")
             .real("leader.policy_lr", 1e-4, Bound.POSITIVE, "Adam step of the policy")
@@ -216,7 +208,7 @@ public final class DiscreteToyJob implements ExperimentJob {
                                 config.real("leader.response_weight"))));
         Estimator<double[], TabularGameResponse, Minibatch<GammaReplayBuffer, double[]>> estimator =
                 method.equals("bchg") ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
-        boolean learns = config.string("follower.behaviour").equals(SOFT_Q_LEARNING);
+        boolean learns = LearningFollowerSide.learns(config);
         int iterations = config.integer("iterations");
         int horizon = config.integer("horizon");
         GameObjective objective = GameObjective.parse(config.optionalString("evaluation.objective").orElseThrow(),
@@ -229,7 +221,8 @@ public final class DiscreteToyJob implements ExperimentJob {
         SplitMixRandom sampling = root.split();
         SplitMixRandom evaluation = root.split();
         TabularGameEvaluator.Settings evaluating = new TabularGameEvaluator.Settings(
-                config.integer("evaluation.interval"), config.integer("evaluation.episodes"), objective, DiscreteToy4.A);
+                config.integer("evaluation.interval"), config.integer("evaluation.episodes"), objective,
+                DiscreteToy4.A);
         GameEpisodeSampler episodes = new GameEpisodeSampler(game, horizon);
         Stateful follower;
         TabularGameEvaluator evaluator;

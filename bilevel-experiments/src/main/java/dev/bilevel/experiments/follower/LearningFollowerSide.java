@@ -38,26 +38,36 @@ public final class LearningFollowerSide {
     }
 
     /**
-     * Declares the learning follower's keys and the leader's access keys, in this order: {@code follower.learning_rate},
-     * {@code follower.exploration}, {@code follower.warmup_steps}, {@code follower.updates_per_step},
-     * {@code follower.replay_capacity}, {@code follower.access}, {@code leader.lambda_scale},
-     * {@code leader.observation_decay}, {@code leader.observation_prior}, {@code leader.value_td_step}.
+     * Declares the keys every soft-Q-learning follower takes, in this order: {@code follower.learning_rate},
+     * {@code follower.exploration}, {@code follower.updates_per_step}, {@code follower.replay_capacity}.
      *
      * @param keys the schema being declared
      * @return {@code keys}
      */
-    public static ConfigSchema.Builder keys(ConfigSchema.Builder keys) {
+    public static ConfigSchema.Builder learnerKeys(ConfigSchema.Builder keys) {
         return keys
                 .real("follower.learning_rate", 0.5, new Bound(0.0, false, 1.0, true),
                         "soft-q-learning: the step α of the follower's soft Q-learning")
                 .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
                         "soft-q-learning: the probability ε that the follower tries a uniformly random action")
-                .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
-                        "soft-q-learning: steps per stream the follower learns before the leader first looks")
                 .integer("follower.updates_per_step", 1, 1, 1000, "soft-q-learning: the follower's own rate,"
                         + " updates per environment step (beyond the first, on transitions replayed from its memory)")
                 .integer("follower.replay_capacity", 10_000, 1, 100_000_000,
-                        "soft-q-learning with updates_per_step > 1: the follower's memory, its last transitions")
+                        "soft-q-learning with updates_per_step > 1: the follower's memory, its last transitions");
+    }
+
+    /**
+     * Declares the learning follower's keys ({@link #learnerKeys}, then {@code follower.warmup_steps}) and the
+     * leader's access keys: {@code follower.access}, {@code leader.lambda_scale}, {@code leader.observation_decay},
+     * {@code leader.observation_prior}, {@code leader.value_td_step}.
+     *
+     * @param keys the schema being declared
+     * @return {@code keys}
+     */
+    public static ConfigSchema.Builder keys(ConfigSchema.Builder keys) {
+        return learnerKeys(keys)
+                .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
+                        "soft-q-learning: steps per stream the follower learns before the leader first looks")
                 .choice("follower.access", "response", List.of("response", "observed"), "what the leader"
                         + " sees of the follower: its response (exact for planning followers, its current policy for a"
                         + " learning one), or only the stream (observed: the leader fits π̂_F by counts and V̂_F by"

@@ -73,17 +73,9 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
             throw new IllegalArgumentException("need λ > 0 and γ_F in [0, 1), got " + temperature + " and "
                     + discount);
         }
-        if (!(stepSize > 0.0 && stepSize <= 1.0)) {
-            throw new IllegalArgumentException("follower.learning_rate: must be in (0, 1], got " + stepSize);
-        }
-        if (!(exploration >= 0.0 && exploration <= 1.0)) {
-            throw new IllegalArgumentException("follower.exploration: must be in [0, 1], got " + exploration);
-        }
+        SoftQLearningFollower.checkRates(stepSize, exploration, updatesPerStep);
         if (!(leaderStep > 0.0 && leaderStep <= 1.0)) {
             throw new IllegalArgumentException("follower.leader_estimate_step: must be in (0, 1], got " + leaderStep);
-        }
-        if (updatesPerStep < 1) {
-            throw new IllegalArgumentException("follower.updates_per_step: must be ≥ 1, got " + updatesPerStep);
         }
         this.updatesPerStep = updatesPerStep;
         this.memory = updatesPerStep > 1 ? new TransitionMemory(replayCapacity) : null;

@@ -79,15 +79,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
             throw new IllegalArgumentException("need λ > 0 and γ_F in [0, 1), got " + temperature + " and "
                     + discount);
         }
-        if (!(stepSize > 0.0 && stepSize <= 1.0)) {
-            throw new IllegalArgumentException("follower.learning_rate: must be in (0, 1], got " + stepSize);
-        }
-        if (!(exploration >= 0.0 && exploration <= 1.0)) {
-            throw new IllegalArgumentException("follower.exploration: must be in [0, 1], got " + exploration);
-        }
-        if (updatesPerStep < 1) {
-            throw new IllegalArgumentException("follower.updates_per_step: must be ≥ 1, got " + updatesPerStep);
-        }
+        checkRates(stepSize, exploration, updatesPerStep);
         this.updatesPerStep = updatesPerStep;
         this.memory = updatesPerStep > 1 ? new TransitionMemory(replayCapacity) : null;
         this.states = states;
@@ -99,6 +91,23 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
         this.rng = rng;
         this.q = new double[states * actions];
         this.row = new double[actions];
+    }
+
+    /**
+     * Checks what every soft Q-learning follower is given, naming the config key.
+     *
+     * @throws IllegalArgumentException unless {@code α ∈ (0, 1]}, {@code ε ∈ [0, 1]} and {@code u ≥ 1}
+     */
+    static void checkRates(double stepSize, double exploration, int updatesPerStep) {
+        if (!(stepSize > 0.0 && stepSize <= 1.0)) {
+            throw new IllegalArgumentException("follower.learning_rate: must be in (0, 1], got " + stepSize);
+        }
+        if (!(exploration >= 0.0 && exploration <= 1.0)) {
+            throw new IllegalArgumentException("follower.exploration: must be in [0, 1], got " + exploration);
+        }
+        if (updatesPerStep < 1) {
+            throw new IllegalArgumentException("follower.updates_per_step: must be ≥ 1, got " + updatesPerStep);
+        }
     }
 
     /**
