@@ -71,11 +71,7 @@ public final class TabularFollowerFit implements Stateful {
      * @param followerReward the follower's reward table {@code r_F(s,a)} the environment emitted during the batch
      */
     public void observe(TabularBatch batch, double[] followerReward) {
-        int rows = 0;
-        for (int e = 0; e < batch.streams(); e++) {
-            rows += batch.streamEnd(e) - batch.streamStart(e);
-        }
-        double factor = Math.pow(decay, rows / 100.0);
+        double factor = Math.pow(decay, batch.usedRows() / 100.0);
         for (int i = 0; i < counts.length; i++) {
             counts[i] *= factor;
         }

@@ -2,7 +2,6 @@ package dev.bilevel.learn.follower.learning;
 
 import dev.bilevel.core.game.FollowerOperator;
 import dev.bilevel.core.math.LogSumExp;
-import dev.bilevel.core.random.Categorical;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
@@ -73,7 +72,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
             throw new IllegalArgumentException("need λ > 0 and γ_F in [0, 1), got " + temperature + " and "
                     + discount);
         }
-        SoftQLearningFollower.checkRates(stepSize, exploration, updatesPerStep);
+        ExploringSoftmax.checkRates(stepSize, exploration, updatesPerStep);
         if (!(leaderStep > 0.0 && leaderStep <= 1.0)) {
             throw new IllegalArgumentException("follower.leader_estimate_step: must be in (0, 1], got " + leaderStep);
         }
@@ -102,11 +101,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
         for (int b = 0; b < leaderActions; b++) {
             leaderPolicy[o + b] += leaderStep * ((b == leaderAction ? 1.0 : 0.0) - leaderPolicy[o + b]);
         }
-        if (exploration > 0.0 && rng.nextDouble() < exploration) {
-            return rng.nextInt(actions);
-        }
-        LogSumExp.softmax(q, (o + leaderAction) * actions, actions, temperature, row, 0);
-        return Categorical.draw(row, 0, actions, rng);
+        return ExploringSoftmax.draw(q, (o + leaderAction) * actions, actions, temperature, exploration, row, rng);
     }
 
     /**
@@ -167,15 +162,8 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
      */
     @Override
     public TabularGameResponse respond(double[] decision) {
-        double[] policy = new double[q.length];
         double[] value = new double[states * leaderActions];
-        double uniform = exploration / actions;
-        for (int sb = 0; sb < value.length; sb++) {
-            value[sb] = LogSumExp.softmax(q, sb * actions, actions, temperature, policy, sb * actions);
-            for (int i = sb * actions, end = i + actions; i < end; i++) {
-                policy[i] = (1.0 - exploration) * policy[i] + uniform;
-            }
-        }
+        double[] policy = ExploringSoftmax.played(q, actions, temperature, exploration, value);
         return new TabularGameResponse(states, leaderActions, actions, policy, value, temperature, discount);
     }
 

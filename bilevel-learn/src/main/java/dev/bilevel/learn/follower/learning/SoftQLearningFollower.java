@@ -1,7 +1,6 @@
 package dev.bilevel.learn.follower.learning;
 
 import dev.bilevel.core.math.LogSumExp;
-import dev.bilevel.core.random.Categorical;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
@@ -79,7 +78,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
             throw new IllegalArgumentException("need λ > 0 and γ_F in [0, 1), got " + temperature + " and "
                     + discount);
         }
-        checkRates(stepSize, exploration, updatesPerStep);
+        ExploringSoftmax.checkRates(stepSize, exploration, updatesPerStep);
         this.updatesPerStep = updatesPerStep;
         this.memory = updatesPerStep > 1 ? new TransitionMemory(replayCapacity) : null;
         this.states = states;
@@ -94,23 +93,6 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
     }
 
     /**
-     * Checks what every soft Q-learning follower is given, naming the config key.
-     *
-     * @throws IllegalArgumentException unless {@code α ∈ (0, 1]}, {@code ε ∈ [0, 1]} and {@code u ≥ 1}
-     */
-    static void checkRates(double stepSize, double exploration, int updatesPerStep) {
-        if (!(stepSize > 0.0 && stepSize <= 1.0)) {
-            throw new IllegalArgumentException("follower.learning_rate: must be in (0, 1], got " + stepSize);
-        }
-        if (!(exploration >= 0.0 && exploration <= 1.0)) {
-            throw new IllegalArgumentException("follower.exploration: must be in [0, 1], got " + exploration);
-        }
-        if (updatesPerStep < 1) {
-            throw new IllegalArgumentException("follower.updates_per_step: must be ≥ 1, got " + updatesPerStep);
-        }
-    }
-
-    /**
      * Draws the follower's action in {@code state}: uniformly with probability {@code ε}, else from its current
      * policy.
      *
@@ -119,11 +101,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
      */
     @Override
     public int act(int state) {
-        if (exploration > 0.0 && rng.nextDouble() < exploration) {
-            return rng.nextInt(actions);
-        }
-        LogSumExp.softmax(q, state * actions, actions, temperature, row, 0);
-        return Categorical.draw(row, 0, actions, rng);
+        return ExploringSoftmax.draw(q, state * actions, actions, temperature, exploration, row, rng);
     }
 
     /**
@@ -175,15 +153,8 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
      */
     @Override
     public TabularResponse respond(double[] decision) {
-        double[] policy = new double[q.length];
         double[] value = new double[states];
-        double uniform = exploration / actions;
-        for (int s = 0; s < states; s++) {
-            value[s] = LogSumExp.softmax(q, s * actions, actions, temperature, policy, s * actions);
-            for (int i = s * actions, end = i + actions; i < end; i++) {
-                policy[i] = (1.0 - exploration) * policy[i] + uniform;
-            }
-        }
+        double[] policy = ExploringSoftmax.played(q, actions, temperature, exploration, value);
         return new TabularResponse(states, actions, policy, value, temperature, discount);
     }
 
