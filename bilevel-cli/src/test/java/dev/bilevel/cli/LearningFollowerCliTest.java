@@ -59,6 +59,32 @@ class LearningFollowerCliTest {
                 .isNotEqualTo(Files.readString(dir.resolve("response").resolve("metrics.csv")));
     }
 
+    /**
+     * The soft actor-critic follower takes the same place: it learns from every step of the stream, its automatic
+     * temperature is what it announces, and a problem file takes it too.
+     */
+    @Test
+    void aSoftActorCriticFollowerLearnsInTheStreamLikeTheSoftQLearner() throws IOException {
+        Path out = dir.resolve("sac");
+        CliRun r = run("run", "four-rooms", "--method", "bchg", "--samples", "200", "--seed", "1", "num_envs=2",
+                "follower.behaviour=soft-actor-critic", "follower.temperature=auto", "follower.warmup_steps=30",
+                "iterations=20", "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        MetricsTable table = MetricsTable.read(out.resolve("metrics.csv"));
+        double[] steps = table.column("follower_steps");
+        for (int t = 0; t < steps.length; t++) {
+            assertThat(steps[t]).as("iteration " + t).isEqualTo(60 + 200.0 * t);
+        }
+        assertThat(Arrays.stream(table.column("kl_gap")).boxed()).allMatch(kl -> kl > 0.0);
+
+        Path file = dir.resolve("sac-file");
+        CliRun f = run("run", "--problem", "../docs/examples/chain-cmdp.json", "--method", "bchg",
+                "follower.behaviour=soft-actor-critic", "follower.access=observed", "episodes=3", "horizon=20",
+                "iterations=8", "--out", file.toString());
+        assertThat(f.status()).as(f.err()).isZero();
+        assertThat(MetricsTable.read(file.resolve("metrics.csv")).column("follower_steps")[7]).isEqualTo(420.0);
+    }
+
     @Test
     void aMarkovGameFileRefusesTheLearningFollowerAndTheObservedLeader() {
         for (String key : new String[] {"follower.behaviour=soft-q-learning", "follower.access=observed"}) {
@@ -94,12 +120,20 @@ class LearningFollowerCliTest {
     void badRatesAreOneLineAndStatusTwo() {
         for (String[] args : new String[][] {{"discrete-toy", "follower.updates_per_step=0"},
             {"four-rooms", "follower.updates_per_step=-1"}, {"four-rooms", "follower.replay_capacity=0"},
-            {"discrete-toy", "follower.leader_estimate_step=0"}, {"four-rooms", "follower.access=peek"}}) {
+            {"discrete-toy", "follower.leader_estimate_step=0"}, {"four-rooms", "follower.access=peek"},
+            {"four-rooms", "follower.actor_step=0", "soft-actor-critic"},
+            {"four-rooms", "follower.target_update=2", "soft-actor-critic"},
+            {"four-rooms", "follower.target_entropy=5", "soft-actor-critic", "follower.temperature=auto"},
+            {"discrete-toy", "follower.updates_per_step=2", "soft-actor-critic"}}) {
             Path out = dir.resolve("never");
-            CliRun r = run("run", args[0], "follower.behaviour=soft-q-learning", args[1], "--out", out.toString());
+            String behaviour = args.length > 2 ? args[2] : "soft-q-learning";
+            String extra = args.length > 3 ? args[3] : "iterations=1";
+            CliRun r = run("run", args[0], "follower.behaviour=" + behaviour, args[1], extra, "--out",
+                    out.toString());
             assertThat(r.status()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines().count()).isEqualTo(1);
-            assertThat(r.err()).contains(args[1].substring(0, args[1].indexOf('=')));
+            assertThat(r.err()).contains(args.length > 2 && args[0].equals("discrete-toy") ? "follower.behaviour"
+                    : args[1].substring(0, args[1].indexOf('=')));
             assertThat(out).doesNotExist();
         }
     }

@@ -232,7 +232,7 @@ public final class DiscreteToyJob implements ExperimentJob {
             // The follower acts and learns in the training episodes; evaluation episodes only watch what it plays.
             learner = new GameSoftQLearningFollower(game.states(), game.leaderActions(), game.followerActions(),
                     game.temperature(), game.followerDiscount(), game.operator(),
-                    config.real("follower.learning_rate"), config.real("follower.exploration"),
+                    config.real("follower.learning_rate"), LearningFollowerSide.exploration(config),
                     config.real("follower.leader_estimate_step"), config.integer("follower.updates_per_step"),
                     config.integer("follower.replay_capacity"), followerRng);
             GameSoftQLearningFollower acting = learner;

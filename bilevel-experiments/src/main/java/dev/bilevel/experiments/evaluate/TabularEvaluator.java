@@ -15,7 +15,7 @@ import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.FollowerResponse;
 import dev.bilevel.learn.follower.TabularGameResponse;
 import dev.bilevel.learn.follower.TabularResponse;
-import dev.bilevel.learn.follower.learning.SoftQLearningFollower;
+import dev.bilevel.learn.follower.learning.TabularLearningFollower;
 import dev.bilevel.learn.follower.planning.TabularGameFollower;
 import dev.bilevel.learn.follower.planning.TabularMdpFollower;
 import dev.bilevel.learn.leader.DecisionLeader;
@@ -130,7 +130,7 @@ public final class TabularEvaluator<R extends FollowerResponse>
     }
 
     /**
-     * For a configurable MDP whose follower learns on its own ({@link SoftQLearningFollower}): a suboptimal
+     * For a configurable MDP whose follower learns on its own ({@link TabularLearningFollower}): a suboptimal
      * follower by nature, so the rows also hold the leader's value under its converged best response to the same
      * decision (solved from scratch on the model, for the row only) and the KL gap; {@code follower_steps} counts
      * the transitions it has learned from so far.
@@ -139,7 +139,7 @@ public final class TabularEvaluator<R extends FollowerResponse>
      * @param follower the learning follower
      * @param accuracy log the estimate's cosines to the exact hypergradients
      */
-    public static TabularEvaluator<TabularResponse> ofLearner(ConfigurableMdp model, SoftQLearningFollower follower,
+    public static TabularEvaluator<TabularResponse> ofLearner(ConfigurableMdp model, TabularLearningFollower follower,
             boolean accuracy) {
         Objects.requireNonNull(model, "model");
         RecordingFollower<double[], TabularResponse, Solve> recording = new RecordingFollower<>(follower,

@@ -8,7 +8,10 @@ import dev.bilevel.experiments.config.ConfigSchema;
 import dev.bilevel.experiments.config.ResolvedConfig;
 import dev.bilevel.experiments.evaluate.TabularEvaluator;
 import dev.bilevel.learn.follower.TabularResponse;
+import dev.bilevel.learn.follower.learning.Exploration;
+import dev.bilevel.learn.follower.learning.SoftActorCriticFollower;
 import dev.bilevel.learn.follower.learning.SoftQLearningFollower;
+import dev.bilevel.learn.follower.learning.TabularLearningFollower;
 import dev.bilevel.learn.leader.DecisionLeader;
 import dev.bilevel.learn.leader.ObservingLeader;
 import dev.bilevel.learn.leader.TabularFollowerFit;
@@ -22,8 +25,8 @@ import java.util.List;
  * The follower side of a tabular reward-design run that its config can make decentralised, shared by every job
  * that offers it (FourRooms, configurable-MDP problem files):
  * <ul>
- *   <li>{@code follower.behaviour: soft-q-learning}: a follower that learns from its own experience by soft
- *       Q-learning, one update per step, in one environment stream on the model's kernel that never pauses
+ *   <li>{@code follower.behaviour: soft-q-learning} or {@code soft-actor-critic}: a follower that learns from its
+ *       own experience, by soft Q-learning or by discrete soft actor-critic, in one environment stream on the model's kernel that never pauses
  *       ({@link LearningStream}); the leader records the stream;</li>
  *   <li>{@code follower.access: observed}: a leader that never sees the follower's answer and fits it from the
  *       stream instead ({@link ObservingLeader}, {@link TabularFollowerFit}).</li>
@@ -31,15 +34,22 @@ import java.util.List;
  */
 public final class LearningFollowerSide {
 
-    /** The value of {@code follower.behaviour} that selects the learning follower. */
+    /** The value of {@code follower.behaviour} that selects the soft Q-learning follower. */
     public static final String SOFT_Q_LEARNING = "soft-q-learning";
+
+    /** The value of {@code follower.behaviour} that selects the soft actor-critic follower. */
+    public static final String SOFT_ACTOR_CRITIC = "soft-actor-critic";
+
+    /** The learning followers of a tabular MDP, as {@code follower.behaviour} names them. */
+    public static final List<String> BEHAVIOURS = List.of(SOFT_Q_LEARNING, SOFT_ACTOR_CRITIC);
 
     private LearningFollowerSide() {
     }
 
     /**
-     * Declares the keys every soft-Q-learning follower takes, in this order: {@code follower.learning_rate},
-     * {@code follower.exploration}, {@code follower.updates_per_step}, {@code follower.replay_capacity}.
+     * Declares the keys every learning follower takes, in this order: {@code follower.learning_rate},
+     * {@code follower.exploration}, {@code follower.exploration_final}, {@code follower.exploration_steps},
+     * {@code follower.updates_per_step}, {@code follower.replay_capacity}.
      *
      * @param keys the schema being declared
      * @return {@code keys}
@@ -47,13 +57,17 @@ public final class LearningFollowerSide {
     public static ConfigSchema.Builder learnerKeys(ConfigSchema.Builder keys) {
         return keys
                 .real("follower.learning_rate", 0.5, new Bound(0.0, false, 1.0, true),
-                        "soft-q-learning: the step α of the follower's soft Q-learning")
+                        "a learning follower's step α of its soft Q-learning (soft-actor-critic: of its critic)")
                 .real("follower.exploration", 0.1, Bound.closed(0.0, 1.0),
-                        "soft-q-learning: the probability ε that the follower tries a uniformly random action")
-                .integer("follower.updates_per_step", 1, 1, 1000, "soft-q-learning: the follower's own rate,"
-                        + " updates per environment step (beyond the first, on transitions replayed from its memory)")
+                        "a learning follower's probability ε of a uniformly random action (at its first step)")
+                .real("follower.exploration_final", 0.0, Bound.closed(0.0, 1.0),
+                        "with exploration_steps > 0: the ε it reaches after exploration_steps steps, and keeps")
+                .integer("follower.exploration_steps", 0, 0, Integer.MAX_VALUE, "the environment steps over which"
+                        + " the follower's ε falls linearly to exploration_final (0: ε stays at follower.exploration)")
+                .integer("follower.updates_per_step", 1, 1, 1000, "a learning follower's own rate, updates per"
+                        + " environment step (beyond the first, on transitions replayed from its memory)")
                 .integer("follower.replay_capacity", 10_000, 1, 100_000_000,
-                        "soft-q-learning with updates_per_step > 1: the follower's memory, its last transitions");
+                        "a learning follower with updates_per_step > 1: its memory, its last transitions");
     }
 
     /**
@@ -66,8 +80,18 @@ public final class LearningFollowerSide {
      */
     public static ConfigSchema.Builder keys(ConfigSchema.Builder keys) {
         return learnerKeys(keys)
+                .real("follower.actor_step", 0.5, new Bound(0.0, false, 1.0, true), "soft-actor-critic: the"
+                        + " actor's natural-gradient step β toward softmax(Q/α) (1: full soft policy improvement)")
+                .real("follower.target_update", 0.005, new Bound(0.0, false, 1.0, true),
+                        "soft-actor-critic: the Polyak rate τ of its target critic (1: no target critic)")
+                .choice("follower.temperature", "fixed", List.of("fixed", "auto"), "soft-actor-critic: α fixed at"
+                        + " the problem's λ, or tuned to hold the actor's entropy at follower.target_entropy")
+                .real("follower.temperature_step", 0.001, Bound.POSITIVE,
+                        "soft-actor-critic with temperature auto: the step of log α per update")
+                .real("follower.target_entropy", 0.5, Bound.NON_NEGATIVE,
+                        "soft-actor-critic with temperature auto: the actor's target entropy H̄ in nats (≤ log A)")
                 .integer("follower.warmup_steps", 0, 0, Integer.MAX_VALUE,
-                        "soft-q-learning: steps per stream the follower learns before the leader first looks")
+                        "a learning follower: steps per stream it learns before the leader first looks")
                 .choice("follower.access", "response", List.of("response", "observed"), "what the leader"
                         + " sees of the follower: its response (exact for planning followers, its current policy for a"
                         + " learning one), or only the stream (observed: the leader fits π̂_F by counts and V̂_F by"
@@ -84,13 +108,25 @@ public final class LearningFollowerSide {
     }
 
     /**
-     * Whether the config asks for the learning follower.
+     * The follower's exploration schedule of a config with {@link #learnerKeys}.
+     *
+     * @param config the config
+     * @return {@code follower.exploration} falling to {@code follower.exploration_final} over
+     *     {@code follower.exploration_steps} steps
+     */
+    public static Exploration exploration(ResolvedConfig config) {
+        return new Exploration(config.real("follower.exploration"), config.real("follower.exploration_final"),
+                config.integer("follower.exploration_steps"));
+    }
+
+    /**
+     * Whether the config asks for a learning follower.
      *
      * @param config a config with {@code follower.behaviour}
-     * @return true for {@code soft-q-learning}
+     * @return true for one of {@link #BEHAVIOURS}
      */
     public static boolean learns(ResolvedConfig config) {
-        return config.string("follower.behaviour").equals(SOFT_Q_LEARNING);
+        return BEHAVIOURS.contains(config.string("follower.behaviour"));
     }
 
     /**
@@ -104,7 +140,7 @@ public final class LearningFollowerSide {
     }
 
     /**
-     * A soft-Q-learning follower and the stream it learns in.
+     * A learning follower and the stream it learns in.
      *
      * @param learner the follower
      * @param stream the environment it acts in
@@ -115,7 +151,7 @@ public final class LearningFollowerSide {
      * @param warmUpSteps steps per stream it learns before the leader first looks
      * @param model the model it learns on
      */
-    public record Learning(SoftQLearningFollower learner, LearningStream stream,
+    public record Learning(TabularLearningFollower learner, LearningStream stream,
             TabularEvaluator<TabularResponse> evaluator, Sampler<double[], TabularResponse, TabularBatch> sampler,
             int warmUpSteps, ConfigurableMdp model) {
 
@@ -132,7 +168,7 @@ public final class LearningFollowerSide {
     }
 
     /**
-     * Builds the learning follower of a config. The stream runs on the model's kernel, the one the objective and the
+     * Builds the learning follower of a config ({@link SoftQLearningFollower} or {@link SoftActorCriticFollower}). The stream runs on the model's kernel, the one the objective and the
      * exact gradients use, so that the follower's fixed point is the optimum the rows compare it with.
      *
      * @param model the model
@@ -146,9 +182,18 @@ public final class LearningFollowerSide {
      */
     public static Learning learning(ConfigurableMdp model, ResolvedConfig config, int maxEpisodeSteps, int streams,
             int streamLength, SplitMixRandom rng, boolean accuracy) {
-        SoftQLearningFollower learner = new SoftQLearningFollower(model.states(), model.actions(), model.temperature(),
-                model.followerDiscount(), config.real("follower.learning_rate"), config.real("follower.exploration"),
-                config.integer("follower.updates_per_step"), config.integer("follower.replay_capacity"), rng);
+        TabularLearningFollower learner = config.string("follower.behaviour").equals(SOFT_ACTOR_CRITIC)
+                ? new SoftActorCriticFollower(model.states(), model.actions(), model.temperature(),
+                        model.followerDiscount(), config.real("follower.learning_rate"),
+                        config.real("follower.actor_step"), config.real("follower.target_update"),
+                        exploration(config), config.string("follower.temperature").equals("auto")
+                                ? config.real("follower.temperature_step") : 0.0,
+                        config.real("follower.target_entropy"), config.integer("follower.updates_per_step"),
+                        config.integer("follower.replay_capacity"), rng)
+                : new SoftQLearningFollower(model.states(), model.actions(), model.temperature(),
+                        model.followerDiscount(), config.real("follower.learning_rate"),
+                        exploration(config), config.integer("follower.updates_per_step"),
+                        config.integer("follower.replay_capacity"), rng);
         LearningStream stream = new LearningStream(model.dynamics(), maxEpisodeSteps, learner, streams);
         return new Learning(learner, stream, TabularEvaluator.ofLearner(model, learner, accuracy),
                 (x, response, random) -> stream.sample(model.followerReward().evaluate(x), streamLength, random),

@@ -81,14 +81,14 @@ public final class FourRoomsJob implements ExperimentJob {
             .integer("oracle_samples", 10_000, 1, 100_000_000, "hpgd-oracle: extra reset-anywhere transitions")
             .real("zero_order_perturbation", 0.1, Bound.POSITIVE, "zero-order: perturbation constant c (u = c/t)")
             .choice("follower.behaviour", "optimal", List.of("optimal", "reference-schedule", "reset-q", "carry-q",
-                    "soft-q-learning"), "optimal (warm soft policy iteration), the reference 100×5 schedule,"
-                    + " suboptimal planners (reset-q, carry-q), or a follower that learns from its own experience in"
-                    + " the one environment stream (soft-q-learning: it acts, learns one update per step, and the"
-                    + " leader sees its current policy)")
+                    LearningFollowerSide.SOFT_Q_LEARNING, LearningFollowerSide.SOFT_ACTOR_CRITIC), "optimal (warm soft"
+                    + " policy iteration), the reference 100×5 schedule, suboptimal planners (reset-q, carry-q), or a"
+                    + " follower that learns from its own experience in the one environment stream (soft-q-learning,"
+                    + " soft-actor-critic: it acts and learns at its own rate, and the leader sees its current policy)")
             .integer("follower.rounds", 5, 0, 100_000, "reset-q / carry-q: policy rounds (5 sweeps each) per iteration")
             .with(LearningFollowerSide::keys)
             .bool("diagnostics.accuracy", false, "log the estimate's cosines to the exact hypergradient at the converged"
-                    + " follower (cosine_to_exact) and, for reset-q / carry-q / soft-q-learning, at its current policy"
+                    + " follower (cosine_to_exact) and, for reset-q / carry-q / the learners, at its current policy"
                     + " (cosine_to_exact_current); a privileged diagnostic that changes no other number")
             .build();
 

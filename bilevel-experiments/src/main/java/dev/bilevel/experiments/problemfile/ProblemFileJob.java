@@ -66,7 +66,8 @@ import java.util.Set;
  * normalisation by the started episodes, a persistent SARSA critic from {@code Q = 0}) and takes one clipped SGD
  * step. {@code leader_objective} is the exact {@code V_L(start)} of the follower's response, every iteration.
  *
- * <p>In a configurable MDP the follower can instead learn on its own ({@code follower.behaviour: soft-q-learning}):
+ * <p>In a configurable MDP the follower can instead learn on its own ({@code follower.behaviour:
+ * soft-q-learning} or {@code soft-actor-critic}):
  * {@code episodes} continuing streams each advance {@code horizon} steps per iteration, and the estimators take the
  * training loop's options (as FourRooms' stream). The leader can see only the stream ({@code follower.access:
  * observed}). Both are {@link LearningFollowerSide}'s.
@@ -102,10 +103,11 @@ public final class ProblemFileJob implements ExperimentJob {
                     + "final_decision.txt); null = the problem file's parameters0 or leaderLogits")
             .integer("last_window", 50, 1, Integer.MAX_VALUE, "summary: mean of leader_objective over this many "
                     + "last iterations")
-            .choice("follower.behaviour", "optimal", List.of("optimal", LearningFollowerSide.SOFT_Q_LEARNING),
-                    "configurable MDPs: the follower solved exactly against every decision (optimal), or one that"
-                    + " learns from its own experience in one environment stream (soft-q-learning: `episodes`"
-                    + " streams that each advance `horizon` steps per iteration)")
+            .choice("follower.behaviour", "optimal", List.of("optimal", LearningFollowerSide.SOFT_Q_LEARNING,
+                    LearningFollowerSide.SOFT_ACTOR_CRITIC), "configurable MDPs: the follower solved exactly against"
+                    + " every decision (optimal), or one that learns from its own experience in one environment"
+                    + " stream, by soft Q-learning or discrete soft actor-critic (`episodes` streams that each"
+                    + " advance `horizon` steps per iteration)")
             .with(LearningFollowerSide::keys)
             .bool("diagnostics.accuracy", false, "log the estimate's cosine to the exact hypergradient"
                     + " (cosine_to_exact); a privileged diagnostic that changes no other number")
@@ -148,8 +150,8 @@ public final class ProblemFileJob implements ExperimentJob {
         }
         if (problem instanceof MarkovGameProblem) {
             if (LearningFollowerSide.learns(completed)) {
-                throw new IllegalArgumentException("follower.behaviour: soft-q-learning applies to configurable-MDP"
-                        + " problems; " + given + " is a markov-game");
+                throw new IllegalArgumentException("follower.behaviour: " + completed.string("follower.behaviour")
+                        + " applies to configurable-MDP problems; " + given + " is a markov-game");
             }
             if (LearningFollowerSide.observes(completed)) {
                 throw new IllegalArgumentException("follower.access: observed applies to configurable-MDP problems; "

@@ -6,7 +6,7 @@ import dev.bilevel.core.random.SplitMixRandom;
 
 /**
  * What the soft Q-learning followers share: they act by {@code (1 − ε)·softmax(Q/λ) + ε·uniform} over a row of their
- * flat table, and check the rates they are given.
+ * flat table, and check the rates they are given ({@code ε} follows its {@link Exploration} schedule).
  */
 final class ExploringSoftmax {
 
@@ -16,14 +16,11 @@ final class ExploringSoftmax {
     /**
      * Checks what every soft Q-learning follower is given, naming the config key.
      *
-     * @throws IllegalArgumentException unless {@code α ∈ (0, 1]}, {@code ε ∈ [0, 1]} and {@code u ≥ 1}
+     * @throws IllegalArgumentException unless {@code α ∈ (0, 1]} and {@code u ≥ 1}
      */
-    static void checkRates(double stepSize, double exploration, int updatesPerStep) {
+    static void checkRates(double stepSize, int updatesPerStep) {
         if (!(stepSize > 0.0 && stepSize <= 1.0)) {
             throw new IllegalArgumentException("follower.learning_rate: must be in (0, 1], got " + stepSize);
-        }
-        if (!(exploration >= 0.0 && exploration <= 1.0)) {
-            throw new IllegalArgumentException("follower.exploration: must be in [0, 1], got " + exploration);
         }
         if (updatesPerStep < 1) {
             throw new IllegalArgumentException("follower.updates_per_step: must be ≥ 1, got " + updatesPerStep);

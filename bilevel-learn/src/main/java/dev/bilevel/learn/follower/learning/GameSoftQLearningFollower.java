@@ -36,7 +36,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
     private final double discount;
     private final FollowerOperator operator;
     private final double stepSize;
-    private final double exploration;
+    private final Exploration exploration;
     private final double leaderStep;
     private final SplitMixRandom rng;
     private final double[] q;
@@ -54,7 +54,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
      * @param discount {@code γ_F ∈ [0, 1)}
      * @param operator the game's backup
      * @param stepSize {@code α ∈ (0, 1]}
-     * @param exploration {@code ε ∈ [0, 1]}
+     * @param exploration its schedule of {@code ε}
      * @param leaderStep {@code κ ∈ (0, 1]}, the step of its estimate of the leader's policy
      * @param updatesPerStep {@code u ≥ 1}: each transition is followed by {@code u − 1} updates on transitions drawn
      *     uniformly from its memory of its last ones (rewards as it received them)
@@ -62,7 +62,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
      * @param rng its own randomness, for its actions and its replay draws
      */
     public GameSoftQLearningFollower(int states, int leaderActions, int actions, double temperature, double discount,
-            FollowerOperator operator, double stepSize, double exploration, double leaderStep, int updatesPerStep,
+            FollowerOperator operator, double stepSize, Exploration exploration, double leaderStep, int updatesPerStep,
             int replayCapacity, SplitMixRandom rng) {
         if (states < 1 || leaderActions < 1 || actions < 1) {
             throw new IllegalArgumentException("need ≥ 1 state and action each, got " + states + ", " + leaderActions
@@ -72,7 +72,8 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
             throw new IllegalArgumentException("need λ > 0 and γ_F in [0, 1), got " + temperature + " and "
                     + discount);
         }
-        ExploringSoftmax.checkRates(stepSize, exploration, updatesPerStep);
+        ExploringSoftmax.checkRates(stepSize, updatesPerStep);
+        this.exploration = Objects.requireNonNull(exploration, "exploration");
         if (!(leaderStep > 0.0 && leaderStep <= 1.0)) {
             throw new IllegalArgumentException("follower.leader_estimate_step: must be in (0, 1], got " + leaderStep);
         }
@@ -85,7 +86,6 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
         this.discount = discount;
         this.operator = Objects.requireNonNull(operator, "operator");
         this.stepSize = stepSize;
-        this.exploration = exploration;
         this.leaderStep = leaderStep;
         this.rng = rng;
         this.q = new double[states * leaderActions * actions];
@@ -101,7 +101,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
         for (int b = 0; b < leaderActions; b++) {
             leaderPolicy[o + b] += leaderStep * ((b == leaderAction ? 1.0 : 0.0) - leaderPolicy[o + b]);
         }
-        return ExploringSoftmax.draw(q, (o + leaderAction) * actions, actions, temperature, exploration, row, rng);
+        return ExploringSoftmax.draw(q, (o + leaderAction) * actions, actions, temperature, exploration.at(steps), row, rng);
     }
 
     /**
@@ -163,7 +163,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
     @Override
     public TabularGameResponse respond(double[] decision) {
         double[] value = new double[states * leaderActions];
-        double[] policy = ExploringSoftmax.played(q, actions, temperature, exploration, value);
+        double[] policy = ExploringSoftmax.played(q, actions, temperature, exploration.at(steps), value);
         return new TabularGameResponse(states, leaderActions, actions, policy, value, temperature, discount);
     }
 

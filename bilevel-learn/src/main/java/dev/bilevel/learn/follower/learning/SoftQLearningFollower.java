@@ -4,9 +4,8 @@ import dev.bilevel.core.math.LogSumExp;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
-import dev.bilevel.core.state.Stateful;
-import dev.bilevel.learn.follower.Follower;
 import dev.bilevel.learn.follower.TabularResponse;
+import java.util.Objects;
 
 /**
  * A tabular follower that learns by soft Q-learning from its own experience: it acts by its Boltzmann policy
@@ -27,14 +26,14 @@ import dev.bilevel.learn.follower.TabularResponse;
  * {@code λ}: the leader's white-box view of a learner that is never quite converged. It starts from {@code Q = 0}
  * (the uniform policy).
  */
-public final class SoftQLearningFollower implements Follower<double[], TabularResponse>, TabularLearner, Stateful {
+public final class SoftQLearningFollower implements TabularLearningFollower {
 
     private final int states;
     private final int actions;
     private final double temperature;
     private final double discount;
     private final double stepSize;
-    private final double exploration;
+    private final Exploration exploration;
     private final SplitMixRandom rng;
     private final double[] q;
     private final double[] row;
@@ -53,7 +52,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
      */
     public SoftQLearningFollower(int states, int actions, double temperature, double discount, double stepSize,
             double exploration, SplitMixRandom rng) {
-        this(states, actions, temperature, discount, stepSize, exploration, 1, 1, rng);
+        this(states, actions, temperature, discount, stepSize, Exploration.constant(exploration), 1, 1, rng);
     }
 
     /**
@@ -64,13 +63,13 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
      * @param temperature {@code λ > 0}
      * @param discount {@code γ_F ∈ [0, 1)}
      * @param stepSize {@code α ∈ (0, 1]}
-     * @param exploration {@code ε ∈ [0, 1]}, the probability of a uniformly random action
+     * @param exploration its schedule of {@code ε}, the probability of a uniformly random action
      * @param updatesPerStep {@code u ≥ 1}
      * @param replayCapacity how many of its last transitions it remembers, ≥ 1 (unused when {@code u = 1})
      * @param rng the follower's own randomness, for its actions and its replay draws
      */
     public SoftQLearningFollower(int states, int actions, double temperature, double discount, double stepSize,
-            double exploration, int updatesPerStep, int replayCapacity, SplitMixRandom rng) {
+            Exploration exploration, int updatesPerStep, int replayCapacity, SplitMixRandom rng) {
         if (states < 1 || actions < 1) {
             throw new IllegalArgumentException("need ≥ 1 state and action, got " + states + " and " + actions);
         }
@@ -78,7 +77,8 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
             throw new IllegalArgumentException("need λ > 0 and γ_F in [0, 1), got " + temperature + " and "
                     + discount);
         }
-        ExploringSoftmax.checkRates(stepSize, exploration, updatesPerStep);
+        ExploringSoftmax.checkRates(stepSize, updatesPerStep);
+        this.exploration = Objects.requireNonNull(exploration, "exploration");
         this.updatesPerStep = updatesPerStep;
         this.memory = updatesPerStep > 1 ? new TransitionMemory(replayCapacity) : null;
         this.states = states;
@@ -86,7 +86,6 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
         this.temperature = temperature;
         this.discount = discount;
         this.stepSize = stepSize;
-        this.exploration = exploration;
         this.rng = rng;
         this.q = new double[states * actions];
         this.row = new double[actions];
@@ -101,7 +100,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
      */
     @Override
     public int act(int state) {
-        return ExploringSoftmax.draw(q, state * actions, actions, temperature, exploration, row, rng);
+        return ExploringSoftmax.draw(q, state * actions, actions, temperature, exploration.at(updates), row, rng);
     }
 
     /**
@@ -140,6 +139,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
     }
 
     /** The number of environment steps it has learned from (each with {@code u} updates). */
+    @Override
     public long updates() {
         return updates;
     }
@@ -154,7 +154,7 @@ public final class SoftQLearningFollower implements Follower<double[], TabularRe
     @Override
     public TabularResponse respond(double[] decision) {
         double[] value = new double[states];
-        double[] policy = ExploringSoftmax.played(q, actions, temperature, exploration, value);
+        double[] policy = ExploringSoftmax.played(q, actions, temperature, exploration.at(updates), value);
         return new TabularResponse(states, actions, policy, value, temperature, discount);
     }
 

@@ -39,7 +39,7 @@ class GameSoftQLearningFollowerTest {
     private static GameSoftQLearningFollower learner(MarkovGame game, double exploration, int updatesPerStep,
             long seed) {
         return new GameSoftQLearningFollower(game.states(), game.leaderActions(), game.followerActions(),
-                game.temperature(), game.followerDiscount(), game.operator(), 0.02, exploration, 0.01, updatesPerStep,
+                game.temperature(), game.followerDiscount(), game.operator(), 0.02, Exploration.constant(exploration), 0.01, updatesPerStep,
                 100, new SplitMixRandom(seed));
     }
 
@@ -125,12 +125,12 @@ class GameSoftQLearningFollowerTest {
     @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> new GameSoftQLearningFollower(5, 2, 3, 0.5, 0.8, FollowerOperator.SEQUENTIAL, 0.0,
-                0.1, 0.01, 1, 1, new SplitMixRandom(1))).hasMessageContaining("follower.learning_rate");
+                Exploration.constant(0.1), 0.01, 1, 1, new SplitMixRandom(1))).hasMessageContaining("follower.learning_rate");
         assertThatThrownBy(() -> new GameSoftQLearningFollower(5, 2, 3, 0.5, 0.8, FollowerOperator.SEQUENTIAL, 0.5,
-                -0.1, 0.01, 1, 1, new SplitMixRandom(1))).hasMessageContaining("follower.exploration");
+                Exploration.constant(-0.1), 0.01, 1, 1, new SplitMixRandom(1))).hasMessageContaining("follower.exploration");
         assertThatThrownBy(() -> new GameSoftQLearningFollower(5, 2, 3, 0.5, 0.8, FollowerOperator.SEQUENTIAL, 0.5,
-                0.1, 0.0, 1, 1, new SplitMixRandom(1))).hasMessageContaining("follower.leader_estimate_step");
+                Exploration.constant(0.1), 0.0, 1, 1, new SplitMixRandom(1))).hasMessageContaining("follower.leader_estimate_step");
         assertThatThrownBy(() -> new GameSoftQLearningFollower(5, 2, 3, 0.5, 0.8, FollowerOperator.SEQUENTIAL, 0.5,
-                0.1, 0.01, 0, 1, new SplitMixRandom(1))).hasMessageContaining("follower.updates_per_step");
+                Exploration.constant(0.1), 0.01, 0, 1, new SplitMixRandom(1))).hasMessageContaining("follower.updates_per_step");
     }
 }

@@ -98,7 +98,7 @@ class SoftQLearningFollowerTest {
         int[] rates = {1, 8};
         for (int k = 0; k < rates.length; k++) {
             SoftQLearningFollower follower = new SoftQLearningFollower(mdp.states(), mdp.actions(), mdp.temperature(),
-                    mdp.followerDiscount(), 0.05, 0.2, rates[k], 5_000, new SplitMixRandom(11));
+                    mdp.followerDiscount(), 0.05, Exploration.constant(0.2), rates[k], 5_000, new SplitMixRandom(11));
             new LearningStream(mdp.dynamics(), 40, follower, 2).warmUp(reward, 1_500, new SplitMixRandom(12));
             assertThat(follower.updates()).isEqualTo(3_000);
             double[] v = follower.respond(null).softValue();
@@ -139,7 +139,7 @@ class SoftQLearningFollowerTest {
     void aRestoredFollowerAndStreamGoOnAsTheOriginalsWould() {
         ConfigurableMdp mdp = INSTANCE.mdp();
         double[] reward = mdp.followerReward().evaluate(INSTANCE.x());
-        SoftQLearningFollower a = new SoftQLearningFollower(mdp.states(), mdp.actions(), 0.5, 0.8, 0.1, 0.1, 3, 40,
+        SoftQLearningFollower a = new SoftQLearningFollower(mdp.states(), mdp.actions(), 0.5, 0.8, 0.1, Exploration.constant(0.1), 3, 40,
                 new SplitMixRandom(5));
         LearningStream streamA = new LearningStream(mdp.dynamics(), 9, a, 3);
         SplitMixRandom rngA = new SplitMixRandom(6);
@@ -148,7 +148,7 @@ class SoftQLearningFollowerTest {
         a.saveState(out);
         streamA.saveState(out);
 
-        SoftQLearningFollower b = new SoftQLearningFollower(mdp.states(), mdp.actions(), 0.5, 0.8, 0.1, 0.1, 3, 40,
+        SoftQLearningFollower b = new SoftQLearningFollower(mdp.states(), mdp.actions(), 0.5, 0.8, 0.1, Exploration.constant(0.1), 3, 40,
                 new SplitMixRandom(99));
         LearningStream streamB = new LearningStream(mdp.dynamics(), 9, b, 3);
         StateReader in = new StateReader(out.toByteArray());
@@ -171,9 +171,9 @@ class SoftQLearningFollowerTest {
                 .hasMessageContaining("λ");
         assertThatThrownBy(() -> new SoftQLearningFollower(2, 2, 0.1, 0.9, 0.5, 1.5, new SplitMixRandom(1)))
                 .hasMessageContaining("follower.exploration");
-        assertThatThrownBy(() -> new SoftQLearningFollower(2, 2, 0.1, 0.9, 0.5, 0.1, 0, 10, new SplitMixRandom(1)))
+        assertThatThrownBy(() -> new SoftQLearningFollower(2, 2, 0.1, 0.9, 0.5, Exploration.constant(0.1), 0, 10, new SplitMixRandom(1)))
                 .hasMessageContaining("follower.updates_per_step");
-        assertThatThrownBy(() -> new SoftQLearningFollower(2, 2, 0.1, 0.9, 0.5, 0.1, 2, 0, new SplitMixRandom(1)))
+        assertThatThrownBy(() -> new SoftQLearningFollower(2, 2, 0.1, 0.9, 0.5, Exploration.constant(0.1), 2, 0, new SplitMixRandom(1)))
                 .hasMessageContaining("follower.replay_capacity");
     }
 }
