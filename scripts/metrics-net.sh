@@ -50,6 +50,7 @@ cases() {
   echo "fr_soft-actor-critic_bchg|four-rooms --method bchg follower.behaviour=soft-actor-critic follower.warmup_steps=500 diagnostics.accuracy=true iterations=100"
   echo "fr_soft-actor-critic-auto_naive|four-rooms --method naive follower.behaviour=soft-actor-critic follower.temperature=auto follower.updates_per_step=4 iterations=60"
   echo "fr_observed_bchg|four-rooms --method bchg follower.access=observed leader.lambda_scale=0.5 iterations=100"
+  echo "fr_observed_fitted-lambda_bchg|four-rooms --method bchg follower.access=observed leader.lambda=fitted leader.lambda_scale=2 iterations=100"
   echo "fr_observed_carry-q_hpgd-sarsa|four-rooms --method hpgd-sarsa follower.behaviour=carry-q follower.access=observed iterations=100"
   echo "fr_accuracy_reset-q_naive|four-rooms --method naive follower.behaviour=reset-q follower.rounds=1 diagnostics.accuracy=true iterations=100"
   # DiscreteToy4: followers, operators, critic targets, exact objectives, options of the response term.

@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
                 + " curve.svg). The same config and seed give"
                 + " identical files. A run is written to DIR.partial and renamed to DIR when it ends; Ctrl-C stops"
                 + " it after the iteration in progress, and --resume DIR continues it.", "",
-            "Problems: four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game; problem-file trains on"
+            "Problems: four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game, guided (GuidedCartPole and"
+                + " GuidedPendulum against a soft actor-critic follower); problem-file trains on"
                 + " --problem FILE.json (docs/problem-files.md). List a problem's config keys with bilevel run"
                 + " PROBLEM --list-keys.", ""})
 final class RunCommand implements Callable<Integer> {
@@ -61,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PROBLEM|KEY=VALUE", arity = "0..*",
             description = "The problem (four-rooms, discrete-toy, thermal, thermal-random-search, lqr-game,"
-                    + " problem-file), then any key=value overrides.")
+                    + " guided, problem-file), then any key=value overrides.")
     private List<String> positionals = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (shipped ones under configs/).")

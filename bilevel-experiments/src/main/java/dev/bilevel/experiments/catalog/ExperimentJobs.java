@@ -2,6 +2,7 @@ package dev.bilevel.experiments.catalog;
 
 import dev.bilevel.experiments.discretetoy.DiscreteToyJob;
 import dev.bilevel.experiments.fourrooms.FourRoomsJob;
+import dev.bilevel.experiments.guided.GuidedJob;
 import dev.bilevel.experiments.job.ExperimentJob;
 import dev.bilevel.experiments.lqrgame.LqrGameJob;
 import dev.bilevel.experiments.problemfile.ProblemFileJob;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
 public final class ExperimentJobs {
 
     private static final List<ExperimentJob> ALL = List.of(new FourRoomsJob(), new DiscreteToyJob(),
-            new ThermalJob(), new ThermalRandomSearchJob(), new LqrGameJob(), new ProblemFileJob());
+            new ThermalJob(), new ThermalRandomSearchJob(), new LqrGameJob(), new GuidedJob(), new ProblemFileJob());
 
     private ExperimentJobs() {
     }

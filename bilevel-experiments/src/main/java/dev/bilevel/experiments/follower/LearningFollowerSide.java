@@ -73,7 +73,7 @@ public final class LearningFollowerSide {
     /**
      * Declares the learning follower's keys ({@link #learnerKeys}, then {@code follower.warmup_steps}) and the
      * leader's access keys: {@code follower.access}, {@code leader.lambda_scale}, {@code leader.observation_decay},
-     * {@code leader.observation_prior}, {@code leader.value_td_step}.
+     * {@code leader.observation_prior}, {@code leader.value_td_step}, {@code leader.lambda}.
      *
      * @param keys the schema being declared
      * @return {@code keys}
@@ -98,6 +98,9 @@ public final class LearningFollowerSide {
                         + " soft TD)")
                 .real("leader.lambda_scale", 1.0, Bound.POSITIVE,
                         "observed: the λ the leader assumes, as a multiple of the one the follower announces")
+                .choice("leader.lambda", "announced", List.of("announced", "fitted"), "observed: the λ the leader"
+                        + " uses, the announced one (times leader.lambda_scale), or fitted to the stream by the TD"
+                        + " consistency of π̂_F and V̂_F, starting from the announced one times leader.lambda_scale")
                 .real("leader.observation_decay", 0.99, new Bound(0.0, false, 1.0, true),
                         "observed: factor on the action counts per 100 observed transitions (forgets a follower that"
                                 + " changed; 0.99: a memory of about 10,000 transitions)")
@@ -218,7 +221,8 @@ public final class LearningFollowerSide {
         ObservingLeader observing = new ObservingLeader(leader, new TabularFollowerFit(model.states(), model.actions(),
                 model.temperature() * config.real("leader.lambda_scale"), model.followerDiscount(),
                 config.real("leader.observation_decay"), config.real("leader.observation_prior"),
-                config.real("leader.value_td_step")), x -> model.followerReward().evaluate(x));
+                config.real("leader.value_td_step"), config.string("leader.lambda").equals("fitted")),
+                x -> model.followerReward().evaluate(x));
         return new LeaderSide(observing, observing);
     }
 
