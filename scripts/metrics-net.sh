@@ -47,6 +47,7 @@ cases() {
   echo "fr_corridors_bchg-sr|four-rooms --method bchg-sr coordinates=corridors iterations=200 sr_from=50"
   echo "fr_soft-q-learning_bchg|four-rooms --method bchg follower.behaviour=soft-q-learning follower.warmup_steps=500 diagnostics.accuracy=true iterations=100"
   echo "fr_soft-q-learning_hpgd-mc|four-rooms --method hpgd-mc --samples 1000 follower.behaviour=soft-q-learning follower.exploration=0.3 iterations=40"
+  echo "fr_soft-q-learning-replay_bchg|four-rooms --method bchg follower.behaviour=soft-q-learning follower.updates_per_step=4 follower.replay_capacity=500 follower.exploration_final=0.01 follower.exploration_steps=5000 iterations=60"
   echo "fr_soft-actor-critic_bchg|four-rooms --method bchg follower.behaviour=soft-actor-critic follower.warmup_steps=500 diagnostics.accuracy=true iterations=100"
   echo "fr_soft-actor-critic-auto_naive|four-rooms --method naive follower.behaviour=soft-actor-critic follower.temperature=auto follower.updates_per_step=4 iterations=60"
   echo "fr_observed_bchg|four-rooms --method bchg follower.access=observed leader.lambda_scale=0.5 iterations=100"
@@ -59,6 +60,7 @@ cases() {
       echo "dt_${b}_${m}|discrete-toy --method $m follower.behaviour=$b iterations=15 follower.stop_sweeps=3"
     done
   done
+  echo "dt_soft-q-learning_bchg|discrete-toy --method bchg follower.behaviour=soft-q-learning follower.updates_per_step=4 follower.warmup_episodes=2 iterations=15"
   echo "dt_sequential|discrete-toy --method bchg follower.operator=sequential iterations=15"
   echo "dt_R2_exact-objective|discrete-toy --variant R2 --method bchg evaluation.objective=exact-undiscounted iterations=15"
   echo "dt_options|discrete-toy --method bchg leader.critic_target=expectation leader.follower_samples=0 leader.influence_advantage=false leader.influence_weighted_average=true leader.influence_from_next_step=true leader.direct_advantage=false leader.max_grad_norm=0.5 leader.discount_sampling=false evaluation.objective=exact-discounted iterations=15"

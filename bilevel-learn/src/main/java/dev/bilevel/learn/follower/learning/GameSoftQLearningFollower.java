@@ -44,6 +44,7 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
     private final double[] row;
     private final int updatesPerStep;
     private final TransitionMemory memory;
+    private final TransitionMemory.Update replayed = this::update;
     private long steps;
 
     /**
@@ -111,12 +112,8 @@ public final class GameSoftQLearningFollower implements Follower<double[], Tabul
     public void learn(int state, int leaderAction, int action, double reward, int next, boolean terminal) {
         update(state, leaderAction, action, reward, next, terminal);
         if (memory != null) {
-            memory.add(state, leaderAction, action, reward, next, terminal);
-            for (int k = 1; k < updatesPerStep; k++) {
-                int i = rng.nextInt(memory.size());
-                update(memory.state(i), memory.leaderAction(i), memory.action(i), memory.reward(i), memory.next(i),
-                        memory.terminal(i));
-            }
+            memory.addAndReplay(state, leaderAction, action, reward, next, terminal, updatesPerStep - 1, rng,
+                    replayed);
         }
         steps++;
     }

@@ -39,6 +39,7 @@ public final class SoftQLearningFollower implements TabularLearningFollower {
     private final double[] row;
     private final int updatesPerStep;
     private final TransitionMemory memory;
+    private final TransitionMemory.Update replayed = (s, b, a, r, n, t) -> update(s, a, r, n, t);
     private long updates;
 
     /**
@@ -117,11 +118,7 @@ public final class SoftQLearningFollower implements TabularLearningFollower {
     public void learn(int state, int action, double reward, int next, boolean terminal) {
         update(state, action, reward, next, terminal);
         if (memory != null) {
-            memory.add(state, 0, action, reward, next, terminal);
-            for (int k = 1; k < updatesPerStep; k++) {
-                int i = rng.nextInt(memory.size());
-                update(memory.state(i), memory.action(i), memory.reward(i), memory.next(i), memory.terminal(i));
-            }
+            memory.addAndReplay(state, 0, action, reward, next, terminal, updatesPerStep - 1, rng, replayed);
         }
         updates++;
     }

@@ -1,13 +1,14 @@
 package dev.bilevel.learn.follower.learning;
 
+import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.core.state.Stateful;
 
 /**
  * A learning follower's memory of its own last transitions, for replayed updates: a ring of {@code (s, b, a, r, s',
- * terminal)} on flat arrays ({@code b}, the leader's action, is 0 in an MDP) that overwrites the oldest once full. The rewards are those the follower received, under
- * whatever decision the leader held then.
+ * terminal)} on flat arrays ({@code b}, the leader's action, is 0 in an MDP) that overwrites the oldest once full.
+ * The rewards are those the follower received, under whatever decision the leader held then.
  */
 final class TransitionMemory implements Stateful {
 
@@ -35,7 +36,7 @@ final class TransitionMemory implements Stateful {
         terminal = new boolean[capacity];
     }
 
-    void add(int state, int leaderAction, int action, double reward, int successor, boolean ended) {
+    private void add(int state, int leaderAction, int action, double reward, int successor, boolean ended) {
         states[head] = state;
         leaderActions[head] = leaderAction;
         actions[head] = action;
@@ -46,32 +47,25 @@ final class TransitionMemory implements Stateful {
         size = Math.min(size + 1, states.length);
     }
 
-    int size() {
-        return size;
+    /**
+     * Remembers a transition, then replays {@code replays} transitions drawn uniformly from the memory.
+     *
+     * @param rng the learner's randomness, for the draws
+     * @param update the learner's update, applied to each replayed transition
+     */
+    void addAndReplay(int state, int leaderAction, int action, double reward, int successor, boolean ended,
+            int replays, SplitMixRandom rng, Update update) {
+        add(state, leaderAction, action, reward, successor, ended);
+        for (int k = 0; k < replays; k++) {
+            int i = rng.nextInt(size);
+            update.apply(states[i], leaderActions[i], actions[i], rewards[i], next[i], terminal[i]);
+        }
     }
 
-    int state(int i) {
-        return states[i];
-    }
-
-    int leaderAction(int i) {
-        return leaderActions[i];
-    }
-
-    int action(int i) {
-        return actions[i];
-    }
-
-    double reward(int i) {
-        return rewards[i];
-    }
-
-    int next(int i) {
-        return next[i];
-    }
-
-    boolean terminal(int i) {
-        return terminal[i];
+    /** A learner's update on one transition {@code (s, b, a, r, s', terminal)}. */
+    @FunctionalInterface
+    interface Update {
+        void apply(int state, int leaderAction, int action, double reward, int next, boolean terminal);
     }
 
     /** Its transitions, its fill and its write position. */
