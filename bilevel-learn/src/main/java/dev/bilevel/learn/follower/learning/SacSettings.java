@@ -28,7 +28,7 @@ public record SacSettings(int[] hidden, int batchSize, double discount, double p
     public SacSettings {
         hidden = hidden.clone();
         if (hidden.length == 0 || Arrays.stream(hidden).anyMatch(w -> w < 1)) {
-            throw new IllegalArgumentException("follower.hidden: need ≥ 1 layer of width ≥ 1, got "
+            throw new IllegalArgumentException("follower.layers, follower.width: need ≥ 1 layer of width ≥ 1, got "
                     + Arrays.toString(hidden));
         }
         if (batchSize < 1) {
@@ -47,7 +47,8 @@ public record SacSettings(int[] hidden, int batchSize, double discount, double p
                     + temperatureLearningRate);
         }
         if (!(temperature > 0.0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("follower.temperature: must be > 0 and finite, got " + temperature);
+            throw new IllegalArgumentException("follower.initial_temperature: must be > 0 and finite, got "
+                    + temperature);
         }
         if (!Double.isFinite(targetEntropy)) {
             throw new IllegalArgumentException("follower.target_entropy: must be finite, got " + targetEntropy);

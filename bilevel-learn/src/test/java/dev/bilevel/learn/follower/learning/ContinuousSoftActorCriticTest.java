@@ -99,7 +99,7 @@ class ContinuousSoftActorCriticTest {
     @Test
     void badSettingsNameTheirKey() {
         assertThatThrownBy(() -> new SacSettings(new int[] {}, 64, 0.9, 0.01, 1e-3, 1e-3, 0.1, 0, -1, 100, 0, 1))
-                .hasMessageContaining("follower.hidden");
+                .hasMessageContaining("follower.layers");
         assertThatThrownBy(() -> new SacSettings(new int[] {8}, 64, 1.0, 0.01, 1e-3, 1e-3, 0.1, 0, -1, 100, 0, 1))
                 .hasMessageContaining("follower.discount");
         assertThatThrownBy(() -> new SacSettings(new int[] {8}, 64, 0.9, 0.0, 1e-3, 1e-3, 0.1, 0, -1, 100, 0, 1))
@@ -107,6 +107,6 @@ class ContinuousSoftActorCriticTest {
         assertThatThrownBy(() -> new SacSettings(new int[] {8}, 64, 0.9, 0.01, 1e-3, 1e-3, 0.1, 0, -1, 10, 0, 1))
                 .hasMessageContaining("follower.replay_capacity");
         assertThatThrownBy(() -> new SacSettings(new int[] {8}, 64, 0.9, 0.01, 1e-3, 1e-3, -1, 0, -1, 100, 0, 1))
-                .hasMessageContaining("follower.temperature");
+                .hasMessageContaining("follower.initial_temperature");
     }
 }
