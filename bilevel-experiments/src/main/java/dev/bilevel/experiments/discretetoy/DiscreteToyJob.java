@@ -227,18 +227,16 @@ public final class DiscreteToyJob implements ExperimentJob {
         Stateful follower;
         TabularGameEvaluator evaluator;
         ReplayCollector.Player<double[], TabularGameResponse, GammaReplayBuffer> player;
-        GameSoftQLearningFollower learner = null;
+        // The learning follower acts and learns in the training episodes; evaluation episodes only watch what it plays.
+        GameSoftQLearningFollower learner = !learns ? null : new GameSoftQLearningFollower(game.states(),
+                game.leaderActions(), game.followerActions(), game.temperature(), game.followerDiscount(),
+                game.operator(), config.real("follower.learning_rate"), LearningFollowerSide.exploration(config),
+                config.real("follower.leader_estimate_step"), config.integer("follower.updates_per_step"),
+                config.integer("follower.replay_capacity"), followerRng);
         if (learns) {
-            // The follower acts and learns in the training episodes; evaluation episodes only watch what it plays.
-            learner = new GameSoftQLearningFollower(game.states(), game.leaderActions(), game.followerActions(),
-                    game.temperature(), game.followerDiscount(), game.operator(),
-                    config.real("follower.learning_rate"), LearningFollowerSide.exploration(config),
-                    config.real("follower.leader_estimate_step"), config.integer("follower.updates_per_step"),
-                    config.integer("follower.replay_capacity"), followerRng);
-            GameSoftQLearningFollower acting = learner;
             follower = learner;
             evaluator = TabularGameEvaluator.ofLearner(game, horizon, learner, evaluating, evaluation);
-            player = (policy, response, explore, n, buffer, returns, rng) -> episodes.play(policy, acting, explore, n,
+            player = (policy, response, explore, n, buffer, returns, rng) -> episodes.play(policy, learner, explore, n,
                     buffer, returns, rng);
         } else {
             TabularGameFollower planner = new TabularGameFollower(game, Identifiers.parse(

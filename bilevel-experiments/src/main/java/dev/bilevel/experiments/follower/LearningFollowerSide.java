@@ -185,22 +185,26 @@ public final class LearningFollowerSide {
      */
     public static Learning learning(ConfigurableMdp model, ResolvedConfig config, int maxEpisodeSteps, int streams,
             int streamLength, SplitMixRandom rng, boolean accuracy) {
-        TabularLearningFollower learner = config.string("follower.behaviour").equals(SOFT_ACTOR_CRITIC)
-                ? new SoftActorCriticFollower(model.states(), model.actions(), model.temperature(),
-                        model.followerDiscount(), config.real("follower.learning_rate"),
-                        config.real("follower.actor_step"), config.real("follower.target_update"),
-                        exploration(config), config.string("follower.temperature").equals("auto")
-                                ? config.real("follower.temperature_step") : 0.0,
-                        config.real("follower.target_entropy"), config.integer("follower.updates_per_step"),
-                        config.integer("follower.replay_capacity"), rng)
-                : new SoftQLearningFollower(model.states(), model.actions(), model.temperature(),
-                        model.followerDiscount(), config.real("follower.learning_rate"),
-                        exploration(config), config.integer("follower.updates_per_step"),
-                        config.integer("follower.replay_capacity"), rng);
+        TabularLearningFollower learner = learner(model, config, rng);
         LearningStream stream = new LearningStream(model.dynamics(), maxEpisodeSteps, learner, streams);
         return new Learning(learner, stream, TabularEvaluator.ofLearner(model, learner, accuracy),
                 (x, response, random) -> stream.sample(model.followerReward().evaluate(x), streamLength, random),
                 config.integer("follower.warmup_steps"), model);
+    }
+
+    /** The follower {@code follower.behaviour} names, with its keys. */
+    private static TabularLearningFollower learner(ConfigurableMdp model, ResolvedConfig config, SplitMixRandom rng) {
+        if (config.string("follower.behaviour").equals(SOFT_ACTOR_CRITIC)) {
+            boolean automatic = config.string("follower.temperature").equals("auto");
+            return new SoftActorCriticFollower(model.states(), model.actions(), model.temperature(),
+                    model.followerDiscount(), config.real("follower.learning_rate"), config.real("follower.actor_step"),
+                    config.real("follower.target_update"), exploration(config),
+                    automatic ? config.real("follower.temperature_step") : 0.0, config.real("follower.target_entropy"),
+                    config.integer("follower.updates_per_step"), config.integer("follower.replay_capacity"), rng);
+        }
+        return new SoftQLearningFollower(model.states(), model.actions(), model.temperature(), model.followerDiscount(),
+                config.real("follower.learning_rate"), exploration(config), config.integer("follower.updates_per_step"),
+                config.integer("follower.replay_capacity"), rng);
     }
 
     /**
