@@ -70,6 +70,7 @@ cases() {
   echo "lq_naive-clip|lqr-game --method naive leader.clip_naive=true leader.direct_advantage=false leader.discount_sampling=false evaluation.objective=exact-undiscounted evaluation.interval=3 iterations=14"
   echo "lq_pathwise_score|lqr-game --method bchg leader.direct=pathwise iterations=14"
   echo "lq_value-lstd|lqr-game --method bchg leader.influence=value-lstd iterations=14"
+  echo "lq_model-benefit|lqr-game --method bchg leader.benefit=model leader.influence=value-lstd leader.direct=pathwise iterations=14"
   echo "lq_relative-tol|lqr-game --method naive follower.relative_tolerance=true explore_steps=-1 replay.reference_subsequence_edge=false iterations=14"
   # Thermal: every estimator option not in a shipped config.
   for m in bchg naive hpgd-mc hpgd-td; do

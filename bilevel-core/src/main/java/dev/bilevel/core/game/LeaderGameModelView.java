@@ -3,7 +3,7 @@ package dev.bilevel.core.game;
 import java.util.Objects;
 
 /** {@link LeaderGameModel#view}: forwards the model's methods and exposes nothing else of its source. */
-final class LeaderGameModelView implements LeaderGameModel {
+class LeaderGameModelView implements LeaderGameModel {
 
     private final LeaderGameModel source;
 

@@ -109,9 +109,17 @@ public final class LqrGameJob implements ExperimentJob {
                     "naive: clip too (the reference's Baseline path returns before the clip, §7.7: false)")
             .choice("leader.critic_target", "means", List.of("means", "samples"),
                     "critic bootstrap actions at x': the target policy's and the follower's means (reference) or draws")
-            .choice("leader.direct", "score", List.of("score", "pathwise"),
-                    "direct term: score function times the critic's advantage (reference) or pathwise through the "
-                            + "leader's model along the buffer's episodes")
+            .choice("leader.direct", "score", List.of("score", "pathwise", "model"),
+                    "direct term: score function times the critic's advantage (reference), pathwise through the "
+                            + "leader's model along the buffer's episodes, or reparameterised through the leader's "
+                            + "model critic at each sampled state")
+            .choice("leader.benefit", "critic", List.of("critic", "model"),
+                    "bchg: the benefit Q_L − E_ũ Q_L from the learned critic (reference) or in closed form from the "
+                            + "leader's model, its policy and the follower's observed policy")
+            .integer("leader.covariance_pairs", 0, 0, 1_000_000,
+                    "bchg with leader.benefit: model and leader.influence: value-lstd: 0 = the covariance from each"
+                            + " row's sampled follower action; k > 0 = from k mirrored pairs of follower actions drawn"
+                            + " from its observed policy (Rao-Blackwellised, the sensitivity centred)")
             .choice("leader.exact_terms", "none", List.of("none", "measure", "total", "direct", "response"),
                     "diagnostic ladder (privileged): replace the estimate's direct part, response part or both by"
                     + " their exact values from the model and the follower's Riccati solution; any value but none"
@@ -151,6 +159,11 @@ public final class LqrGameJob implements ExperimentJob {
         ResolvedConfig out = config;
         boolean naive = config.string("method").equals("naive");
         boolean offPolicy = config.bool("off_policy");
+        if (config.integer("leader.covariance_pairs") > 0 && !(config.string("leader.benefit").equals("model")
+                && config.string("leader.influence").equals("value-lstd"))) {
+            throw new IllegalArgumentException("leader.covariance_pairs: drawing the covariance's follower actions "
+                    + "needs leader.benefit: model and leader.influence: value-lstd");
+        }
         if (config.optionalInteger("leader.actor_steps").isEmpty()) {
             out = out.with("leader.actor_steps", naive && offPolicy ? 2 : 10);
         }
@@ -204,7 +217,10 @@ public final class LqrGameJob implements ExperimentJob {
                 new InfluenceOptions(config.bool("leader.influence_advantage"),
                         config.bool("leader.influence_weighted_average"),
                         config.bool("leader.influence_from_next_step"), config.real("leader.direct_weight"),
-                        config.real("leader.response_weight")));
+                        config.real("leader.response_weight")),
+                Identifiers.parse(GaussianPolicyTerms.Benefit.class, config.string("leader.benefit"),
+                        "leader.benefit", "benefit"),
+                config.integer("leader.covariance_pairs"));
         LeaderAwareMaxEntLqr solver = new LeaderAwareMaxEntLqr(config.real("follower.tolerance"),
                 config.integer("follower.max_iterations"), config.bool("follower.relative_tolerance"));
         int iterations = config.integer("iterations");
@@ -226,7 +242,8 @@ public final class LqrGameJob implements ExperimentJob {
         }
         LinearGaussianPolicy initial = new LinearGaussianPolicy(n, k0, noise);
         int batchSize = config.integer("leader.batch_size");
-        GaussianPolicyTerms terms = new GaussianPolicyTerms(n, m, l, batchSize, leaderDiscount, termOptions, game);
+        GaussianPolicyTerms terms = new GaussianPolicyTerms(n, m, l, batchSize, leaderDiscount, termOptions, game,
+                horizon);
         Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
                 estimator = bchg ? new BchgEstimator<>(terms) : new NaiveEstimator<>(terms);
         LeaderAwareLqrProblem followerModel = game.followerModel(config.real("follower.discount"),

@@ -60,6 +60,37 @@ class LqrGameJobTest {
                 .hasMessageContaining("leader.direct");
         assertThatThrownBy(() -> config("leader.influence=model")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("leader.influence");
+        assertThatThrownBy(() -> config("leader.benefit=exact")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("leader.benefit");
+        assertThatThrownBy(() -> config("leader.covariance_pairs=-1")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("leader.covariance_pairs");
+        // Drawn covariance pairs need the model benefit and the LSTD sensitivity.
+        assertThatThrownBy(() -> config("leader.covariance_pairs=4", "leader.influence=value-lstd"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("leader.covariance_pairs:");
+        assertThatThrownBy(() -> config("leader.covariance_pairs=4", "leader.benefit=model"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("leader.covariance_pairs:");
+    }
+
+    /**
+     * The model-critic variant (configs/lqr-game/model-critic/bchg.yaml's keys): deterministic, and both of its terms
+     * move: the direct term through the model critic, the response through the drawn covariance.
+     */
+    @Test
+    void modelCriticVariantIsDeterministicAndMovesK(@TempDir Path dir) throws Exception {
+        String[] overrides = {"iterations=16", "seed=5", "leader.direct=model", "leader.benefit=model",
+            "leader.influence=value-lstd", "leader.covariance_pairs=8", "leader.critic_steps=0",
+            "leader.policy_lr=0.005"};
+        for (String name : new String[] {"a", "b"}) {
+            JOB.run(config(overrides), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
+        }
+        assertThat(Files.readAllBytes(dir.resolve("a").resolve("metrics.csv")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve("metrics.csv")));
+        List<String> lines = Files.readAllLines(dir.resolve("a").resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        String[] last = lines.get(lines.size() - 1).split(",");
+        for (String column : new String[] {"direct_norm", "response_norm", "mean_benefit", "K_1"}) {
+            assertThat(Double.parseDouble(last[header.indexOf(column)])).as(column).isFinite().isNotZero();
+        }
     }
 
     @Test

@@ -52,6 +52,16 @@ public final class LinearGaussianGameResponse implements GaussianGameResponse {
         this.discount = discount;
     }
 
+    /** {@code G}, the policy mean's gain, {@code m×(n+l)} row-major (a copy): part of the observed policy. */
+    public double[] meanGain() {
+        return meanGain.clone();
+    }
+
+    /** The lower Cholesky factor of the policy's covariance {@code Σ}, {@code m×m} (a copy). */
+    public double[] covarianceCholesky() {
+        return sigmaCholesky.clone();
+    }
+
     @Override
     public double temperature() {
         return temperature;

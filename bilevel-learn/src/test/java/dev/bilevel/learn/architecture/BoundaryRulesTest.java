@@ -29,6 +29,8 @@ import dev.bilevel.core.game.ExactGameHypergradient;
 import dev.bilevel.core.game.GameFollowerSolution;
 import dev.bilevel.core.game.JointPolicy;
 import dev.bilevel.core.game.LeaderGameModel;
+import dev.bilevel.core.game.LeaderValue;
+import dev.bilevel.core.game.LeaderValueModel;
 import dev.bilevel.core.game.SoftQIteration;
 import dev.bilevel.core.game.TabularSoftmaxPolicy;
 import dev.bilevel.core.tabular.PolicyEvaluation;
@@ -40,7 +42,8 @@ import dev.bilevel.learn.follower.FollowerResponse;
  * The leader–follower boundary as rules the build checks (docs/architecture.md, "What crosses the boundary, and what never does"). The leader side (critics,
  * estimators, leaders, the loop, policies) sees the follower only through {@code learn.follower}'s {@code Follower}
  * and {@link FollowerResponse}, and the problem only through the leader-visible models ({@link RewardDesign},
- * {@link DynamicsDesign}, {@link LeaderGameModel}) and the environment's transition table. No follower solver,
+ * {@link DynamicsDesign}, {@link LeaderGameModel}, and {@link LeaderValueModel} with its {@link LeaderValue}: the
+ * leader's own closed-form value, fed the follower's observed policy) and the environment's transition table. No follower solver,
  * follower model or problem-specific class is reachable from it; a response holds plain data (and uses only
  * {@code core.math} numerics). The samplers play the environment, so they may read its models, but they never
  * solve for the follower. Package cycles are checked once, for every module, by the CLI module's
@@ -58,7 +61,7 @@ class BoundaryRulesTest {
      */
     private static final DescribedPredicate<JavaClass> LEADER_VISIBLE_CORE = belongToAnyOf(RewardDesign.class,
             RewardJacobian.class, ParametricReward.class, DynamicsDesign.class, LeaderGameModel.class,
-            TabularSoftmaxPolicy.class, JointPolicy.class, TabularDynamics.class, PolicyEvaluation.class,
+            LeaderValueModel.class, LeaderValue.class, TabularSoftmaxPolicy.class, JointPolicy.class, TabularDynamics.class, PolicyEvaluation.class,
             PolicyValues.class, Hypergradient.class).or(resideInAnyPackage("dev.bilevel.core.math..",
                     "dev.bilevel.core.random..", "dev.bilevel.core.state.."))
             .as("leader-visible core types");

@@ -2,6 +2,8 @@ package dev.bilevel.problems.lqr;
 
 import dev.bilevel.core.game.ContinuousMarkovGame;
 import dev.bilevel.core.game.LeaderGameModel;
+import dev.bilevel.core.game.LeaderValue;
+import dev.bilevel.core.game.LeaderValueModel;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.random.SplitMixRandom;
@@ -19,9 +21,10 @@ import java.util.Objects;
  * {@code A}, {@code C}, {@code B}, and the leader reward's gradient is that of the Gaussian bump.
  *
  * <p>Because the closed loop of a linear-Gaussian leader and the MaxEnt-LQR follower is linear with Gaussian
- * noise, the expected leader return has a closed form ({@link #expectedLeaderReturn}).
+ * noise, the expected leader return has a closed form ({@link #expectedLeaderReturn}), and so does the leader's value
+ * of any linear-Gaussian follower policy it observes ({@link LeaderValueModel}).
  */
-public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
+public final class LqrGame implements ContinuousMarkovGame, LeaderValueModel {
 
     /** The registered horizon of {@code LQREnv-v0…v4}. */
     public static final int HORIZON = 100;
@@ -136,6 +139,13 @@ public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
     @Override
     public void step(double[] x, int xo, double[] leaderAction, int lo, double[] followerAction, int fo,
             SplitMixRandom rng, double[] next, int no) {
+        transitionMean(x, xo, leaderAction, lo, followerAction, fo, next, no);
+    }
+
+    /** {@code Ax + Ca_L + Ba_F}: the game has no process noise, so this is the successor itself. */
+    @Override
+    public void transitionMean(double[] x, int xo, double[] leaderAction, int lo, double[] followerAction, int fo,
+            double[] next, int no) {
         for (int i = 0; i < n; i++) {
             double sum = 0.0;
             for (int j = 0; j < n; j++) {
@@ -229,18 +239,28 @@ public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
     }
 
     /**
-     * The exact leader value {@code V_L(y) = E[Σ_{t<H} γ^t r_L(x_t) | x₀ = y]} of a leader policy and a follower
-     * policy as a function of the start state, precomputed: {@code x_t ~ N(M^t y, S_t)}, so
-     * {@code V_L(y) = Σ_t γ^t c_t exp(−½ (M^t y − x*)ᵀ(D + S_t)⁻¹(M^t y − x*))} with
-     * {@code c_t = λ·det(I + S_t D⁻¹)^{-½}}. Each evaluation costs {@code O(H·n²)}. With the leader reward
-     * depending on the state only, {@code Q_L(x, a_F, a_L) = r_L(x) + γ·V_L(Ax + Ba_F + Ca_L)}.
+     * The exact leader value {@code V_L(y) = E[Σ_{t<H} γ^t r_L(x_t) | x₀ = y]} of a leader policy and the follower's
+     * policy as a function of the start state ({@link LeaderValue}). Each evaluation costs {@code O(H·n²)}. With the
+     * leader reward depending on the state only, {@code Q_L(x, a_F, a_L) = r_L(x) + γ·V_L(Ax + Ba_F + Ca_L)}.
      */
     public LeaderValue leaderValue(double[] leaderGain, double[] leaderNoise, LeaderAwareLqrSolution follower,
             double discount, int horizon) {
+        return leaderValue(leaderGain, leaderNoise, follower.meanGain(), follower.sigmaCholesky(),
+                new double[n * n], discount, horizon);
+    }
+
+    @Override
+    public LeaderValue leaderValue(double[] leaderGain, double[] leaderNoise, double[] followerMeanGain,
+            double[] followerCholesky, double[] startCovariance, double discount, int horizon) {
         if (horizon < 0) {
             throw new IllegalArgumentException("horizon must be ≥ 0, got " + horizon);
         }
-        double[][] loop = closedLoop(leaderGain, leaderNoise, follower);
+        if (followerMeanGain.length != m * (n + l) || followerCholesky.length != m * m
+                || startCovariance.length != n * n) {
+            throw new IllegalArgumentException("follower gain must be " + m + "×" + (n + l) + ", its Cholesky factor "
+                    + m + "×" + m + " and the start covariance " + n + "×" + n);
+        }
+        double[][] loop = closedLoop(leaderGain, leaderNoise, followerMeanGain, followerCholesky);
         double[] mMatrix = loop[0];
         double[] noise = loop[1];
         double[] powers = new double[horizon * n * n];
@@ -250,7 +270,7 @@ public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
         for (int i = 0; i < n; i++) {
             power[i * n + i] = 1.0;
         }
-        double[] cov = new double[n * n];
+        double[] cov = startCovariance.clone();
         double[] tmp = new double[n * n];
         double[] next = new double[n * n];
         double weight = 1.0;
@@ -275,53 +295,6 @@ public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
             System.arraycopy(next, 0, cov, 0, n * n);
         }
         return new LeaderValue(n, horizon, powers, precisions, weights, targetState.clone());
-    }
-
-    /** A precomputed {@code V_L(y)} ({@link #leaderValue}); immutable, allocation-free, thread-safe. */
-    public static final class LeaderValue {
-        private final int n;
-        private final int horizon;
-        private final double[] powers;
-        private final double[] precisions;
-        private final double[] weights;
-        private final double[] target;
-
-        private LeaderValue(int n, int horizon, double[] powers, double[] precisions, double[] weights,
-                double[] target) {
-            this.n = n;
-            this.horizon = horizon;
-            this.powers = powers;
-            this.precisions = precisions;
-            this.weights = weights;
-            this.target = target;
-        }
-
-        /** {@code V_L(y)} for {@code y = values[offset … offset + n)}. */
-        public double at(double[] y, int offset) {
-            double total = 0.0;
-            int nn = n * n;
-            for (int t = 0; t < horizon; t++) {
-                int base = t * nn;
-                double quad = 0.0;
-                for (int i = 0; i < n; i++) {
-                    double zi = -target[i];
-                    for (int j = 0; j < n; j++) {
-                        zi += powers[base + i * n + j] * y[offset + j];
-                    }
-                    double row = 0.0;
-                    for (int j = 0; j < n; j++) {
-                        double zj = -target[j];
-                        for (int k = 0; k < n; k++) {
-                            zj += powers[base + j * n + k] * y[offset + k];
-                        }
-                        row += precisions[base + i * n + j] * zj;
-                    }
-                    quad += zi * row;
-                }
-                total += weights[t] * Math.exp(-0.5 * quad);
-            }
-            return total;
-        }
     }
 
     private void multiply(double[] left, double[] right, double[] out) {
@@ -394,33 +367,17 @@ public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
         return logDet;
     }
 
-    /** {M (n×n), per-step noise covariance (n×n)} of the closed loop. */
-    private double[][] closedLoop(double[] leaderGain, double[] leaderNoise, LeaderAwareLqrSolution follower) {
+    /** {M (n×n), per-step noise covariance (n×n)} of the closed loop with the follower's mean {@code G·[x; a]}. */
+    private double[][] closedLoop(double[] leaderGain, double[] leaderNoise, double[] followerMeanGain,
+            double[] chol) {
         if (leaderGain.length != l * n || leaderNoise.length != l * l) {
             throw new IllegalArgumentException("K must be " + l + "×" + n + " and W " + l + "×" + l);
         }
-        // Follower mean gains by probing the (linear) mean with unit vectors.
         double[] gx = new double[m * n];
         double[] ga = new double[m * l];
-        double[] zeroX = new double[n];
-        double[] zeroA = new double[l];
-        double[] unit = new double[Math.max(n, l)];
-        double[] out = new double[m];
-        for (int j = 0; j < n; j++) {
-            Arrays.fill(unit, 0.0);
-            unit[j] = 1.0;
-            follower.followerMean(unit, 0, zeroA, 0, out, 0);
-            for (int i = 0; i < m; i++) {
-                gx[i * n + j] = out[i];
-            }
-        }
-        for (int k = 0; k < l; k++) {
-            Arrays.fill(unit, 0.0);
-            unit[k] = 1.0;
-            follower.followerMean(zeroX, 0, unit, 0, out, 0);
-            for (int i = 0; i < m; i++) {
-                ga[i * l + k] = out[i];
-            }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(followerMeanGain, i * (n + l), gx, i * n, n);
+            System.arraycopy(followerMeanGain, i * (n + l) + n, ga, i * l, l);
         }
         // E = C + B G_a (n×l); M = A + B G_x + E K.
         double[] e = new double[n * l];
@@ -457,7 +414,6 @@ public final class LqrGame implements ContinuousMarkovGame, LeaderGameModel {
                 ew[i * l + k] = sum;
             }
         }
-        double[] chol = follower.sigmaCholesky();
         double[] bl = new double[n * m];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < m; k++) {

@@ -1,11 +1,13 @@
 package dev.bilevel.learn.estimator.term;
 
 import dev.bilevel.core.game.LeaderGameModel;
+import dev.bilevel.core.game.LeaderValueModel;
 import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.learn.critic.FollowerValueSensitivity;
 import dev.bilevel.learn.critic.LeaderQFunction;
+import dev.bilevel.learn.critic.ModelLeaderCritic;
 import dev.bilevel.learn.estimator.BoltzmannCovariance;
 import dev.bilevel.learn.estimator.Estimate;
 import dev.bilevel.learn.estimator.Estimation;
@@ -33,8 +35,12 @@ import java.util.Objects;
  * Two options replace the terms whose variance grows like {@code 1/W} as the leader's noise {@code W} shrinks (both
  * off in the reference configs): {@link Direct#PATHWISE} takes the direct term from a {@link PathwiseDirectTerm}
  * through the leader's model of the game, and {@link Influence#VALUE_LSTD} replaces the tail sum by
- * {@code γ_F·Ψ̂(x'_i)} of a {@link FollowerValueSensitivity} refitted to the buffer at every estimate. Scratch is
- * allocated once: an instance is single-threaded.
+ * {@code γ_F·Ψ̂(x'_i)} of a {@link FollowerValueSensitivity} refitted to the buffer at every estimate. A leader that
+ * knows its value in closed form ({@link LeaderValueModel}) can go further and compute instead of fit: with
+ * {@link Benefit#MODEL} the benefit and with {@link Direct#MODEL} the direct term come from a
+ * {@link ModelLeaderCritic} (its own model, its own policy and the follower's observed policy), which leaves the
+ * sampled states and actions and the fitted {@code Ψ̂} as the only estimated parts. Scratch is allocated once: an
+ * instance is single-threaded.
  */
 public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussianPolicy, GaussianGameResponse,
         Minibatch<ContinuousReplayBuffer, LeaderQFunction>> {
@@ -44,7 +50,20 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
         /** The reference: the score function times the critic's advantage on the batch. */
         SCORE,
         /** Pathwise through the leader's model of the game along the buffer's episodes ({@link PathwiseDirectTerm}). */
-        PATHWISE
+        PATHWISE,
+        /**
+         * Reparameterised through the leader's model critic at each sampled state, {@code ∇_a Q̄(x, a)·xᵀ}
+         * ({@link ModelLeaderCritic}): no score, no episode path.
+         */
+        MODEL
+    }
+
+    /** Where BC-HG's benefit {@code Q_L(x, a_F, a_L) − E_{ũ~π_F}Q_L(x, ũ, a_L)} comes from. */
+    public enum Benefit {
+        /** The reference: the learned critic, its baseline over {@code M} follower draws. */
+        CRITIC,
+        /** The leader's model critic, in closed form ({@link ModelLeaderCritic}). */
+        MODEL
     }
 
     /** How BC-HG's response term gets the follower's sensitivity {@code ∇_K Q_F}. */
@@ -65,24 +84,48 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
      * @param followerSamples {@code M}, follower draws for the benefit's baseline
      * @param sensitivity how the response term gets {@code ∇_K Q_F}
      * @param influence how the tail sum weighs {@code W_F}, and the terms' weights
+     * @param benefit where BC-HG's benefit comes from
+     * @param covariancePairs 0: BC-HG's covariance from each row's sampled follower action; {@code k > 0}: from
+     *     {@code k} mirrored pairs of follower actions drawn from its observed policy, with the successor's
+     *     sensitivity centred ({@link ModelLeaderCritic#accumulateCovariance}; needs {@link Benefit#MODEL} and
+     *     {@link Influence#VALUE_LSTD})
      */
     public record Options(Direct direct, boolean directAdvantage, int leaderSamples, int followerSamples,
-            Influence sensitivity, InfluenceOptions influence) {
+            Influence sensitivity, InfluenceOptions influence, Benefit benefit, int covariancePairs) {
 
         /** Checks ranges. */
         public Options {
             Objects.requireNonNull(direct, "direct");
             Objects.requireNonNull(sensitivity, "sensitivity");
             Objects.requireNonNull(influence, "influence");
+            Objects.requireNonNull(benefit, "benefit");
+            if (covariancePairs < 0) {
+                throw new IllegalArgumentException("covariance pairs must be ≥ 0, got " + covariancePairs);
+            }
+            if (covariancePairs > 0 && (benefit != Benefit.MODEL || sensitivity != Influence.VALUE_LSTD)) {
+                throw new IllegalArgumentException("drawing the covariance's follower actions needs the model "
+                        + "benefit and the LSTD value sensitivity");
+            }
             if (leaderSamples < 1 || followerSamples < 1) {
                 throw new IllegalArgumentException("leader and follower samples must be ≥ 1, got " + leaderSamples
                         + " and " + followerSamples);
             }
         }
 
+        /** The options with the learned critic's benefit. */
+        public Options(Direct direct, boolean directAdvantage, int leaderSamples, int followerSamples,
+                Influence sensitivity, InfluenceOptions influence) {
+            this(direct, directAdvantage, leaderSamples, followerSamples, sensitivity, influence, Benefit.CRITIC, 0);
+        }
+
         /** The reference LQREnv-v4 configs (§5.1): score terms, 32 leader and 256 follower draws, raw {@code W_F}. */
         public static Options reference() {
             return new Options(Direct.SCORE, true, 32, 256, Influence.SCORE, InfluenceOptions.reference(false));
+        }
+
+        /** Whether a term reads the leader's model critic. */
+        boolean usesModelCritic() {
+            return direct == Direct.MODEL || benefit == Benefit.MODEL;
         }
     }
 
@@ -91,6 +134,7 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
     private final int m;
     private final int l;
     private final PathwiseDirectTerm pathwise;
+    private final ModelLeaderCritic modelCritic;
     private final double[] rows;
     private final double[] q;
     private final double[] leaderDraws;
@@ -112,6 +156,24 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
      */
     public GaussianPolicyTerms(int stateDimension, int followerActionDimension, int leaderActionDimension,
             int batchSize, double leaderDiscount, Options options, LeaderGameModel model) {
+        this(stateDimension, followerActionDimension, leaderActionDimension, batchSize, leaderDiscount, options,
+                model, 0);
+    }
+
+    /**
+     * @param stateDimension {@code n}
+     * @param followerActionDimension {@code m}
+     * @param leaderActionDimension {@code l}
+     * @param batchSize the largest minibatch
+     * @param leaderDiscount {@code γ_L}, the pathwise term's and the model critic's discount
+     * @param options estimator options
+     * @param model the leader's model of the game, needed by {@link Direct#PATHWISE} and, as a
+     *     {@link LeaderValueModel}, by {@link Direct#MODEL} and {@link Benefit#MODEL} (else may be null)
+     * @param horizon the episode length, needed by the model critic (else ignored)
+     * @throws IllegalArgumentException when a term is asked for without the model it needs
+     */
+    public GaussianPolicyTerms(int stateDimension, int followerActionDimension, int leaderActionDimension,
+            int batchSize, double leaderDiscount, Options options, LeaderGameModel model, int horizon) {
         this.options = Objects.requireNonNull(options, "options");
         n = stateDimension;
         m = followerActionDimension;
@@ -123,6 +185,15 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
             pathwise = new PathwiseDirectTerm(model, leaderDiscount);
         } else {
             pathwise = null;
+        }
+        if (options.usesModelCritic()) {
+            if (!(model instanceof LeaderValueModel valueModel)) {
+                throw new IllegalArgumentException("the model critic needs the leader's closed-form value model of "
+                        + "the game");
+            }
+            modelCritic = new ModelLeaderCritic(valueModel, leaderDiscount, horizon);
+        } else {
+            modelCritic = null;
         }
         rows = new double[batchSize * (n + m + l)];
         q = new double[batchSize];
@@ -204,9 +275,14 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
             for (int k = 0; k < count; k++) {
                 buffer.copyRow(indices[k], rows, k * d);
             }
-            System.arraycopy(critic.values(rows, count), 0, q, 0, count);
+            if (options.direct() == Direct.SCORE || options.benefit() == Benefit.CRITIC) {
+                System.arraycopy(critic.values(rows, count), 0, q, 0, count);
+            }
             if (pathwise != null) {
                 pathwise.estimate(buffer, policy, follower, options.influence().directWeight(), direct);
+            }
+            if (modelCritic != null) {
+                modelCritic.prepare(policy, follower);
             }
             valueInfluence = withResponse && options.sensitivity() == Influence.VALUE_LSTD;
             if (valueInfluence) {
@@ -229,6 +305,11 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
                 return;
             }
             int i = indices[k];
+            if (options.direct() == Direct.MODEL) {
+                modelCritic.accumulateDirect(buffer.states(), i * n, buffer.leaderActions(), i * l,
+                        buffer.subsequenceLength(i), options.influence().directWeight() / count, direct);
+                return;
+            }
             int row = k * d;
             double advantage = q[k];
             if (options.directAdvantage()) {
@@ -241,6 +322,11 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
 
         @Override
         public double benefit(int k) {
+            if (options.benefit() == Benefit.MODEL) {
+                int i = indices[k];
+                return modelCritic.benefit(buffer.states(), i * n, buffer.followerActions(), i * m,
+                        buffer.leaderActions(), i * l, buffer.subsequenceLength(i));
+            }
             int row = k * d;
             follower.sampleMany(rows, row, rows, row + n + m, rng, followerDraws, options.followerSamples(), m);
             return q[k] - critic.blockMean(rows, row, n, m, followerDraws, options.followerSamples());
@@ -256,13 +342,21 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
             InfluenceOptions influence = options.influence();
             if (valueInfluence) {
                 sensitivity.influence(buffer.nextStates(), i * n, influenceRow);
+                boolean drawn = options.covariancePairs() > 0;
                 double scale = influence.responseWeight() * benefit / (beta * count);
                 double norm = 0.0;
                 for (int c = 0; c < influenceRow.length; c++) {
-                    response[c] += scale * influenceRow[c];
+                    if (!drawn) {
+                        response[c] += scale * influenceRow[c];
+                    }
                     norm += influenceRow[c] * influenceRow[c];
                 }
                 influenceSum += Math.sqrt(norm);
+                if (drawn) {
+                    modelCritic.accumulateCovariance(buffer.states(), i * n, buffer.leaderActions(), i * l, length,
+                            options.covariancePairs(), rng, sensitivity::influence, l * n,
+                            influence.responseWeight() / (beta * count), response);
+                }
                 return;
             }
             int first = influence.first();

@@ -3,6 +3,7 @@ package dev.bilevel.learn.estimator.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bilevel.core.game.LeaderValue;
 import dev.bilevel.core.lqr.LeaderAwareLqrProblem;
 import dev.bilevel.core.lqr.LeaderAwareLqrSolution;
 import dev.bilevel.core.lqr.LeaderAwareMaxEntLqr;
@@ -14,6 +15,7 @@ import dev.bilevel.learn.estimator.Estimator;
 import dev.bilevel.learn.estimator.method.BchgEstimator;
 import dev.bilevel.learn.estimator.method.HpgdEstimator;
 import dev.bilevel.learn.estimator.method.NaiveEstimator;
+import dev.bilevel.learn.estimator.term.GaussianPolicyTerms.Benefit;
 import dev.bilevel.learn.estimator.term.GaussianPolicyTerms.Direct;
 import dev.bilevel.learn.estimator.term.GaussianPolicyTerms.Influence;
 import dev.bilevel.learn.estimator.term.GaussianPolicyTerms;
@@ -130,22 +132,24 @@ class GaussianPolicyTermsContractTest extends EstimatorContract<LinearGaussianPo
 
         /** BC-HG: the exact value is the hypergradient, the alternative its direct part. */
         Case<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>> bchg(
-                String name, Direct direct, Influence influence, int batches, double maxRelativeSe) {
-            return new Case<>(name, () -> new BchgEstimator<>(terms(direct, influence)), data(), Estimate::gradient,
-                    hypergradient, directPart, batches, 4.0, 0.0, maxRelativeSe);
+                String name, Direct direct, Influence influence, Benefit benefit, int pairs, int batches,
+                double maxRelativeSe) {
+            return new Case<>(name, () -> new BchgEstimator<>(terms(direct, influence, benefit, pairs)), data(),
+                    Estimate::gradient, hypergradient, directPart, batches, 4.0, 0.0, maxRelativeSe);
         }
 
         /** Naive-PGD: the exact value is the direct part, the alternative the hypergradient. */
         Case<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>> naive(
                 String name, Direct direct, int batches, double maxRelativeSe) {
-            return new Case<>(name, () -> new NaiveEstimator<>(terms(direct, Influence.SCORE)), data(),
+            return new Case<>(name, () -> new NaiveEstimator<>(terms(direct, Influence.SCORE, Benefit.CRITIC, 0)), data(),
                     Estimate::gradient, directPart, hypergradient, batches, 4.0, 0.0, maxRelativeSe);
         }
 
         /** Unbiased options: no leader baseline in the direct term (§7.4), 2 leader and 4 follower draws. */
-        GaussianPolicyTerms terms(Direct direct, Influence influence) {
+        GaussianPolicyTerms terms(Direct direct, Influence influence, Benefit benefit, int pairs) {
             return new GaussianPolicyTerms(2, 1, 1, SAMPLES, GAMMA_L, new GaussianPolicyTerms.Options(direct, false,
-                    2, 4, influence, new InfluenceOptions(true, false, false, 1.0, 1.0)), game);
+                    2, 4, influence, new InfluenceOptions(true, false, false, 1.0, 1.0), benefit, pairs), game,
+                    HORIZON);
         }
     }
 
@@ -155,19 +159,24 @@ class GaussianPolicyTermsContractTest extends EstimatorContract<LinearGaussianPo
         Setting wide = new Setting(0.3);
         Setting narrow = new Setting(1e-3);
         return List.of(
-                wide.bchg("BC-HG, score direct and score influence, W = 0.3", Direct.SCORE, Influence.SCORE, 1000,
-                        0.1),
+                wide.bchg("BC-HG, score direct and score influence, W = 0.3", Direct.SCORE, Influence.SCORE,
+                        Benefit.CRITIC, 0, 1000, 0.1),
                 narrow.bchg("BC-HG, pathwise direct and LSTD value influence, W = 1e-3", Direct.PATHWISE,
-                        Influence.VALUE_LSTD, 600, 0.04),
+                        Influence.VALUE_LSTD, Benefit.CRITIC, 0, 600, 0.04),
+                narrow.bchg("BC-HG, pathwise direct, model benefit, LSTD value influence, W = 1e-3", Direct.PATHWISE,
+                        Influence.VALUE_LSTD, Benefit.MODEL, 0, 300, 0.04),
+                narrow.bchg("BC-HG, model-critic direct and benefit, 4 drawn pairs, LSTD value influence, W = 1e-3",
+                        Direct.MODEL, Influence.VALUE_LSTD, Benefit.MODEL, 4, 300, 0.04),
                 wide.naive("Naive-PGD, score direct, W = 0.3", Direct.SCORE, 400, 0.05),
-                narrow.naive("Naive-PGD, pathwise direct, W = 1e-3", Direct.PATHWISE, 200, 0.01));
+                narrow.naive("Naive-PGD, pathwise direct, W = 1e-3", Direct.PATHWISE, 200, 0.01),
+                narrow.naive("Naive-PGD, model-critic direct, W = 1e-3", Direct.MODEL, 200, 0.03));
     }
 
     @Test
     void hpgdIsNotDefinedForMarkovGames() {
         Setting setting = new Setting(0.3);
         Estimator<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
-                hpgd = new HpgdEstimator<>(setting.terms(Direct.SCORE, Influence.SCORE));
+                hpgd = new HpgdEstimator<>(setting.terms(Direct.SCORE, Influence.SCORE, Benefit.CRITIC, 0));
         Estimation<LinearGaussianPolicy, GaussianGameResponse, Minibatch<ContinuousReplayBuffer, LeaderQFunction>>
                 estimation = setting.data().apply(new SplitMixRandom(1));
         assertThatThrownBy(() -> hpgd.estimate(estimation)).isInstanceOf(UnsupportedOperationException.class)
@@ -191,12 +200,12 @@ class GaussianPolicyTermsContractTest extends EstimatorContract<LinearGaussianPo
     private static final class ExactCritic implements LeaderQFunction {
         private static final int WIDTH = 4;
         private final LqrGame game;
-        private final LqrGame.LeaderValue value;
+        private final LeaderValue value;
         private final double[] next = new double[2];
         private final double[] row = new double[WIDTH];
         private final double[] out = new double[SAMPLES];
 
-        ExactCritic(LqrGame game, LqrGame.LeaderValue value) {
+        ExactCritic(LqrGame game, LeaderValue value) {
             this.game = game;
             this.value = value;
         }
