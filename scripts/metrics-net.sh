@@ -65,13 +65,16 @@ cases() {
   echo "dt_R2_exact-objective|discrete-toy --variant R2 --method bchg evaluation.objective=exact-undiscounted iterations=15"
   echo "dt_options|discrete-toy --method bchg leader.critic_target=expectation leader.follower_samples=0 leader.influence_advantage=false leader.influence_weighted_average=true leader.influence_from_next_step=true leader.direct_advantage=false leader.max_grad_norm=0.5 leader.discount_sampling=false evaluation.objective=exact-discounted iterations=15"
   echo "dt_explore|discrete-toy --method naive --off-policy explore_steps=900 replay.reference_subsequence_edge=false evaluation.interval=2 iterations=15"
-  # LQR game: options of the critic, the direct and the response term, exact objectives.
-  echo "lq_options|lqr-game --method bchg leader.critic_target=samples leader.influence_advantage=true leader.influence_weighted_average=true leader.influence_from_next_step=true evaluation.objective=exact-discounted iterations=14 leader.follower_samples=16 leader.leader_samples=4"
-  echo "lq_naive-clip|lqr-game --method naive leader.clip_naive=true leader.direct_advantage=false leader.discount_sampling=false evaluation.objective=exact-undiscounted evaluation.interval=3 iterations=14"
-  echo "lq_pathwise_score|lqr-game --method bchg leader.direct=pathwise iterations=14"
-  echo "lq_value-lstd|lqr-game --method bchg leader.influence=value-lstd iterations=14"
-  echo "lq_model-benefit|lqr-game --method bchg leader.benefit=model leader.influence=value-lstd leader.direct=pathwise iterations=14"
-  echo "lq_relative-tol|lqr-game --method naive follower.relative_tolerance=true explore_steps=-1 replay.reference_subsequence_edge=false iterations=14"
+  # LQR game: options of the critic, the direct and the response term, exact objectives (the reference's
+  # estimators named: the job's defaults are the model critic's, which lq_default runs).
+  echo "lq_default|lqr-game --method bchg iterations=14"
+  echo "lq_default-naive|lqr-game --method naive iterations=14"
+  echo "lq_options|lqr-game --method bchg leader.direct=score leader.benefit=critic leader.influence=score leader.policy_lr=0.1 leader.critic_steps=5 leader.critic_target=samples leader.influence_advantage=true leader.influence_weighted_average=true leader.influence_from_next_step=true evaluation.objective=exact-discounted iterations=14 leader.follower_samples=16 leader.leader_samples=4"
+  echo "lq_naive-clip|lqr-game --method naive leader.direct=score leader.benefit=critic leader.influence=score leader.policy_lr=0.1 leader.critic_steps=5 leader.clip_naive=true leader.direct_advantage=false leader.discount_sampling=false evaluation.objective=exact-undiscounted evaluation.interval=3 iterations=14"
+  echo "lq_pathwise_score|lqr-game --method bchg leader.direct=pathwise leader.benefit=critic leader.influence=score leader.policy_lr=0.1 leader.critic_steps=5 iterations=14"
+  echo "lq_value-lstd|lqr-game --method bchg leader.direct=score leader.benefit=critic leader.influence=value-lstd leader.policy_lr=0.1 leader.critic_steps=5 iterations=14"
+  echo "lq_model-benefit|lqr-game --method bchg leader.direct=pathwise leader.benefit=model leader.influence=value-lstd leader.covariance_pairs=0 leader.policy_lr=0.1 leader.critic_steps=5 iterations=14"
+  echo "lq_relative-tol|lqr-game --method naive leader.direct=score leader.benefit=critic leader.influence=score leader.policy_lr=0.1 leader.critic_steps=5 follower.relative_tolerance=true explore_steps=-1 replay.reference_subsequence_edge=false iterations=14"
   # Thermal: every estimator option not in a shipped config.
   for m in bchg naive hpgd-mc hpgd-td; do
     echo "th_quadratic_${m}|thermal --method $m critic.kind=quadratic iterations=4"

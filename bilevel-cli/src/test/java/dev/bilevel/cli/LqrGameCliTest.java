@@ -27,7 +27,9 @@ class LqrGameCliTest {
         assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(13);
         assertThat(Files.readString(out.resolve("config.yaml"))).contains("capacity: 1000000", "actor_steps: 2");
         assertThat(Files.readAllLines(out.resolve("final_leader_gain.txt"))).hasSize(2);
+        // The same run from the command line names the reference's estimators (the defaults are the model critic's).
         CliRun again = run("run", "lqr-game", "--method", "naive", "--off-policy", "--iterations", "12", "--seed", "4",
+                "leader.direct=score", "leader.benefit=critic", "leader.influence=score", "leader.policy_lr=0.1",
                 "--out", dir.resolve("lqr2").toString());
         assertThat(again.status()).as(again.err()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("lqr2").resolve("metrics.csv")))

@@ -177,7 +177,9 @@ class RunTrustTest {
     @Test
     void anInfiniteHypergradientEndsTheRunAsDiverged() throws IOException {
         Path out = dir.resolve("lq");
-        CliRun r = run("run", "lqr-game", "iterations=20", "follower.temperature=1e-300", "--out", out.toString());
+        // The reference's estimators: their score-function response divides a non-zero sum by β.
+        CliRun r = run("run", "lqr-game", "iterations=20", "follower.temperature=1e-300", "leader.direct=score",
+                "leader.benefit=critic", "leader.influence=score", "--out", out.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("hypergradient estimate");
         assertThat(Files.readString(out.resolve("summary.json"))).contains("\"status\" : \"diverged\"");

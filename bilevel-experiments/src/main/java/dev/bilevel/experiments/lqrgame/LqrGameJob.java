@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -50,7 +51,11 @@ import java.util.Set;
  * linear-Gaussian leader {@code a ~ N(Kx, W²)} ({@code W = 10⁻³} fixed, {@code K ~ N(0, I)} initially)
  * trained by BC-HG or Naive-PGD (on- or off-policy) against the closed-form MaxEnt-LQR follower
  * ({@code γ_F = 0.95}, {@code β = 0.1}), 500 outer iterations of 4 episodes of 100 steps, the first 11 with
- * {@code N(0, 1)} leader actions. Defaults are the reference configs. {@code leader_objective} is the
+ * {@code N(0, 1)} leader actions. The estimator's defaults are the leader's model critic
+ * ({@code configs/lqr-game/model-critic/}: model direct term and benefit, 8 drawn covariance pairs, the LSTD-fitted
+ * follower sensitivity, Adam 0.005, no critic steps), which dominates the reference's (docs/results/lqr-game.md);
+ * the reference's estimators are {@code configs/lqr-game/*.yaml}, which name every key that differs. Everything
+ * else defaults to the reference configs. {@code leader_objective} is the
  * evaluation named by {@code evaluation.objective}: by default the Monte-Carlo undiscounted leader return
  * over 10 episodes with both policies stochastic, the reference's {@code AverageTargetReturn} and the
  * paper's LQR metric; the exact expectation of the same return is logged beside it.
@@ -82,12 +87,13 @@ public final class LqrGameJob implements ExperimentJob {
             .real("leader.noise_std", 1e-3, Bound.POSITIVE, "W, the leader policy's fixed noise")
             .integer("leader.hidden_width", 64, 1, 100_000, "critic units per hidden layer")
             .integer("leader.hidden_layers", 2, 0, 100, "critic hidden layers (ReLU)")
-            .real("leader.policy_lr", 0.1, Bound.POSITIVE, "Adam step of K")
+            .real("leader.policy_lr", 0.005, Bound.POSITIVE, "Adam step of K (the reference configs: 0.1)")
             .real("leader.critic_lr", 0.1, Bound.POSITIVE, "Adam step of the critic")
             .integer("leader.batch_size", 64, 1, 1_000_000, "samples per actor or critic step")
             .integerOrNull("leader.actor_steps", 0, 1_000_000,
                     "actor steps per iteration; null = the reference config's (10 bchg / naive on-policy, 2 naive off-policy)")
-            .integer("leader.critic_steps", 5, 0, 1_000_000, "critic steps per iteration")
+            .integerOrNull("leader.critic_steps", 0, 1_000_000, "critic steps per iteration; null = 5 where a term reads the"
+                    + " learned critic (the reference), else 0")
             .real("leader.target_tau", 0.01, Bound.closed(0.0, 1.0), "Polyak step of the target critic and policy, once per iteration")
             .real("leader.discount", 0.99, new Bound(0.0, false, 1.0, true),
                     "γ_L: critic discount and actor-sampling weight γ_L^t")
@@ -109,24 +115,25 @@ public final class LqrGameJob implements ExperimentJob {
                     "naive: clip too (the reference's Baseline path returns before the clip, §7.7: false)")
             .choice("leader.critic_target", "means", List.of("means", "samples"),
                     "critic bootstrap actions at x': the target policy's and the follower's means (reference) or draws")
-            .choice("leader.direct", "score", List.of("score", "pathwise", "model"),
+            .choice("leader.direct", "model", List.of("score", "pathwise", "model"),
                     "direct term: score function times the critic's advantage (reference), pathwise through the "
                             + "leader's model along the buffer's episodes, or reparameterised through the leader's "
-                            + "model critic at each sampled state")
-            .choice("leader.benefit", "critic", List.of("critic", "model"),
+                            + "model critic at each sampled state (default)")
+            .choice("leader.benefit", "model", List.of("critic", "model"),
                     "bchg: the benefit Q_L − E_ũ Q_L from the learned critic (reference) or in closed form from the "
-                            + "leader's model, its policy and the follower's observed policy")
-            .integer("leader.covariance_pairs", 0, 0, 1_000_000,
+                            + "leader's model, its policy and the follower's observed policy (default)")
+            .integerOrNull("leader.covariance_pairs", 0, 1_000_000,
                     "bchg with leader.benefit: model and leader.influence: value-lstd: 0 = the covariance from each"
                             + " row's sampled follower action; k > 0 = from k mirrored pairs of follower actions drawn"
-                            + " from its observed policy (Rao-Blackwellised, the sensitivity centred)")
+                            + " from its observed policy (Rao-Blackwellised, the sensitivity centred); null = 8 where"
+                            + " those hold, else 0")
             .choice("leader.exact_terms", "none", List.of("none", "measure", "total", "direct", "response"),
                     "diagnostic ladder (privileged): replace the estimate's direct part, response part or both by"
                     + " their exact values from the model and the follower's Riccati solution; any value but none"
                     + " also logs cosine_to_exact, the used gradient's cosine to the exact one")
-            .choice("leader.influence", "score", List.of("score", "value-lstd"),
+            .choice("leader.influence", "value-lstd", List.of("score", "value-lstd"),
                     "bchg: the follower's sensitivity from a score-function sum (reference) or γ_F·Ψ̂(x') with "
-                            + "Ψ̂ ≈ ∇_K V_F fitted by LSTD to mirrored-draw differences of the follower's value")
+                            + "Ψ̂ ≈ ∇_K V_F fitted by LSTD to mirrored-draw differences of the follower's value (default)")
             .integerOrNull("replay.capacity", 1, Integer.MAX_VALUE,
                     "replay size; null = one iteration's transitions on-policy, 1,000,000 off-policy")
             .integer("replay.min_size", 400, 0, Integer.MAX_VALUE, "leader updates start at this many transitions")
@@ -159,10 +166,19 @@ public final class LqrGameJob implements ExperimentJob {
         ResolvedConfig out = config;
         boolean naive = config.string("method").equals("naive");
         boolean offPolicy = config.bool("off_policy");
-        if (config.integer("leader.covariance_pairs") > 0 && !(config.string("leader.benefit").equals("model")
-                && config.string("leader.influence").equals("value-lstd"))) {
+        boolean drawable = !naive && config.string("leader.benefit").equals("model")
+                && config.string("leader.influence").equals("value-lstd");
+        OptionalInt pairs = config.optionalInteger("leader.covariance_pairs");
+        if (pairs.isEmpty()) {
+            out = out.with("leader.covariance_pairs", drawable ? 8 : 0);
+        } else if (pairs.getAsInt() > 0 && !drawable) {
             throw new IllegalArgumentException("leader.covariance_pairs: drawing the covariance's follower actions "
-                    + "needs leader.benefit: model and leader.influence: value-lstd");
+                    + "needs method bchg, leader.benefit: model and leader.influence: value-lstd");
+        }
+        if (config.optionalInteger("leader.critic_steps").isEmpty()) {
+            boolean readsCritic = config.string("leader.direct").equals("score")
+                    || !naive && config.string("leader.benefit").equals("critic");
+            out = out.with("leader.critic_steps", readsCritic ? 5 : 0);
         }
         if (config.optionalInteger("leader.actor_steps").isEmpty()) {
             out = out.with("leader.actor_steps", naive && offPolicy ? 2 : 10);
@@ -185,7 +201,7 @@ public final class LqrGameJob implements ExperimentJob {
         return String.format(Locale.ROOT, "lqr-game %s (%s)  seed = %d  actor/critic steps = %d/%d",
                 config.string("method"), config.bool("off_policy") ? "off-policy" : "on-policy",
                 config.longInt("seed"), config.optionalInteger("leader.actor_steps").getAsInt(),
-                config.integer("leader.critic_steps"));
+                config.optionalInteger("leader.critic_steps").getAsInt());
     }
 
     @Override
@@ -202,7 +218,7 @@ public final class LqrGameJob implements ExperimentJob {
                 new ReplaySampling(config.integer("leader.batch_size"), !offPolicy,
                         config.bool("leader.discount_sampling")),
                 new UpdateSchedule(config.optionalInteger("leader.actor_steps").getAsInt(),
-                        config.integer("leader.critic_steps"), config.integer("replay.min_size"),
+                        config.optionalInteger("leader.critic_steps").getAsInt(), config.integer("replay.min_size"),
                         config.real("leader.target_tau")),
                 clips ? config.real("leader.max_grad_norm") : Double.POSITIVE_INFINITY,
                 Identifiers.parse(ContinuousGameLeader.CriticTarget.class, config.string("leader.critic_target"),
@@ -220,7 +236,7 @@ public final class LqrGameJob implements ExperimentJob {
                         config.real("leader.response_weight")),
                 Identifiers.parse(GaussianPolicyTerms.Benefit.class, config.string("leader.benefit"),
                         "leader.benefit", "benefit"),
-                config.integer("leader.covariance_pairs"));
+                config.optionalInteger("leader.covariance_pairs").getAsInt());
         LeaderAwareMaxEntLqr solver = new LeaderAwareMaxEntLqr(config.real("follower.tolerance"),
                 config.integer("follower.max_iterations"), config.bool("follower.relative_tolerance"));
         int iterations = config.integer("iterations");

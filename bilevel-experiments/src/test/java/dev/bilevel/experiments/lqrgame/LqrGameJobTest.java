@@ -17,8 +17,10 @@ import dev.bilevel.learn.policy.LinearGaussianPolicy;
 import dev.bilevel.problems.lqr.LqrGame;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +32,53 @@ class LqrGameJobTest {
         return JOB.complete(LqrGameJob.SCHEMA.resolve(null, List.of(overrides)));
     }
 
+    /** The reference's estimators (configs/lqr-game/*.yaml), then {@code overrides}, which win. */
+    private static ResolvedConfig reference(String... overrides) {
+        List<String> keys = Stream.of(overrides).map(o -> o.substring(0, o.indexOf('='))).toList();
+        List<String> all = new ArrayList<>();
+        for (String o : new String[] {"leader.direct=score", "leader.benefit=critic", "leader.influence=score",
+            "leader.policy_lr=0.1"}) {
+            if (!keys.contains(o.substring(0, o.indexOf('=')))) {
+                all.add(o);
+            }
+        }
+        all.addAll(List.of(overrides));
+        return config(all.toArray(String[]::new));
+    }
+
+    /**
+     * The defaults are the model critic's (configs/lqr-game/model-critic/bchg.yaml); the learned critic is trained
+     * only where a term reads it, and the covariance is drawn only where it can be.
+     */
+    @Test
+    void theDefaultsAreTheModelCritics() {
+        ResolvedConfig bchg = config();
+        assertThat(bchg.string("leader.direct")).isEqualTo("model");
+        assertThat(bchg.string("leader.benefit")).isEqualTo("model");
+        assertThat(bchg.string("leader.influence")).isEqualTo("value-lstd");
+        assertThat(bchg.optionalInteger("leader.covariance_pairs").getAsInt()).isEqualTo(8);
+        assertThat(bchg.optionalInteger("leader.critic_steps").getAsInt()).isZero();
+        assertThat(bchg.real("leader.policy_lr")).isEqualTo(0.005);
+        ResolvedConfig naive = config("method=naive");
+        assertThat(naive.optionalInteger("leader.covariance_pairs").getAsInt()).isZero();
+        assertThat(naive.optionalInteger("leader.critic_steps").getAsInt()).isZero();
+        assertThat(config("leader.benefit=critic").optionalInteger("leader.critic_steps").getAsInt()).isEqualTo(5);
+        assertThat(config("leader.benefit=critic").optionalInteger("leader.covariance_pairs").getAsInt()).isZero();
+        assertThat(reference().optionalInteger("leader.critic_steps").getAsInt()).isEqualTo(5);
+        assertThat(reference("method=naive").optionalInteger("leader.critic_steps").getAsInt()).isEqualTo(5);
+        assertThat(config("leader.critic_steps=3").optionalInteger("leader.critic_steps").getAsInt()).isEqualTo(3);
+    }
+
     @Test
     void referenceStepCountsAndReplayFollowMethodAndFlavour() {
-        ResolvedConfig bchg = config();
+        ResolvedConfig bchg = reference();
         assertThat(bchg.optionalInteger("leader.actor_steps").getAsInt()).isEqualTo(10);
-        assertThat(bchg.integer("leader.critic_steps")).isEqualTo(5);
+        assertThat(bchg.optionalInteger("leader.critic_steps").getAsInt()).isEqualTo(5);
         assertThat(bchg.optionalInteger("replay.capacity").getAsInt()).isEqualTo(400);
         assertThat(bchg.string("evaluation.objective")).isEqualTo("mc-undiscounted");
         assertThat(bchg.real("leader.max_grad_norm")).isEqualTo(1.0);
         assertThat(bchg.bool("leader.clip_naive")).isFalse();
-        ResolvedConfig naiveOff = config("method=naive", "off_policy=true");
+        ResolvedConfig naiveOff = reference("method=naive", "off_policy=true");
         assertThat(naiveOff.optionalInteger("leader.actor_steps").getAsInt()).isEqualTo(2);
         assertThat(naiveOff.optionalInteger("replay.capacity").getAsInt()).isEqualTo(1_000_000);
         assertThat(config("method=naive").optionalInteger("leader.actor_steps").getAsInt()).isEqualTo(10);
@@ -65,21 +104,21 @@ class LqrGameJobTest {
         assertThatThrownBy(() -> config("leader.covariance_pairs=-1")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("leader.covariance_pairs");
         // Drawn covariance pairs need the model benefit and the LSTD sensitivity.
-        assertThatThrownBy(() -> config("leader.covariance_pairs=4", "leader.influence=value-lstd"))
+        assertThatThrownBy(() -> config("leader.covariance_pairs=4", "leader.benefit=critic"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("leader.covariance_pairs:");
-        assertThatThrownBy(() -> config("leader.covariance_pairs=4", "leader.benefit=model"))
+        assertThatThrownBy(() -> config("leader.covariance_pairs=4", "leader.influence=score"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("leader.covariance_pairs:");
+        assertThatThrownBy(() -> config("leader.covariance_pairs=4", "method=naive"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("leader.covariance_pairs:");
     }
 
     /**
-     * The model-critic variant (configs/lqr-game/model-critic/bchg.yaml's keys): deterministic, and both of its terms
-     * move: the direct term through the model critic, the response through the drawn covariance.
+     * The default, the model-critic variant (configs/lqr-game/model-critic/bchg.yaml's keys): deterministic, and both
+     * of its terms move: the direct term through the model critic, the response through the drawn covariance.
      */
     @Test
     void modelCriticVariantIsDeterministicAndMovesK(@TempDir Path dir) throws Exception {
-        String[] overrides = {"iterations=16", "seed=5", "leader.direct=model", "leader.benefit=model",
-            "leader.influence=value-lstd", "leader.covariance_pairs=8", "leader.critic_steps=0",
-            "leader.policy_lr=0.005"};
+        String[] overrides = {"iterations=16", "seed=5"};
         for (String name : new String[] {"a", "b"}) {
             JOB.run(config(overrides), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
         }
@@ -98,7 +137,7 @@ class LqrGameJobTest {
         String[] overrides = {"iterations=16", "seed=5", "leader.direct=pathwise", "leader.influence=value-lstd",
             "leader.policy_lr=0.01", "leader.critic_lr=0.001"};
         for (String name : new String[] {"a", "b"}) {
-            JOB.run(config(overrides), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
+            JOB.run(reference(overrides), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
         }
         assertThat(Files.readAllBytes(dir.resolve("a").resolve("metrics.csv")))
                 .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve("metrics.csv")));
@@ -113,7 +152,8 @@ class LqrGameJobTest {
     @Test
     void sameSeedWritesIdenticalFiles(@TempDir Path dir) throws Exception {
         for (String name : new String[] {"a", "b"}) {
-            JOB.run(config("iterations=14", "seed=3"), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
+            JOB.run(reference("iterations=14", "seed=3"), RunDirectory.prepare(dir.resolve(name)),
+                    ProgressReporter.silent());
         }
         for (String file : new String[] {"metrics.csv", "summary.json", "config.yaml", "final_leader_gain.txt"}) {
             assertThat(Files.readAllBytes(dir.resolve("a").resolve(file)))
@@ -137,9 +177,9 @@ class LqrGameJobTest {
      */
     @Test
     void unclippedNaivePgdFreezesAfterExplorationAsInTheReference(@TempDir Path dir) throws Exception {
-        double unclipped = movementAfterExploration(dir.resolve("unclipped"), config("method=naive",
+        double unclipped = movementAfterExploration(dir.resolve("unclipped"), reference("method=naive",
                 "iterations=16", "seed=1"));
-        double clipped = movementAfterExploration(dir.resolve("clipped"), config("method=naive", "iterations=16",
+        double clipped = movementAfterExploration(dir.resolve("clipped"), reference("method=naive", "iterations=16",
                 "seed=1", "leader.clip_naive=true"));
         assertThat(unclipped).isLessThan(0.01);
         assertThat(clipped).isGreaterThan(20 * unclipped);
@@ -182,7 +222,7 @@ class LqrGameJobTest {
 
     @Test
     void summaryReportsTheFinalGainAndBothObjectives() {
-        Map<String, Object> summary = JOB.run(config("iterations=13", "seed=2", "method=naive", "off_policy=true"),
+        Map<String, Object> summary = JOB.run(reference("iterations=13", "seed=2", "method=naive", "off_policy=true"),
                 null, ProgressReporter.silent());
         assertThat(summary.get("status")).isEqualTo("completed");
         assertThat((double[]) summary.get("final_K")).hasSize(2);

@@ -1,0 +1,59 @@
+// Draws the LQR game's ladder figure: the exact undiscounted leader return per iteration (mean ± SE over seeds) of
+// each setting of one or more sweeps, one band per setting (a trial's label without its seed). Run from the
+// repository root after the sweeps (docs/results/lqr-game.md, "The ladder"):
+//   SWEEPS="runs/lqr-game-critic-ladder runs/lqr-game-model-critic" SEEDS=40 OUT=docs/results/figures \
+//     BASE=lqr-game-ladder jshell -J-Djava.awt.headless=true --class-path bilevel-cli/target/bilevel.jar \
+//     scripts/lqr-ladder-figure.jsh
+import dev.bilevel.experiments.plot.*;
+import java.nio.file.*;
+import java.util.*;
+import java.util.regex.*;
+
+// Readable names of the settings the docs' ladder has (any other setting keeps its label).
+Map<String, String> names = Map.of(
+        "covariance_pairs=0 exact_terms=measure", "exact benefit; pathwise direct",
+        "covariance_pairs=0 exact_terms=direct", "exact benefit; exact direct",
+        "covariance_pairs=8 exact_terms=measure", "exact benefit, drawn covariance; pathwise direct",
+        "covariance_pairs=8 exact_terms=direct", "exact benefit, drawn covariance; exact direct",
+        "method=bchg", "model critic (BC-HG, the default)",
+        "method=naive", "Naive-PGD, model-critic direct");
+int seeds = Integer.parseInt(System.getenv().getOrDefault("SEEDS", "1000000"));
+Pattern labelPattern = Pattern.compile("\"label\" : \"([^\"]*)\"");
+Map<String, List<double[]>> curves = new TreeMap<>();
+for (String sweep : System.getenv("SWEEPS").trim().split("\\s+")) {
+    try (DirectoryStream<Path> trials = Files.newDirectoryStream(Path.of(sweep, "trials"))) {
+        for (Path trial : trials) {
+            Matcher m = labelPattern.matcher(Files.readString(trial.resolve("trial.json")));
+            if (!m.find() || !Files.exists(trial.resolve("metrics.csv"))) continue;
+            String label = m.group(1);
+            int seed = Integer.parseInt(label.replaceAll(".*seed=(\\d+).*", "$1"));
+            if (seed >= seeds) continue;
+            label = label.replaceAll("\\s*seed=\\d+", "").replace("leader.", "").trim();
+            label = names.getOrDefault(label, label);
+            List<String> lines = Files.readAllLines(trial.resolve("metrics.csv"));
+            int col = Arrays.asList(lines.get(0).split(",")).indexOf("exact_leader_return_undiscounted");
+            double[] y = new double[lines.size() - 1];
+            for (int i = 1; i < lines.size(); i++) y[i - 1] = Double.parseDouble(lines.get(i).split(",")[col]);
+            curves.computeIfAbsent(label, k -> new ArrayList<>()).add(y);
+        }
+    }
+}
+List<Plots.Band> bands = new ArrayList<>();
+int colour = 0;
+for (Map.Entry<String, List<double[]>> e : curves.entrySet()) {
+    List<double[]> runs = e.getValue();
+    int len = runs.get(0).length;
+    double[] x = new double[len], mean = new double[len], se = new double[len];
+    for (int t = 0; t < len; t++) {
+        double s = 0, sq = 0;
+        for (double[] r : runs) { s += r[t]; sq += r[t] * r[t]; }
+        int n = runs.size();
+        x[t] = t;
+        mean[t] = s / n;
+        se[t] = n > 1 ? Math.sqrt(Math.max(0, (sq - s * s / n) / (n - 1)) / n) : Double.NaN;
+    }
+    bands.add(new Plots.Band(e.getKey() + " (" + runs.size() + " seeds)", Palette.ordinal(colour++), x, mean, se, null));
+}
+Plots.write(Plots.bandChart("LQR game: the ladder's critic rungs", "iteration",
+        "exact undiscounted leader return (mean ± SE)", bands, 0), Path.of(System.getenv("OUT")), System.getenv("BASE"));
+/exit
