@@ -35,7 +35,8 @@ public final class Palette {
             BLACK, GREY, OLIVE);
 
     /**
-     * Method ids (as the problem profiles spell them, {@code naive/true} being Naive-PGD off-policy) to colours. The
+     * Method ids (as the problem profiles spell them, {@code naive/true} being Naive-PGD off-policy and
+     * {@code bchg/model} thermal's BC-HG with the model-based sensitivity) to colours. The
      * methods of one problem never share a colour, and the methods most often drawn together (BC-HG, HPGD, Naive-PGD)
      * get the three most different ones; HPGD's TD (thermal) and SARSA (FourRooms) critics, which never meet, share
      * one.
@@ -51,7 +52,11 @@ public final class Palette {
             Map.entry("biac/false", BLUISH_GREEN), Map.entry("biac/true", ORANGE),
             Map.entry("sobirl", SKY_BLUE),
             Map.entry("zero-order", GREY),
-            Map.entry("exact", OLIVE));
+            Map.entry("exact", OLIVE),
+            // Thermal: the method and BC-HG's follower sensitivity (the reference's is monte-carlo).
+            Map.entry("bchg/monte-carlo", VERMILLION), Map.entry("hpgd-mc/monte-carlo", BLUE),
+            Map.entry("hpgd-td/monte-carlo", BLUISH_GREEN), Map.entry("naive/monte-carlo", REDDISH_PURPLE),
+            Map.entry("bchg/model", BLACK), Map.entry("bchg/centred", ORANGE));
 
     private Palette() {
     }
