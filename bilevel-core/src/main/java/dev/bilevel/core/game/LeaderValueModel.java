@@ -6,7 +6,8 @@ package dev.bilevel.core.game;
  * {@code a_F ~ N(G·[x; a_L], Σ)}: what a leader with its own model, its own reward and the follower's observed
  * policy can compute without any sample (the LQR game). The leader's reward depends on the state only, so
  * {@code Q_L(x, a_F, a_L) = r_L(x) + γ·V_L(f(x, a_L, a_F))} with {@code V_L} from {@link #leaderValue} at zero start
- * covariance. Nothing of the follower's reward or solver crosses this interface.
+ * covariance. The transition mean is affine in the state and both actions (constant Jacobians), as a linear-Gaussian
+ * closed loop requires. Nothing of the follower's reward or solver crosses this interface.
  */
 public interface LeaderValueModel extends LeaderGameModel {
 

@@ -118,33 +118,28 @@ class LqrGameJobTest {
      */
     @Test
     void modelCriticVariantIsDeterministicAndMovesK(@TempDir Path dir) throws Exception {
-        String[] overrides = {"iterations=16", "seed=5"};
-        for (String name : new String[] {"a", "b"}) {
-            JOB.run(config(overrides), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
-        }
-        assertThat(Files.readAllBytes(dir.resolve("a").resolve("metrics.csv")))
-                .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve("metrics.csv")));
-        List<String> lines = Files.readAllLines(dir.resolve("a").resolve("metrics.csv"));
-        List<String> header = List.of(lines.get(0).split(","));
-        String[] last = lines.get(lines.size() - 1).split(",");
-        for (String column : new String[] {"direct_norm", "response_norm", "mean_benefit", "K_1"}) {
-            assertThat(Double.parseDouble(last[header.indexOf(column)])).as(column).isFinite().isNotZero();
-        }
+        runsTwiceAlikeAndMoves(dir, config("iterations=16", "seed=5"), "direct_norm", "response_norm", "mean_benefit",
+                "K_1");
     }
 
     @Test
     void pathwiseVariantIsDeterministicAndMovesK(@TempDir Path dir) throws Exception {
-        String[] overrides = {"iterations=16", "seed=5", "leader.direct=pathwise", "leader.influence=value-lstd",
-            "leader.policy_lr=0.01", "leader.critic_lr=0.001"};
+        runsTwiceAlikeAndMoves(dir, reference("iterations=16", "seed=5", "leader.direct=pathwise",
+                "leader.influence=value-lstd", "leader.policy_lr=0.01", "leader.critic_lr=0.001"), "direct_norm",
+                "response_norm", "mean_influence", "K_1");
+    }
+
+    /** Runs {@code config} twice: identical metrics, and each of {@code columns} finite and non-zero at the end. */
+    private static void runsTwiceAlikeAndMoves(Path dir, ResolvedConfig config, String... columns) throws Exception {
         for (String name : new String[] {"a", "b"}) {
-            JOB.run(reference(overrides), RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
+            JOB.run(config, RunDirectory.prepare(dir.resolve(name)), ProgressReporter.silent());
         }
         assertThat(Files.readAllBytes(dir.resolve("a").resolve("metrics.csv")))
                 .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve("metrics.csv")));
         List<String> lines = Files.readAllLines(dir.resolve("a").resolve("metrics.csv"));
         List<String> header = List.of(lines.get(0).split(","));
         String[] last = lines.get(lines.size() - 1).split(",");
-        for (String column : new String[] {"direct_norm", "response_norm", "mean_influence", "K_1"}) {
+        for (String column : columns) {
             assertThat(Double.parseDouble(last[header.indexOf(column)])).as(column).isFinite().isNotZero();
         }
     }

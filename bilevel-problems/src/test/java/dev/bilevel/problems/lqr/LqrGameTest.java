@@ -59,6 +59,20 @@ class LqrGameTest {
                 new double[] {0.4, 0.1});
     }
 
+    private static final double[] WIDE_K = {-3.0, -4.0};
+    private static final double[] WIDE_W = {0.5};
+
+    /** The MaxEnt-LQR follower's response to {@code WIDE_K}, {@code WIDE_W} in {@code game}. */
+    private static LeaderAwareLqrSolution wideFollower(LqrGame game) {
+        return new LeaderAwareMaxEntLqr().solve(game.followerModel(0.95, 0.1), WIDE_K, WIDE_W);
+    }
+
+    /** The wide game's leader value at {@code WIDE_K}, {@code γ = 0.97}, 40 steps. */
+    private static LeaderValue wideValue() {
+        LqrGame game = wideGame();
+        return game.leaderValue(WIDE_K, WIDE_W, wideFollower(game), 0.97, 40);
+    }
+
     @Test
     void exactLeaderReturnIsTheMeanOfSimulatedReturns() {
         LqrGame game = wideGame();
@@ -108,14 +122,12 @@ class LqrGameTest {
     @Test
     void fewerStepsToGoSumThePrefixOfTheHorizon() {
         LqrGame game = wideGame();
-        double[] k = {-3.0, -4.0};
-        double[] w = {0.5};
-        LeaderAwareLqrSolution follower = new LeaderAwareMaxEntLqr().solve(game.followerModel(0.95, 0.1), k, w);
-        LeaderValue value = game.leaderValue(k, w, follower, 0.97, 40);
+        LeaderAwareLqrSolution follower = wideFollower(game);
+        LeaderValue value = wideValue();
         double[] y = {0.6, -0.3};
         for (int h : new int[] {0, 1, 7, 39}) {
             assertThat(value.at(y, 0, h)).as("h = %d", h)
-                    .isCloseTo(game.expectedLeaderReturn(y, k, w, follower, 0.97, h), within(1e-12));
+                    .isCloseTo(game.expectedLeaderReturn(y, WIDE_K, WIDE_W, follower, 0.97, h), within(1e-12));
         }
         assertThat(value.at(y, 0, 40)).isEqualTo(value.at(y, 0));
         assertThat(value.at(y, 0, 39)).isLessThan(value.at(y, 0));
@@ -125,11 +137,7 @@ class LqrGameTest {
     /** {@code gradient} is the central difference ({@code h = 10⁻⁶}) of {@code at}, to 10⁻⁶ relative. */
     @Test
     void theValuesGradientIsItsCentralDifference() {
-        LqrGame game = wideGame();
-        double[] k = {-3.0, -4.0};
-        double[] w = {0.5};
-        LeaderAwareLqrSolution follower = new LeaderAwareMaxEntLqr().solve(game.followerModel(0.95, 0.1), k, w);
-        LeaderValue value = game.leaderValue(k, w, follower, 0.97, 40);
+        LeaderValue value = wideValue();
         double[] y = {0.6, -0.3};
         double[] gradient = new double[2];
         assertThat(value.gradient(y, 0, 25, gradient)).isEqualTo(value.at(y, 0, 25));
@@ -152,15 +160,14 @@ class LqrGameTest {
     @Test
     void aGaussianStartAveragesTheValueOverStartStates() {
         LqrGame game = wideGame();
-        double[] k = {-3.0, -4.0};
-        double[] w = {0.5};
-        LeaderAwareLqrSolution follower = new LeaderAwareMaxEntLqr().solve(game.followerModel(0.95, 0.1), k, w);
+        LeaderAwareLqrSolution follower = wideFollower(game);
         double[] cholesky = {0.3, 0.0, 0.2, 0.4};
         double[] start = {cholesky[0] * cholesky[0], cholesky[0] * cholesky[2], cholesky[0] * cholesky[2],
             cholesky[2] * cholesky[2] + cholesky[3] * cholesky[3]};
-        LeaderValue known = game.leaderValue(k, w, follower.meanGain(), follower.sigmaCholesky(), new double[4], 0.97,
-                40);
-        LeaderValue spread = game.leaderValue(k, w, follower.meanGain(), follower.sigmaCholesky(), start, 0.97, 40);
+        LeaderValue known = game.leaderValue(WIDE_K, WIDE_W, follower.meanGain(), follower.sigmaCholesky(),
+                new double[4], 0.97, 40);
+        LeaderValue spread = game.leaderValue(WIDE_K, WIDE_W, follower.meanGain(), follower.sigmaCholesky(), start,
+                0.97, 40);
         double[] y = {0.6, -0.3};
         SplitMixRandom rng = new SplitMixRandom(8);
         int draws = 40_000;

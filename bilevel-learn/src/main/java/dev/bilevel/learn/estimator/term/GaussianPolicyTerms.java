@@ -252,6 +252,7 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
         private final SplitMixRandom rng;
         private final boolean withResponse;
         private final boolean valueInfluence;
+        private final ModelLeaderCritic.SuccessorFunction influenceAt;
         private final double[] direct;
         private final double[] response;
         private final int d;
@@ -292,6 +293,7 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
                 }
                 sensitivity.fit(buffer, policy, follower, rng);
             }
+            influenceAt = valueInfluence ? sensitivity::influence : null;
         }
 
         @Override
@@ -354,7 +356,7 @@ public final class GaussianPolicyTerms implements EstimationTerms<LinearGaussian
                 influenceSum += Math.sqrt(norm);
                 if (drawn) {
                     modelCritic.accumulateCovariance(buffer.states(), i * n, buffer.leaderActions(), i * l, length,
-                            options.covariancePairs(), rng, sensitivity::influence, l * n,
+                            options.covariancePairs(), rng, influenceAt, l * n,
                             influence.responseWeight() / (beta * count), response);
                 }
                 return;

@@ -1,9 +1,13 @@
-// Draws the LQR game's ladder figure: the exact undiscounted leader return per iteration (mean ± SE over seeds) of
-// each setting of one or more sweeps, one band per setting (a trial's label without its seed). Run from the
-// repository root after the sweeps (docs/results/lqr-game.md, "The ladder"):
+// Draws a ladder figure: a metrics.csv column per iteration (mean ± SE over seeds) of each setting of one or more
+// sweeps, one band per setting (a trial's label without its seed). Run from the repository root after the sweeps:
+//   the LQR game (docs/results/lqr-game.md, "The ladder"):
 //   SWEEPS="runs/lqr-game-critic-ladder runs/lqr-game-model-critic" SEEDS=40 OUT=docs/results/figures \
 //     BASE=lqr-game-ladder jshell -J-Djava.awt.headless=true --class-path bilevel-cli/target/bilevel.jar \
-//     scripts/lqr-ladder-figure.jsh
+//     scripts/ladder-figure.jsh
+//   building thermal control (docs/results/thermal.md, "The ladder"):
+//   SWEEPS=runs/thermal-ladder COLUMN=exact_leader_return TITLE="Building thermal control: the ladder (BC-HG, lr 0.1)" \
+//     OUT=docs/results/figures BASE=thermal-ladder jshell -J-Djava.awt.headless=true \
+//     --class-path bilevel-cli/target/bilevel.jar scripts/ladder-figure.jsh
 import dev.bilevel.experiments.plot.*;
 import java.nio.file.*;
 import java.util.*;
@@ -17,6 +21,8 @@ Map<String, String> names = Map.of(
         "covariance_pairs=8 exact_terms=direct", "exact benefit, drawn covariance; exact direct",
         "method=bchg", "model critic (BC-HG, the default)",
         "method=naive", "Naive-PGD, model-critic direct");
+String column = System.getenv().getOrDefault("COLUMN", "exact_leader_return_undiscounted");
+String title = System.getenv().getOrDefault("TITLE", "LQR game: the ladder's critic rungs");
 int seeds = Integer.parseInt(System.getenv().getOrDefault("SEEDS", "1000000"));
 Pattern labelPattern = Pattern.compile("\"label\" : \"([^\"]*)\"");
 Map<String, List<double[]>> curves = new TreeMap<>();
@@ -31,7 +37,7 @@ for (String sweep : System.getenv("SWEEPS").trim().split("\\s+")) {
             label = label.replaceAll("\\s*seed=\\d+", "").replace("leader.", "").trim();
             label = names.getOrDefault(label, label);
             List<String> lines = Files.readAllLines(trial.resolve("metrics.csv"));
-            int col = Arrays.asList(lines.get(0).split(",")).indexOf("exact_leader_return_undiscounted");
+            int col = Arrays.asList(lines.get(0).split(",")).indexOf(column);
             double[] y = new double[lines.size() - 1];
             for (int i = 1; i < lines.size(); i++) y[i - 1] = Double.parseDouble(lines.get(i).split(",")[col]);
             curves.computeIfAbsent(label, k -> new ArrayList<>()).add(y);
@@ -54,6 +60,5 @@ for (Map.Entry<String, List<double[]>> e : curves.entrySet()) {
     }
     bands.add(new Plots.Band(e.getKey() + " (" + runs.size() + " seeds)", Palette.ordinal(colour++), x, mean, se, null));
 }
-Plots.write(Plots.bandChart("LQR game: the ladder's critic rungs", "iteration",
-        "exact undiscounted leader return (mean ± SE)", bands, 0), Path.of(System.getenv("OUT")), System.getenv("BASE"));
+Plots.write(Plots.bandChart(title, "iteration", column + " (mean ± SE)", bands, 0), Path.of(System.getenv("OUT")), System.getenv("BASE"));
 /exit
