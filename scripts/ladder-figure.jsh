@@ -14,13 +14,19 @@ import java.util.*;
 import java.util.regex.*;
 
 // Readable names of the settings the docs' ladder has (any other setting keeps its label).
-Map<String, String> names = Map.of(
-        "covariance_pairs=0 exact_terms=measure", "exact benefit; pathwise direct",
-        "covariance_pairs=0 exact_terms=direct", "exact benefit; exact direct",
-        "covariance_pairs=8 exact_terms=measure", "exact benefit, drawn covariance; pathwise direct",
-        "covariance_pairs=8 exact_terms=direct", "exact benefit, drawn covariance; exact direct",
-        "method=bchg", "model critic (BC-HG, the default)",
-        "method=naive", "Naive-PGD, model-critic direct");
+Map<String, String> names = Map.ofEntries(
+        Map.entry("covariance_pairs=0 exact_terms=measure", "exact benefit; pathwise direct"),
+        Map.entry("covariance_pairs=0 exact_terms=direct", "exact benefit; exact direct"),
+        Map.entry("covariance_pairs=8 exact_terms=measure", "exact benefit, drawn covariance; pathwise direct"),
+        Map.entry("covariance_pairs=8 exact_terms=direct", "exact benefit, drawn covariance; exact direct"),
+        Map.entry("method=bchg", "model critic (BC-HG, the default)"),
+        Map.entry("method=naive", "Naive-PGD, model-critic direct"),
+        Map.entry("critic.kind=mlp estimator.sensitivity=monte-carlo", "MLP critics, Monte-Carlo Φ (the reference)"),
+        Map.entry("critic.kind=mlp estimator.sensitivity=centred", "MLP critics, centred Φ"),
+        Map.entry("critic.kind=mlp estimator.sensitivity=model", "MLP critics, model sensitivity"),
+        Map.entry("critic.kind=quadratic estimator.sensitivity=monte-carlo", "quadratic critics, Monte-Carlo Φ"),
+        Map.entry("critic.kind=quadratic estimator.sensitivity=centred", "quadratic critics, centred Φ"),
+        Map.entry("critic.kind=quadratic estimator.sensitivity=model", "quadratic critics, model sensitivity"));
 String column = System.getenv().getOrDefault("COLUMN", "exact_leader_return_undiscounted");
 String title = System.getenv().getOrDefault("TITLE", "LQR game: the ladder's critic rungs");
 int seeds = Integer.parseInt(System.getenv().getOrDefault("SEEDS", "1000000"));
