@@ -12,6 +12,7 @@ import dev.bilevel.learn.follower.GaussianGameResponse;
 import dev.bilevel.learn.follower.LinearGaussianGameResponse;
 import dev.bilevel.learn.follower.planning.MaxEntLqrGameFollower;
 import dev.bilevel.learn.policy.LinearGaussianPolicy;
+import dev.bilevel.learn.testing.TestDoubles;
 import dev.bilevel.problems.lqr.LqrGame;
 import org.junit.jupiter.api.Test;
 
@@ -181,32 +182,7 @@ class ModelLeaderCriticTest {
 
     @Test
     void aFollowerWhosePolicyIsNotLinearGaussianIsRefused() {
-        GaussianGameResponse other = new GaussianGameResponse() {
-            @Override
-            public double temperature() {
-                return 0.3;
-            }
-
-            @Override
-            public double discount() {
-                return 0.9;
-            }
-
-            @Override
-            public void mean(double[] x, int xo, double[] a, int ao, double[] out, int oo) {
-                out[oo] = 0.0;
-            }
-
-            @Override
-            public void sample(double[] x, int xo, double[] a, int ao, SplitMixRandom rng, double[] out, int oo) {
-                out[oo] = rng.nextGaussian();
-            }
-
-            @Override
-            public double softValue(double[] x, int xo, double[] a, int ao) {
-                return 0.0;
-            }
-        };
+        GaussianGameResponse other = new TestDoubles.Follower();
         ModelLeaderCritic critic = new ModelLeaderCritic(game, GAMMA, HORIZON);
         assertThatThrownBy(() -> critic.prepare(policy, other)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("linear-Gaussian");
