@@ -84,6 +84,12 @@ cases() {
   echo "th_model-mlp|thermal --method bchg estimator.sensitivity=model iterations=4"
   echo "th_cold|thermal --method hpgd-td follower.warm_start=false critic.warm_start=false critic.steps=15 critic.batch_size=0 iterations=3 train_episodes=20"
   echo "th_random-search_exact|thermal-random-search evaluation=exact draws=40"
+  # Guided tasks: the soft actor-critic follower under each wind (short: a small net, few random steps).
+  for t in cartpole-v1 pendulum; do
+    for m in zero-wind random-wind; do
+      echo "gd_${t}_${m}|guided task=$t method=$m iterations=4 episodes_per_iteration=2 eval_episodes=1 follower.width=16 follower.batch_size=32 follower.random_steps=100"
+    done
+  done
 }
 
 jar() {

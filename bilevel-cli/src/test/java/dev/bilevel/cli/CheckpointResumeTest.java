@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A run stopped with a checkpoint and resumed from it ends with the very files of the run that never stopped, for
  * every kind of state a run holds: tabular critics and warm-started or carried followers, successor tables, replay
  * buffers and actor-critic networks with their Adam moments, Riccati warm starts, fitted critics, evaluation
- * streams, a follower that learns in the one environment stream, an observed-only leader's fit of the follower.
+ * streams, a follower that learns in the one environment stream, an observed-only leader's fit of the follower, a
+ * wind leader that learns asynchronously with its follower.
  * A resume that ignored any of it would change the rows after the checkpoint. The whole catalogue of shipped
  * configs is checked the same way by {@code scripts/metrics-net.sh record-resumed}.
  */
@@ -61,6 +62,9 @@ class CheckpointResumeTest {
                         "follower.stop_sweeps=3", "iterations=12"),
                 List.of("guided", "task=pendulum", "method=random-wind", "iterations=6", "episodes_per_iteration=1",
                         "eval_episodes=1", "follower.width=8", "follower.batch_size=16", "follower.random_steps=50"),
+                List.of("guided", "task=cartpole-v1", "method=bchg", "iterations=6", "episodes_per_iteration=2",
+                        "eval_episodes=1", "follower.width=8", "follower.batch_size=16", "follower.random_steps=20",
+                        "leader.warmup=30", "leader.interval=5", "leader.batch_size=16", "leader.hidden_width=8"),
                 List.of("lqr-game", "--method", "bchg", "iterations=10"),
                 List.of("lqr-game", "--method", "bchg", "leader.influence=value-lstd", "leader.exact_terms=direct",
                         "iterations=10"),

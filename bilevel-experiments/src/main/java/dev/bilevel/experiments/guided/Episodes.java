@@ -5,16 +5,15 @@ import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.learn.follower.learning.ContinuousSoftActorCritic;
 
 /**
- * Episodes of a guided task with a baseline wind (none, or uniform in {@code [−1, 1]} at every step) and a
- * continuous learner that observes {@code [x, a_L]}. The guided tasks' terminal states pay neither agent, so the
- * step into one ends the episode for the learner as for the reference (no bootstrapping from it), and the unpaid
- * step in it is not played. Scratch is allocated once.
+ * Episodes of a guided task with a {@link Wind} and a continuous learner that observes {@code [x, clip(a_L)]}. The
+ * guided tasks' terminal states pay neither agent, so the step into one ends the episode for the learner as for the
+ * reference (no bootstrapping from it), and the unpaid step in it is not played. Scratch is allocated once.
  */
 final class Episodes {
 
     private final ContinuousMarkovGame game;
     private final int horizon;
-    private final boolean randomWind;
+    private final Wind windSource;
     private final int n;
     private final double[] state;
     private final double[] next;
@@ -23,10 +22,10 @@ final class Episodes {
     private final double[] wind = new double[1];
     private final double[] action = new double[1];
 
-    Episodes(ContinuousMarkovGame game, int horizon, boolean randomWind) {
+    Episodes(ContinuousMarkovGame game, int horizon, Wind windSource) {
         this.game = game;
         this.horizon = horizon;
-        this.randomWind = randomWind;
+        this.windSource = windSource;
         this.n = game.stateDimension();
         state = new double[n];
         next = new double[n];
@@ -54,31 +53,36 @@ final class Episodes {
 
     private void play(ContinuousSoftActorCritic learner, SplitMixRandom rng, double[] totals, boolean training) {
         game.reset(rng, state, 0);
-        wind[0] = draw(rng);
+        wind[0] = windSource.draw(state, rng, training);
         for (int t = 0; t < horizon && !game.isTerminal(state, 0); t++) {
             System.arraycopy(state, 0, observation, 0, n);
-            observation[n] = wind[0];
+            observation[n] = clip(wind[0]);
             if (training) {
                 learner.act(observation, 0, action, 0);
             } else {
                 learner.mean(observation, 0, action, 0);
             }
-            totals[0] += game.leaderReward(state, 0, wind, 0, action, 0);
+            double leaderReward = game.leaderReward(state, 0, wind, 0, action, 0);
+            totals[0] += leaderReward;
             double reward = game.followerReward(state, 0, wind, 0, action, 0);
             totals[1] += reward;
             totals[2] += 1;
             game.step(state, 0, wind, 0, action, 0, rng, next, 0);
-            wind[0] = draw(rng);
+            double played = wind[0];
+            wind[0] = windSource.draw(next, rng, training);
             if (training) {
+                boolean terminated = game.isTerminal(next, 0);
                 System.arraycopy(next, 0, nextObservation, 0, n);
-                nextObservation[n] = wind[0];
-                learner.learn(observation, action, reward, nextObservation, game.isTerminal(next, 0));
+                nextObservation[n] = clip(wind[0]);
+                learner.learn(observation, action, reward, nextObservation, terminated);
+                windSource.observe(state, played, action, leaderReward, reward, next, terminated,
+                        terminated || t == horizon - 1, t);
             }
             System.arraycopy(next, 0, state, 0, n);
         }
     }
 
-    private double draw(SplitMixRandom rng) {
-        return randomWind ? 2.0 * rng.nextDouble() - 1.0 : 0.0;
+    private static double clip(double a) {
+        return Math.max(-1.0, Math.min(1.0, a));
     }
 }

@@ -4,6 +4,8 @@ import dev.bilevel.core.random.SplitMixRandom;
 import dev.bilevel.core.state.StateReader;
 import dev.bilevel.core.state.StateWriter;
 import dev.bilevel.core.state.Stateful;
+import dev.bilevel.learn.follower.SoftActorCriticGameResponse;
+import dev.bilevel.learn.follower.TanhGaussian;
 import dev.bilevel.learn.state.NetworkState;
 import dev.bilevel.nn.Activation;
 import dev.bilevel.nn.Adam;
@@ -36,11 +38,6 @@ import dev.bilevel.nn.Mlp;
  * <p>Not thread-safe: one instance per run. Deterministic for a given random stream.
  */
 public final class ContinuousSoftActorCritic implements ContinuousLearner, Stateful {
-
-    private static final double LOG_STD_MIN = -20.0;
-    private static final double LOG_STD_MAX = 2.0;
-    private static final double TANH_EPS = 1e-6;
-    private static final double HALF_LOG_2PI = 0.5 * Math.log(2.0 * Math.PI);
 
     private final int n;
     private final int m;
@@ -180,7 +177,7 @@ public final class ContinuousSoftActorCritic implements ContinuousLearner, State
         }
         double[] out = forwardOne(observation, offset);
         for (int j = 0; j < m; j++) {
-            double logStd = clampLogStd(out[m + j]);
+            double logStd = TanhGaussian.clampLogStd(out[m + j]);
             action[actionOffset + j] = scale[j] * Math.tanh(out[j] + Math.exp(logStd) * rng.nextGaussian());
         }
     }
@@ -216,6 +213,31 @@ public final class ContinuousSoftActorCritic implements ContinuousLearner, State
             sum += Math.min(v1[i], v2[i]) - alpha * logProb[i];
         }
         return sum / draws;
+    }
+
+    /**
+     * What a leader of a game in which this follower observes {@code [x, a_L]} may observe of it, showing what it
+     * plays now (refresh it with {@link #showTo}).
+     *
+     * @param stateDimension {@code n}, the game state's coordinates in its observation
+     * @param leaderBound the leader's actions are clipped to {@code [−bound, bound]} before it sees them
+     * @param draws actor draws per soft-value estimate
+     * @param valueRandom the leader's randomness for those draws
+     */
+    public SoftActorCriticGameResponse response(int stateDimension, double leaderBound, int draws,
+            SplitMixRandom valueRandom) {
+        SoftActorCriticGameResponse response = new SoftActorCriticGameResponse(actor, q1, scale, stateDimension,
+                leaderBound, settings.discount(), draws, valueRandom);
+        showTo(response);
+        return response;
+    }
+
+    /**
+     * Shows a leader what it currently plays: copies its actor, its critics and its temperature into
+     * {@code response}, which then answers from that copy until the next call.
+     */
+    public void showTo(SoftActorCriticGameResponse response) {
+        response.observe(actor, q1, q2, temperature(), steps < settings.randomSteps());
     }
 
     /**
@@ -280,12 +302,12 @@ public final class ContinuousSoftActorCritic implements ContinuousLearner, State
                 int a = i * m + j;
                 double t = squashed[a];
                 double oneMinus = 1.0 - t * t;
-                double dLogPdU = 2.0 * t * oneMinus / (oneMinus + TANH_EPS);
+                double dLogPdU = TanhGaussian.squashCorrectionSlope(t, oneMinus);
                 double dQdU = (gradIn1[i * width + n + j] + gradIn2[i * width + n + j]) * oneMinus;
                 double rawLogStd = out[i * 2 * m + m + j];
-                double sigmaEps = Math.exp(clampLogStd(rawLogStd)) * noise[a];
+                double sigmaEps = Math.exp(TanhGaussian.clampLogStd(rawLogStd)) * noise[a];
                 actorGrad[i * 2 * m + j] = (alpha * dLogPdU - dQdU) / b;
-                boolean clamped = rawLogStd < LOG_STD_MIN || rawLogStd > LOG_STD_MAX;
+                boolean clamped = TanhGaussian.clamped(rawLogStd);
                 actorGrad[i * 2 * m + m + j] = clamped ? 0.0
                         : (alpha * (-1.0 + dLogPdU * sigmaEps) - dQdU * sigmaEps) / b;
             }
@@ -340,12 +362,12 @@ public final class ContinuousSoftActorCritic implements ContinuousLearner, State
             double lp = 0.0;
             for (int j = 0; j < m; j++) {
                 int a = i * m + j;
-                double logStd = clampLogStd(out[i * 2 * m + m + j]);
+                double logStd = TanhGaussian.clampLogStd(out[i * 2 * m + m + j]);
                 double eps = random.nextGaussian();
                 double t = Math.tanh(out[i * 2 * m + j] + Math.exp(logStd) * eps);
                 noise[a] = eps;
                 squashed[a] = t;
-                lp += -0.5 * eps * eps - logStd - HALF_LOG_2PI - Math.log(1.0 - t * t + TANH_EPS);
+                lp += TanhGaussian.logProb(eps, logStd, t);
             }
             logProb[i] = lp;
             sum += lp;
@@ -356,10 +378,6 @@ public final class ContinuousSoftActorCritic implements ContinuousLearner, State
     private double[] forwardOne(double[] observation, int offset) {
         System.arraycopy(observation, offset, single, 0, n);
         return actor.forward(actorSingle, single, 1);
-    }
-
-    private static double clampLogStd(double raw) {
-        return Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, raw));
     }
 
     /** Its networks, optimisers, temperature, step counts, random stream and memory. */
