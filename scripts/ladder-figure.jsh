@@ -8,6 +8,11 @@
 //   SWEEPS=runs/thermal-ladder COLUMN=exact_leader_return TITLE="Building thermal control: the ladder (BC-HG, lr 0.1)" \
 //     OUT=docs/results/figures BASE=thermal-ladder jshell -J-Djava.awt.headless=true \
 //     --class-path bilevel-cli/target/bilevel.jar scripts/ladder-figure.jsh
+//   GuidedCartPole-v1 (docs/results/learning-followers.md, the wind leaders):
+//   SWEEPS="runs/guided-cartpole-baselines runs/guided-cartpole-leaders" COLUMN=leader_objective SEEDS=10 \
+//     NAMES="method=bchg=>BC-HG wind;method=naive=>Naive-PGD wind;method=zero-wind=>no wind;method=random-wind=>random wind" \
+//     TITLE="GuidedCartPole-v1: the leader's target return" OUT=docs/results/figures BASE=guided-cartpole-leaders \
+//     jshell -J-Djava.awt.headless=true --class-path bilevel-cli/target/bilevel.jar scripts/ladder-figure.jsh
 import dev.bilevel.experiments.plot.*;
 import java.nio.file.*;
 import java.util.*;
@@ -27,6 +32,15 @@ Map<String, String> names = Map.ofEntries(
         Map.entry("critic.kind=quadratic estimator.sensitivity=monte-carlo", "quadratic critics, Monte-Carlo Φ"),
         Map.entry("critic.kind=quadratic estimator.sensitivity=centred", "quadratic critics, centred Φ"),
         Map.entry("critic.kind=quadratic estimator.sensitivity=model", "quadratic critics, model sensitivity"));
+// NAMES="label=>name;label=>name" replaces them (another sweep's settings).
+if (System.getenv("NAMES") != null) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (String entry : System.getenv("NAMES").split(";")) {
+        String[] pair = entry.split("=>", 2);
+        given.put(pair[0].trim(), pair[1].trim());
+    }
+    names = given;
+}
 String column = System.getenv().getOrDefault("COLUMN", "exact_leader_return_undiscounted");
 String title = System.getenv().getOrDefault("TITLE", "LQR game: the ladder's critic rungs");
 int seeds = Integer.parseInt(System.getenv().getOrDefault("SEEDS", "1000000"));

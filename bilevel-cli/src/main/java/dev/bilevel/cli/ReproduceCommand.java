@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
             "seeds (--quick: 5). thermal: 4 methods and BC-HG with the model-based",
             "sensitivity (ours) × learning rate {0.1, 0.01, 0.001}, 10 seeds, 2,000",
             "iterations, default protocol (--quick: best rates, 3 seeds, 500 iterations).",
+            "guided: GuidedCartPole-v1 against a learning SAC follower, no wind, random",
+            "wind, BC-HG and Naive-PGD wind leaders, 10 seeds, 60 iterations (--quick: 2",
+            "seeds, 30 iterations).",
             "Run from the repository root (configs/ paths).", "",
             "--problem FILE.json: a problem file of your own (docs/problem-files.md) with every",
             "method that applies to its kind (--methods to choose), each at the defaults of",
@@ -50,8 +53,8 @@ final class ReproduceCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(paramLabel = "PROBLEM", arity = "0..1",
-            description = "The experiment: four-rooms, discrete-toy, lqr-game or thermal; the sub-optimal-follower"
-                    + " study: four-rooms-subopt or discrete-toy-subopt (or --problem).")
+            description = "The experiment: four-rooms, discrete-toy, lqr-game, thermal or guided; the"
+                    + " sub-optimal-follower study: four-rooms-subopt or discrete-toy-subopt (or --problem).")
     private String problem;
 
     @Option(names = "--problem", paramLabel = "FILE.json",

@@ -56,7 +56,8 @@ public final class Palette {
             // Thermal: the method and BC-HG's follower sensitivity (the reference's is monte-carlo).
             Map.entry("bchg/monte-carlo", VERMILLION), Map.entry("hpgd-mc/monte-carlo", BLUE),
             Map.entry("hpgd-td/monte-carlo", BLUISH_GREEN), Map.entry("naive/monte-carlo", REDDISH_PURPLE),
-            Map.entry("bchg/model", BLACK), Map.entry("bchg/centred", ORANGE));
+            Map.entry("bchg/model", BLACK), Map.entry("bchg/centred", ORANGE),
+            Map.entry("zero-wind", BLUE), Map.entry("random-wind", BLUISH_GREEN));
 
     private Palette() {
     }

@@ -119,7 +119,8 @@ class PlotsTest {
 
     @Test
     void everyProblemsMethodsHaveDistinctColoursAndNoneIsPaleYellow() {
-        for (String problem : List.of("four-rooms", "discrete-toy", "lqr-game", "thermal", "problem-file")) {
+        for (String problem : List.of("four-rooms", "discrete-toy", "lqr-game", "thermal", "problem-file",
+                "guided")) {
             List<Color> colours = new ArrayList<>();
             for (String method : ProblemProfile.forProblem(problem).methods().keySet()) {
                 colours.add(Palette.method(method));

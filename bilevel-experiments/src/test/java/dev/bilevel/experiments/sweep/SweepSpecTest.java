@@ -245,6 +245,18 @@ class SweepSpecTest {
         assertThat(ReproduceSpecs.study("four-rooms")).isEmpty();
     }
 
+    /** The guided tasks: the documented sweeps' trials, every leader on GuidedCartPole-v1, and a quick variant. */
+    @Test
+    void theGuidedReproduceSpecRunsTheDocumentedTrials() {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        SweepSpec full = ReproduceSpecs.load("guided", false, root);
+        Set<String> documented = ids(SweepSpec.read(root.resolve("configs/sweeps/guided-cartpole-baselines.yaml")));
+        documented.addAll(ids(SweepSpec.read(root.resolve("configs/sweeps/guided-cartpole-leaders.yaml"))));
+        assertThat(ids(full)).hasSize(40).isEqualTo(documented);
+        assertThat(ReproduceSpecs.load("guided", true, root).trials()).hasSize(4 * 2);
+        assertThat(ReproduceSpecs.available()).contains("guided");
+    }
+
     private static Set<String> ids(SweepSpec spec) {
         return spec.trials().stream().map(SweepSpec.Trial::id).collect(Collectors.toCollection(HashSet::new));
     }
