@@ -100,8 +100,8 @@ final class GaussianWindLeader implements Wind, Stateful {
         lastUpdate = follower.gradientSteps();
         follower.showTo(response);
         ActorCriticReport report = leader.learn(new Replay<>(buffer, null, false, follower.steps()), response, rng);
-        if (Double.isNaN(report.gradientNorm()) && Double.isNaN(report.criticLoss())) {
-            return;
+        if (report == ActorCriticReport.NONE) {
+            return; // its replay does not yet hold a batch
         }
         updates++;
         reported++;

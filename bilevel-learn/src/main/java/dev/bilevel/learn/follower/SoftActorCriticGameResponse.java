@@ -148,15 +148,7 @@ public final class SoftActorCriticGameResponse implements GaussianGameResponse {
         int width = n + l + m;
         for (int i = 0; i < draws; i++) {
             System.arraycopy(observations, i * (n + l), criticInput, i * width, n + l);
-            double lp = 0.0;
-            for (int j = 0; j < m; j++) {
-                double logStd = TanhGaussian.clampLogStd(raw[i * 2 * m + m + j]);
-                double eps = valueRandom.nextGaussian();
-                double t = Math.tanh(raw[i * 2 * m + j] + Math.exp(logStd) * eps);
-                criticInput[i * width + n + l + j] = t;
-                lp += TanhGaussian.logProb(eps, logStd, t);
-            }
-            logProb[i] = lp;
+            logProb[i] = TanhGaussian.drawRow(raw, i, m, valueRandom, criticInput, i * width + n + l, null);
         }
         double[] v1 = q1.forward(q1Space, criticInput, draws);
         double[] v2 = q2.forward(q2Space, criticInput, draws);

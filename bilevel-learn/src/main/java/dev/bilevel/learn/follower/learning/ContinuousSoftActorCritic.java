@@ -359,18 +359,8 @@ public final class ContinuousSoftActorCritic implements ContinuousLearner, State
     private double drawSquashed(double[] out, int b, SplitMixRandom random) {
         double sum = 0.0;
         for (int i = 0; i < b; i++) {
-            double lp = 0.0;
-            for (int j = 0; j < m; j++) {
-                int a = i * m + j;
-                double logStd = TanhGaussian.clampLogStd(out[i * 2 * m + m + j]);
-                double eps = random.nextGaussian();
-                double t = Math.tanh(out[i * 2 * m + j] + Math.exp(logStd) * eps);
-                noise[a] = eps;
-                squashed[a] = t;
-                lp += TanhGaussian.logProb(eps, logStd, t);
-            }
-            logProb[i] = lp;
-            sum += lp;
+            logProb[i] = TanhGaussian.drawRow(out, i, m, random, squashed, i * m, noise);
+            sum += logProb[i];
         }
         return sum;
     }

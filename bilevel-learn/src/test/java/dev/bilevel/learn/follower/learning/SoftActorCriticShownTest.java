@@ -45,10 +45,10 @@ class SoftActorCriticShownTest {
     void theFollowerSeesTheStateItKnowsAndTheClippedWind() {
         ContinuousSoftActorCritic sac = follower(3, 40);
         SoftActorCriticGameResponse response = sac.response(2, 1.0, 4, new SplitMixRandom(9));
-        // the leader's state carries a constant feature after the game's 2 coordinates; the wind 5 is clipped to 1
+        // the leader's state carries a feature of its own after the game's 2 coordinates; the wind 5 is clipped to 1
         double[] out = new double[1];
         double[] expected = new double[1];
-        response.mean(new double[] {0.3, -0.2, 1.0}, 0, new double[] {5.0}, 0, out, 0);
+        response.mean(new double[] {0.3, -0.2, 0.5}, 0, new double[] {5.0}, 0, out, 0);
         sac.mean(new double[] {0.3, -0.2, 1.0}, 0, expected, 0);
         assertThat(out[0]).isEqualTo(expected[0]);
         response.mean(new double[] {0.3, -0.2, 7.0}, 0, new double[] {-0.4}, 0, out, 0);
